@@ -1,0 +1,25 @@
+export type RuleSetting = 'off' | 'note' | 'warning' | 'error';
+
+/** piilint.config.yaml (spec/cli.md, "Config file"), with defaults applied. */
+export interface Config {
+  /** Absolute path of the file it was read from, if any. */
+  file?: string;
+  include?: string[];
+  exclude: string[];
+  datamap: string[];
+  failOn: 'error' | 'warning' | 'never';
+  rules: Record<string, RuleSetting>;
+  anonymousRoles: string[];
+  classifier: { extraPatterns: Array<{ pattern: string; category: string }> };
+}
+
+export const DEFAULT_ANONYMOUS_ROLES = ['anon', 'public', 'web_anon', 'guest', 'anonymous'];
+
+export const DEFAULT_CONFIG: Config = {
+  exclude: [],
+  datamap: [],
+  failOn: 'error',
+  rules: {},
+  anonymousRoles: DEFAULT_ANONYMOUS_ROLES,
+  classifier: { extraPatterns: [] },
+};

@@ -1,0 +1,234 @@
+/**
+ * Facts are the one vocabulary between readers and rules.
+ *
+ * Every extractor (SQL, Knex, TypeORM, Prisma, data scripts, …) turns its
+ * format into these facts, each with the exact location a reviewer must
+ * change. The model replays them; rules read the model. Adding an ORM means
+ * emitting these facts; adding a rule means reading the model. Nothing else
+ * crosses that boundary.
+ */
+
+/** 1-based line and column; columns count UTF-16 characters (JS string index + 1); end is exclusive (SARIF convention). */
+export interface SourceLocation {
+  /** Path relative to the scan's working directory, forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A table as written in code, before it is resolved to a store (see datamap.md, "Resolving names in code"). */
+export interface TableName {
+  /** Table, view or collection name. Unquoted SQL identifiers are lowercased; quoted ones keep their case. */
+  name: string;
+  /** Qualifier as written: a SQL schema (`public`, `auth`) or a store id (`pps.patients`). */
+  schema?: string;
+  /** The code-level connection the table was reached through (`ppsDb`, `PPS_DATABASE_URL`). */
+  connection?: string;
+}
+
+export interface ColumnName {
+  table: TableName;
+  /** Column name; `*` means every column of the table (SELECT *). */
+  column: string;
+}
+
+/** What a copy does to the values it moves (datamap.md, "Transforms"); `decrypt` turns ciphertext back into plain text. */
+export type Transform =
+  | 'copy'
+  | 'encrypt'
+  | 'decrypt'
+  | 'tokenize'
+  | 'hash'
+  | 'mask'
+  | 'generalize'
+  | 'drop';
+
+/** One step of a multi-step flow, shown to the reviewer ("read at line 4 → mapped at line 9 → inserted at line 12"). */
+export interface FlowStep {
+  at: SourceLocation;
+  description: string;
+}
+
+/** What flows into one target value: the columns it is computed from and the transform applied on the way. */
+export interface ValueSource {
+  from: ColumnName[];
+  transform: Transform;
+  /** The function or construct that decided the transform, for explanations (`pgp_sym_encrypt`, `sha256`). */
+  via?: string;
+  /** Steps from the read to this value, for values tracked through a script. */
+  path?: FlowStep[];
+}
+
+interface FactBase {
+  /** Where the reviewer must look: the column definition, the statement, the call. */
+  at: SourceLocation;
+}
+
+export interface TableCreated extends FactBase {
+  kind: 'table-created';
+  table: TableName;
+  objectType: 'table' | 'view' | 'materialized-view';
+  /** True for schema files (Prisma schema, Drizzle tables, TypeORM entities) that declare state rather than migrate it. */
+  declared?: boolean;
+}
+
+export interface TableRenamed extends FactBase {
+  kind: 'table-renamed';
+  table: TableName;
+  newName: string;
+}
+
+export interface TableDropped extends FactBase {
+  kind: 'table-dropped';
+  table: TableName;
+}
+
+export interface ColumnDefined extends FactBase {
+  kind: 'column-defined';
+  table: TableName;
+  column: string;
+  /** Normalised lowercase SQL type (`text`, `varchar(255)`, `bytea`, `integer`, `boolean`, `timestamptz`, `jsonb`). */
+  dataType?: string;
+  primaryKey?: boolean;
+  /** Foreign key target. */
+  references?: ColumnName;
+  /** Evidence of column-level encryption from the definition itself: an encrypted type, a transformer, a marker comment. */
+  encryption?: string;
+}
+
+export interface ColumnRenamed extends FactBase {
+  kind: 'column-renamed';
+  table: TableName;
+  column: string;
+  newName: string;
+}
+
+export interface ColumnRetyped extends FactBase {
+  kind: 'column-retyped';
+  table: TableName;
+  column: string;
+  dataType: string;
+  /** `ALTER COLUMN … TYPE … USING expr`: what the new values are computed from (a `decrypt` here removes encryption). */
+  using?: ValueSource;
+}
+
+export interface ColumnDropped extends FactBase {
+  kind: 'column-dropped';
+  table: TableName;
+  column: string;
+}
+
+/**
+ * Data written into a table's columns from other columns: INSERT … SELECT, UPDATE … SET … FROM,
+ * CREATE TABLE AS, a view's columns, an ORM insert of rows read elsewhere, a data script, a declared mapping.
+ * A copy into a column the target does not have yet defines that column (CTAS and views define theirs this way).
+ * INSERT … VALUES with an encryption call is a copy with `from: []` and `transform: 'encrypt'`: it is evidence of encryption.
+ */
+export interface DataCopied extends FactBase {
+  kind: 'data-copied';
+  target: TableName;
+  via: 'insert' | 'update' | 'create-table-as' | 'view' | 'orm' | 'script' | 'mapping';
+  columns: CopiedColumn[];
+}
+
+export interface CopiedColumn {
+  /** Target column; `*` with `from: [{ column: '*' }]` copies every source column under its own name (or by position). */
+  column: string;
+  value: ValueSource;
+  /** The select-list item or field that produces this column. */
+  at: SourceLocation;
+}
+
+/** GRANT or REVOKE. */
+export interface AccessChanged extends FactBase {
+  kind: 'access-granted' | 'access-revoked';
+  /** `name: '*'` means ALL TABLES IN SCHEMA `schema`. */
+  table: TableName;
+  /** Lowercased role names; `public` for PUBLIC. */
+  roles: string[];
+  /** Lowercased privileges (`select`, `insert`, `all`, …). */
+  privileges: string[];
+  /** Column-level grant: only these columns. */
+  columns?: string[];
+}
+
+export interface RowSecurityChanged extends FactBase {
+  kind: 'row-security-changed';
+  table: TableName;
+  enabled: boolean;
+}
+
+export interface PolicyCreated extends FactBase {
+  kind: 'policy-created';
+  table: TableName;
+  name: string;
+  /** Lowercased roles from `TO …`; empty when the policy has no `TO` clause (it applies to every role). */
+  roles: string[];
+  command: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  permissive: boolean;
+  /** The `USING` expression as written. */
+  using?: string;
+  /** `USING (true)` or an equivalent constant: every row is visible to the policy's roles. */
+  usingAlwaysTrue: boolean;
+}
+
+export interface PolicyDropped extends FactBase {
+  kind: 'policy-dropped';
+  table: TableName;
+  name: string;
+}
+
+/** A storage bucket created or changed (Supabase `storage.buckets … public = true`, S3/GCS bucket ACLs in code). */
+export interface BucketChanged extends FactBase {
+  kind: 'bucket-changed';
+  bucket: string;
+  public: boolean;
+}
+
+/** Evidence of the platform the migrations run on; Supabase grants every `public` table to `anon` by default. */
+export interface PlatformHint extends FactBase {
+  kind: 'platform-hint';
+  platform: 'supabase';
+  evidence: string;
+}
+
+export type Sink =
+  | { type: 'log'; logger: string }
+  | { type: 'http'; host?: string; url?: string; client: string }
+  | { type: 'sdk'; sdk: string; vendor: string; host?: string }
+  | { type: 'object-store'; service: 's3' | 'gcs' | 'azure' | 'supabase'; bucket?: string; key?: string; publicAcl: boolean };
+
+/** Personal values leaving the database: a log line, an HTTP call, an analytics SDK, an object-store upload. */
+export interface DataSent extends FactBase {
+  kind: 'data-sent';
+  sink: Sink;
+  values: ValueSource[];
+}
+
+/** A file or statement that could not be read; the scan goes on. */
+export interface ParseProblem extends FactBase {
+  kind: 'parse-error';
+  message: string;
+}
+
+export type Fact =
+  | TableCreated
+  | TableRenamed
+  | TableDropped
+  | ColumnDefined
+  | ColumnRenamed
+  | ColumnRetyped
+  | ColumnDropped
+  | DataCopied
+  | AccessChanged
+  | RowSecurityChanged
+  | PolicyCreated
+  | PolicyDropped
+  | BucketChanged
+  | PlatformHint
+  | DataSent
+  | ParseProblem;
+
+export type FactKind = Fact['kind'];

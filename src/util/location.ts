@@ -1,0 +1,52 @@
+import type { SourceLocation } from '../facts.js';
+
+/** Maps string offsets of a text to 1-based line/column, in O(log lines) per lookup. */
+export interface LineIndex {
+  position(offset: number): { line: number; column: number };
+  /** Location of the range [start, end) of the text in `file`. */
+  range(file: string, start: number, end: number): SourceLocation;
+}
+
+export function createLineIndex(text: string): LineIndex {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  }
+  const position = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - (lineStarts[low] as number) + 1 };
+  };
+  return {
+    position,
+    range(file, start, end) {
+      const from = position(start);
+      const to = position(Math.max(start, end));
+      return { file, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    },
+  };
+}
+
+/**
+ * libpg-query reports UTF-8 byte offsets; JS strings index UTF-16 code units.
+ * Returns a function mapping a byte offset of `text` to its string index.
+ * Pure ASCII text (the common case) maps to itself without allocation.
+ */
+export function byteToCharOffsets(text: string): (byteOffset: number) => number {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return (byteOffset) => byteOffset;
+  const byteToChar: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i) as number;
+    const bytes = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    for (let b = 0; b < bytes; b++) byteToChar.push(i);
+    if (code >= 0x10000) i++; // surrogate pair: two UTF-16 units, one code point
+  }
+  const total = text.length;
+  return (byteOffset) => (byteOffset >= byteToChar.length ? total : (byteToChar[byteOffset] as number));
+}
