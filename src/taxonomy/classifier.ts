@@ -1,0 +1,861 @@
+import { CATEGORIES, getCategory } from './categories.js';
+import type { Classification, ColumnContext } from './types.js';
+import { nameWords } from './words.js';
+
+/*
+ * The built-in classifier reads a column's name as whole words (never substrings), matches the
+ * hints of spec/taxonomy.md, then applies what the spec says in words: context (person tables,
+ * address siblings, health stores), types (numeric, boolean) and traps. Matching runs in stages:
+ *
+ *   1. every hint occurrence in the name's words (hints are compiled once, indexed by first word);
+ *   2. a match strictly inside a longer match of another category is dropped (`address` inside
+ *      `email address`, `name` inside `drug name`), before context is applied, so a longer
+ *      reading that context rejects still keeps the shorter one from firing;
+ *   3. traps, blockers (aggregates, field metadata such as `_type` or `_verified`), context and
+ *      type conditions;
+ *   4. among survivors on the same words, the most specific category (`health.patient_id` over
+ *      `identifier.person_id`); then the head of the name wins (`mobile_device_id` is a device
+ *      id, not a phone) unless the name joins readings with `and`/`or`.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+
+/** Singular nouns naming a person; a table whose last word is one of these is a person table. */
+// prettier-ignore
+const PERSON_NOUNS = new Set([
+  'patient', 'customer', 'member', 'user', 'account', 'cardholder', 'prescriber', 'doctor',
+  'physician', 'employee', 'person', 'contact', 'profile', 'subscriber', 'client', 'shopper',
+  'guest', 'beneficiary', 'enrollee', 'resident', 'student', 'applicant', 'candidate',
+  'participant', 'caregiver', 'dependent', 'consumer', 'individual', 'pharmacist', 'nurse',
+  'clinician', 'practitioner', 'recipient', 'buyer', 'borrower', 'donor', 'staff', 'personnel',
+  'passenger', 'traveler', 'traveller', 'visitor', 'admin', 'people',
+]);
+
+/** Nouns of people that may appear in a column name inside an organisation's table. */
+const COLUMN_PERSON_NOUNS = new Set([...PERSON_NOUNS, 'manager', 'owner', 'contact', 'emergency']);
+
+/** Organisations and places: their contact and address columns are not a person's. */
+// prettier-ignore
+const ORGANISATION_NOUNS = new Set([
+  'store', 'shop', 'pharmacy', 'company', 'business', 'vendor', 'supplier', 'merchant',
+  'warehouse', 'branch', 'facility', 'office', 'organization', 'organisation', 'org', 'clinic',
+  'hospital', 'practice', 'venue', 'carrier', 'payer', 'manufacturer', 'distributor', 'tenant',
+]);
+
+/** Column prefixes naming who a contact belongs to when it is not a person (`support_email`). */
+const ORGANISATION_COLUMN_PREFIXES = new Set([
+  ...ORGANISATION_NOUNS,
+  'support',
+  'sender',
+  'noreply',
+  'location',
+  'site',
+  'partner',
+]);
+
+/** Machines: their addresses are not a person's device. */
+// prettier-ignore
+const INFRASTRUCTURE_NOUNS = new Set([
+  'server', 'host', 'node', 'instance', 'cluster', 'network', 'subnet', 'router', 'gateway',
+  'machine', 'vm', 'container', 'pod', 'proxy', 'firewall', 'endpoint', 'bind', 'listen', 'dns',
+  'smtp', 'nat', 'vpc', 'load', 'balancer',
+]);
+
+/** Table words that place a table in health care even when the store does not say so. */
+// prettier-ignore
+const HEALTH_TABLE_WORDS = new Set([
+  'patient', 'pt', 'prescription', 'rx', 'pharmacy', 'claim', 'insurance', 'coverage',
+  'eligibility', 'medication', 'medical', 'clinical', 'encounter', 'diagnosis', 'health',
+  'hospital', 'clinic', 'lab', 'vital', 'immunization', 'vaccination', 'allergy', 'pump',
+  'insulin', 'glucose', 'cgm', 'pdm', 'dispense', 'dispensing', 'refill', 'ehr', 'emr', 'chart',
+  'therapy', 'treatment', 'prescriber', 'formulary', 'admission', 'discharge', 'appointment',
+]);
+
+/** Words that make a name an aggregate rather than a person's value. */
+// prettier-ignore
+const AGGREGATE_WORDS = new Set([
+  'count', 'counts', 'cnt', 'total', 'totals', 'sum', 'avg', 'average', 'mean', 'median', 'rate',
+  'rates', 'pct', 'percent', 'percentage', 'ratio', 'stddev',
+]);
+
+/** Words after a hint that make the column metadata about the field, not the field itself. */
+// prettier-ignore
+const FIELD_METADATA_WORDS = new Set([
+  'template', 'templates', 'subject', 'body', 'sent', 'verified', 'verification', 'confirmed',
+  'confirmation', 'opt', 'opted', 'optin', 'optout', 'settings', 'setting', 'preference',
+  'preferences', 'type', 'types', 'kind', 'provider', 'enabled', 'disabled', 'format', 'policy',
+  'length', 'reset', 'changed', 'attempts', 'required', 'field', 'label', 'placeholder',
+  'validation', 'regex', 'pattern', 'app', 'platform', 'version', 'os', 'extension', 'ext',
+  'domain', 'at', 'id', 'ids', 'uuid', 'fk', 'ref', 'key', 'expires', 'expiry', 'expiration',
+]);
+
+/** Verbs of audit columns (`created_by`, `updated_by_user_id`): they never link or identify. */
+// prettier-ignore
+const AUDIT_VERBS = new Set([
+  'created', 'updated', 'modified', 'deleted', 'approved', 'reviewed', 'changed', 'inserted',
+  'edited', 'archived', 'submitted', 'last', 'assigned', 'processed', 'verified', 'imported',
+]);
+
+/** Words that say a column stores ciphertext (`ssn_encrypted`, `enc_diagnosis`). */
+const ENCRYPTION_WORDS = new Set([
+  'encrypted',
+  'enc',
+  'encr',
+  'cipher',
+  'ciphertext',
+  'ciphered',
+  'crypt',
+  'crypted',
+  'sealed',
+]);
+
+/** Names about encryption, not encrypted data (`is_encrypted`, `encryption_key_id`). */
+// prettier-ignore
+const ENCRYPTION_METADATA_WORDS = new Set([
+  'is', 'has', 'key', 'keys', 'iv', 'nonce', 'salt', 'algorithm', 'algo', 'version', 'method',
+  'type', 'at', 'on', 'enabled', 'flag', 'status', 'scheme', 'kid', 'tag', 'mode',
+]);
+
+/** `enc` also abbreviates "encounter": `enc_id`, `enc_date`. */
+const ENCOUNTER_WORDS = new Set(['id', 'date', 'type', 'number', 'code', 'dt', 'time']);
+
+/** Words that tie an OAuth or API client, not a person, to a `client_id`. */
+// prettier-ignore
+const SOFTWARE_CLIENT_WORDS = new Set([
+  'oauth', 'auth', 'api', 'app', 'application', 'token', 'integration', 'sso', 'saml', 'oidc',
+  'credential', 'webhook', 'service', 'grant',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Hints beyond the spec table: inflections and compact spellings the table implies.
+
+// prettier-ignore
+const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
+  'person.name': ['fullname', 'physician name'],
+  'person.username': ['login id', 'user handle'],
+  'contact.phone': ['cell phone', 'mobile number', 'mobile phone', 'phonenumber'],
+  'contact.address.street': ['street address', 'address1', 'address2'],
+  'identifier.person_id': [
+    'person id', 'employee id', 'cardholder id', 'shopper id', 'guest id', 'subscriber id',
+    'contact id',
+  ],
+  'device.ip_address': ['ip addr'],
+  'device.cookie_id': ['ga client id', 'cookie'],
+  'government_id.ssn': ['social security', 'social insurance number', 'ssn last 4'],
+  'financial.card': ['credit card number', 'cc number', 'credit card', 'debit card number'],
+  'health.diagnosis': [
+    'conditions', 'medical condition', 'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension',
+    'hepatitis', 'epilepsy', 'dementia', 'copd', 'icd code', 'diagnosis code',
+  ],
+  'health.sensitive_condition': [
+    'pregnant', 'hiv status', 'mental illness', 'substance abuse', 'addiction', 'abortion',
+    'depression', 'bipolar', 'schizophrenia', 'psychiatry', 'opioids', 'opioid use',
+  ],
+  'health.clinical_note': ['notes', 'note', 'clinical note', 'progress note', 'soap notes'],
+  'health.medication': ['drug', 'medication name', 'drug code'],
+  'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
+  'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
+  'health.dates': [
+    'admitted at', 'discharged at', 'dispensed at', 'filled at', 'date of service', 'death date',
+  ],
+  'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
+  'health.allergy': ['allergen', 'allergens'],
+  'health.lab_result': ['lab results', 'test results', 'hba 1 c'],
+  'health.device_usage': ['insulin dose', 'bolus dose', 'basal rate', 'glucose readings'],
+};
+
+/** Traps beyond the spec table; a trap applies when it strictly contains the hint's words. */
+// prettier-ignore
+const SUPPLEMENTARY_TRAPS: Record<string, string[]> = {
+  'identifier.person_id': [
+    'deleted by user id', 'modified by user id', 'approved by user id', 'reviewed by user id',
+    'oauth client id', 'api client id', 'ga client id',
+  ],
+  'contact.address.street': ['mac addr', 'email addr', 'wallet address', 'contract address'],
+  'biometric.template': [
+    'device fingerprint', 'key fingerprint', 'file fingerprint', 'tls fingerprint',
+    'cert fingerprint', 'gpg fingerprint', 'pgp fingerprint', 'content fingerprint',
+    'document fingerprint', 'request fingerprint',
+  ],
+  'health.sensitive_condition': ['hearing aids', 'visual aids', 'opioid free'],
+  'health.procedure': ['stored procedure name'],
+  'contact.phone': ['cell type', 'cell count'],
+  'financial.card': ['report card', 'scorecard', 'business card', 'library card number'],
+};
+
+/** A hint reaches its category only when the column's whole name is the hint (`name`, `_ga`). */
+const EXACT_ONLY_HINTS = new Set([
+  'person.name|name',
+  'device.cookie_id|ga',
+  'device.cookie_id|fbp',
+  'device.cookie_id|cookie',
+  'person.username|handle',
+  'health.prescriber_name|prescriber',
+  'health.medication|drug',
+]);
+
+/** Hints that the spec ties to a person table (by name, or by a person link). */
+const LINKED_HINTS = new Set(['person.name|display name', 'person.username|handle']);
+
+/** Ambiguous hints that mean health data only in a health store or a health table. */
+const HEALTH_SCOPE_HINTS = new Set([
+  'health.prescription|sig',
+  'health.prescription|directions',
+  'health.lab_result|test result',
+  'health.lab_result|test results',
+  'health.procedure|procedure',
+  'health.plan|payer',
+  'health.plan|group number',
+  'health.plan|plan name',
+  'health.plan_member_id|member id',
+  'health.plan_member_id|subscriber id',
+  'health.plan_member_id|insured id',
+  'health.plan_member_id|policy holder id',
+  'health.device_usage|pump',
+  'health.device_usage|pdm',
+  'health.device_serial|serial number',
+  'health.dates|service date',
+  'health.dates|visit date',
+  'health.dates|appointment date',
+  'health.dates|fill date',
+  'health.dates|filled at',
+]);
+
+const HEALTH_IDENTIFIERS = new Set([
+  'health.patient_id',
+  'health.record_number',
+  'health.plan_member_id',
+  'health.claim_id',
+  'health.rx_number',
+]);
+
+const LINK_REQUIRED_PREFIXES = [
+  'demographic.',
+  'contact.address.country',
+  'contact.url',
+  'person.photo',
+  'identifier.account_number',
+  'identifier.transaction_id',
+  'location.',
+  'online.',
+  'credential.',
+  'financial.purchase_history',
+  'government_id.vehicle',
+];
+
+/** Categories whose plain-word hints are personal only in a person-linked table. */
+function needsPersonLink(category: string): boolean {
+  if (category === 'demographic.birth_date' || category === 'demographic.birth_year') return false;
+  if (category.startsWith('health.')) return !HEALTH_IDENTIFIERS.has(category);
+  return LINK_REQUIRED_PREFIXES.some((prefix) => category.startsWith(prefix));
+}
+
+/** Categories an organisation's or a place's table holds about itself, not about a person. */
+const ORGANISATION_CATEGORY_PREFIXES = [
+  'contact.',
+  'location.',
+  'financial.bank_account',
+  'identifier.account_number',
+  'government_id.ssn',
+];
+
+/** The more specific category wins when both read the same words. */
+const SUPERSEDES: Record<string, string[]> = {
+  'health.patient_id': ['identifier.person_id'],
+  'health.plan_member_id': ['identifier.person_id'],
+  'health.claim_id': ['identifier.transaction_id'],
+  'health.rx_number': ['identifier.transaction_id'],
+};
+
+/** Categories a boolean may hold: a flag stating a condition (`has_hiv`, `is_pregnant`). */
+const BOOLEAN_CATEGORIES = new Set(['health.sensitive_condition', 'health.diagnosis']);
+// prettier-ignore
+const BOOLEAN_DIAGNOSIS_HINTS = new Set([
+  'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension', 'hepatitis', 'epilepsy', 'dementia',
+  'copd',
+]);
+
+/** Categories whose presence ties a table to a person (taxonomy.md, "Person-linked tables"). */
+const LINKING_CATEGORY_PREFIXES = [
+  'person.',
+  'contact.email',
+  'contact.phone',
+  'contact.fax',
+  'contact.address.street',
+  'contact.address.postal_code',
+  'identifier.person_id',
+  'health.patient_id',
+  'health.record_number',
+  'health.plan_member_id',
+  'government_id.',
+  'device.',
+  'financial.card',
+  'biometric.',
+  'demographic.birth_date',
+];
+
+// ---------------------------------------------------------------------------------------------
+// Compiled hints
+
+interface CompiledHint {
+  category: string;
+  /** The hint as written in the table (or its supplement), for reasons and conditions. */
+  hint: string;
+  words: string[];
+  key: string;
+}
+
+interface CompiledCategory {
+  traps: string[][];
+}
+
+const HINTS_BY_FIRST_WORD = new Map<string, CompiledHint[]>();
+const COMPILED_CATEGORIES = new Map<string, CompiledCategory>();
+
+function addHint(category: string, hint: string, words: string[]): void {
+  const first = words[0];
+  if (first === undefined) return;
+  const entry: CompiledHint = { category, hint, words, key: `${category}|${hint}` };
+  const list = HINTS_BY_FIRST_WORD.get(first);
+  if (list === undefined) HINTS_BY_FIRST_WORD.set(first, [entry]);
+  else if (!list.some((other) => other.category === category && sameWords(other.words, words))) {
+    list.push(entry);
+  }
+}
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, index) => word === b[index]);
+}
+
+for (const info of CATEGORIES) {
+  const hints = [...info.hints, ...(SUPPLEMENTARY_HINTS[info.id] ?? [])];
+  for (const hint of hints) {
+    const words = nameWords(hint);
+    addHint(info.id, hint, words);
+    // Postgres folds unquoted camelCase to `firstname`, `dateofbirth`: match the joined form too.
+    if (words.length > 1 && words.every((word) => /^[a-z]+$/.test(word))) {
+      addHint(info.id, hint, [words.join('')]);
+    }
+  }
+  const traps = [...info.traps, ...(SUPPLEMENTARY_TRAPS[info.id] ?? [])].map(nameWords);
+  COMPILED_CATEGORIES.set(info.id, { traps });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+function baseType(dataType: string): string {
+  return dataType
+    .trim()
+    .toLowerCase()
+    .replace(/\[\]$/, '')
+    .replace(/\bunsigned\b|\bzerofill\b|\bsigned\b/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+// prettier-ignore
+const NUMERIC_TYPES = new Set([
+  'int', 'integer', 'bigint', 'biginteger', 'smallint', 'tinyint', 'mediumint', 'serial',
+  'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8', 'increments', 'bigincrements',
+  'numeric', 'decimal', 'dec', 'real', 'double', 'double precision', 'float', 'float4', 'float8',
+  'int2', 'int4', 'int8', 'money', 'smallmoney', 'number', 'long', 'short', 'byte',
+]);
+
+const BOOLEAN_TYPES = new Set(['boolean', 'bool', 'bit', 'bit(1)', 'tinyint(1)']);
+
+const TEMPORAL_TYPE = /^(date|time|timestamp|timestamptz|datetime|datetime2|interval|year)\b/;
+
+/**
+ * Numeric SQL and ORM types (`integer`, `bigint`, `numeric(10,2)`, `double precision`,
+ * `float8`, `money`, Prisma `Int`/`Decimal`). `tinyint(1)` is MySQL's boolean, not a number.
+ */
+export function isNumericType(dataType: string | undefined): boolean {
+  if (dataType === undefined) return false;
+  const base = baseType(dataType);
+  if (BOOLEAN_TYPES.has(base.replace(/\s/g, ''))) return false;
+  return NUMERIC_TYPES.has(base.replace(/\s*\(.*$/, ''));
+}
+
+/** Boolean types: `boolean`, `bool`, `bit`/`bit(1)`, and MySQL's `tinyint(1)`. */
+export function isBooleanType(dataType: string | undefined): boolean {
+  if (dataType === undefined) return false;
+  return BOOLEAN_TYPES.has(baseType(dataType).replace(/\s/g, ''));
+}
+
+function isTemporalType(dataType: string): boolean {
+  return TEMPORAL_TYPE.test(baseType(dataType));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+function singular(word: string): string {
+  if (word === 'people') return 'person';
+  if (word === 'staff' || word === 'personnel') return word;
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (/(ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+function isPersonNoun(word: string): boolean {
+  return PERSON_NOUNS.has(word) || PERSON_NOUNS.has(singular(word));
+}
+
+/**
+ * A table whose last word names a person, singular or plural, any casing: `patients`,
+ * `pps_patients`, `kroger_accounts`, `AppUser`, `public.people`. `user_settings` and `user_roles`
+ * are not: they hold a person's settings or roles, and they are person-linked by their `user_id`
+ * instead. Nor are `oauth_clients` or `api_clients`.
+ */
+export function isPersonTableName(table: string): boolean {
+  const words = nameWords(table);
+  const last = words.at(-1);
+  if (last === undefined || !isPersonNoun(last)) return false;
+  // `oauth_clients`, `api_clients` hold software, not people.
+  return singular(last) !== 'client' || !words.some((word) => SOFTWARE_CLIENT_WORDS.has(word));
+}
+
+interface TableFacts {
+  words: string[];
+  singularWords: Set<string>;
+  personTable: boolean;
+  healthTable: boolean;
+  organisationTable: boolean;
+  infrastructureTable: boolean;
+  softwareClientTable: boolean;
+}
+
+const TABLE_FACTS_CACHE = new Map<string, TableFacts>();
+const TABLE_FACTS_CACHE_LIMIT = 2000;
+
+function tableFacts(table: string): TableFacts {
+  const cached = TABLE_FACTS_CACHE.get(table);
+  if (cached !== undefined) return cached;
+  const words = nameWords(table);
+  const singularWords = new Set(words.map(singular));
+  const hasAny = (vocabulary: ReadonlySet<string>) =>
+    words.some((word) => vocabulary.has(word) || vocabulary.has(singular(word)));
+  const personTable = isPersonTableName(table);
+  const facts: TableFacts = {
+    words,
+    singularWords,
+    personTable,
+    healthTable: hasAny(HEALTH_TABLE_WORDS),
+    organisationTable: hasAny(ORGANISATION_NOUNS) && !words.some(isPersonNoun),
+    infrastructureTable: hasAny(INFRASTRUCTURE_NOUNS),
+    softwareClientTable: hasAny(SOFTWARE_CLIENT_WORDS),
+  };
+  if (TABLE_FACTS_CACHE.size >= TABLE_FACTS_CACHE_LIMIT) TABLE_FACTS_CACHE.clear();
+  TABLE_FACTS_CACHE.set(table, facts);
+  return facts;
+}
+
+/** Words of a name with a trailing `no`/`num`/`nbr` read as `number` (`rx_no`, `acct_num`). */
+function columnWords(column: string): string[] {
+  const words = nameWords(column);
+  const last = words.length - 1;
+  if (last >= 1 && (words[last] === 'no' || words[last] === 'num' || words[last] === 'nbr')) {
+    words[last] = 'number';
+  }
+  return words;
+}
+
+function isAuditName(words: readonly string[]): boolean {
+  const first = words[0];
+  if (first !== undefined && AUDIT_VERBS.has(first) && words.length > 1) return true;
+  for (let index = 1; index < words.length; index++) {
+    if (words[index] === 'by' && AUDIT_VERBS.has(words[index - 1] as string)) return true;
+  }
+  return false;
+}
+
+// prettier-ignore
+const ADDRESS_SIBLING_WORDS = new Set([
+  'street', 'city', 'zip', 'zipcode', 'postal', 'postcode', 'town', 'county',
+]);
+const NON_POSTAL_ADDRESS_WORDS = new Set(['email', 'ip', 'mac', 'web', 'wallet', 'remote', 'e']);
+
+function hasAddressSibling(siblings: readonly string[], self: string): boolean {
+  for (const sibling of siblings) {
+    if (sibling === self) continue;
+    const words = nameWords(sibling);
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as string;
+      if (ADDRESS_SIBLING_WORDS.has(word)) return true;
+      if (word === 'address' || word === 'addr') {
+        const before = words[index - 1];
+        if (before === undefined || !NON_POSTAL_ADDRESS_WORDS.has(before)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+interface Match {
+  hint: CompiledHint;
+  start: number;
+  end: number;
+  /** Context that decided, for the reason. */
+  context?: string;
+}
+
+function findMatches(words: readonly string[]): Match[] {
+  const matches: Match[] = [];
+  for (let start = 0; start < words.length; start++) {
+    const candidates = HINTS_BY_FIRST_WORD.get(words[start] as string);
+    if (candidates === undefined) continue;
+    for (const hint of candidates) {
+      const end = start + hint.words.length;
+      if (end > words.length) continue;
+      let matched = true;
+      for (let offset = 1; offset < hint.words.length; offset++) {
+        if (words[start + offset] !== hint.words[offset]) {
+          matched = false;
+          break;
+        }
+      }
+      if (matched) matches.push({ hint, start, end });
+    }
+  }
+  return matches;
+}
+
+function strictlyContains(outer: { start: number; end: number }, inner: Match): boolean {
+  return (
+    outer.start <= inner.start &&
+    inner.end <= outer.end &&
+    outer.end - outer.start > inner.end - inner.start
+  );
+}
+
+function isTrapped(words: readonly string[], match: Match): boolean {
+  const traps = COMPILED_CATEGORIES.get(match.hint.category)?.traps ?? [];
+  for (const trap of traps) {
+    const length = trap.length;
+    if (length <= match.end - match.start) continue;
+    const earliest = Math.max(0, match.end - length);
+    for (let start = earliest; start <= match.start; start++) {
+      if (start + length > words.length) break;
+      if (trap.every((word, offset) => words[start + offset] === word)) return true;
+    }
+  }
+  return false;
+}
+
+/** An aggregate or field-metadata word outside the hint makes the column not personal. */
+function blockedByNeighbours(words: readonly string[], match: Match): boolean {
+  for (let index = 0; index < words.length; index++) {
+    if (index >= match.start && index < match.end) continue;
+    const word = words[index] as string;
+    if (AGGREGATE_WORDS.has(word)) return true;
+    // `num_refills` counts; a trailing `num` was already read as `number`.
+    if (word === 'num' && index < match.start) return true;
+    if (index >= match.end && FIELD_METADATA_WORDS.has(word)) {
+      // A biometric `template` is the data itself (`fingerprint_template`).
+      if (!(word === 'template' && match.hint.category.startsWith('biometric.'))) return true;
+    }
+  }
+  return false;
+}
+
+interface Scope {
+  context: ColumnContext;
+  words: string[];
+  table: TableFacts;
+  linked: boolean;
+  healthScope: boolean;
+}
+
+function describeLink(scope: Scope): string {
+  return scope.table.personTable
+    ? `in person table "${scope.context.table}"`
+    : `in person-linked table "${scope.context.table}"`;
+}
+
+function describeHealth(scope: Scope): string {
+  return scope.context.healthContext
+    ? 'in a health context'
+    : `in health table "${scope.context.table}"`;
+}
+
+/** Context conditions of the spec; returns the context that decided, or false to reject. */
+function contextAllows(scope: Scope, match: Match): string | false | undefined {
+  const { category, key } = match.hint;
+  const { words, table, context } = scope;
+  const notes: string[] = [];
+
+  if (EXACT_ONLY_HINTS.has(key) && match.end - match.start !== words.length) return false;
+
+  if (key === 'person.name|name') {
+    if (!table.personTable) return false;
+    notes.push(`in person table "${context.table}"`);
+  }
+  if (LINKED_HINTS.has(key) || category === 'contact.address.city') {
+    if (!scope.linked) return false;
+    notes.push(describeLink(scope));
+  }
+  if (category === 'contact.address.state') {
+    if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
+    notes.push('beside address columns');
+  }
+  if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
+    if (!table.personTable || !scope.healthScope) return false;
+    notes.push(`in person table "${context.table}"`);
+  }
+  if (key === 'health.clinical_note|notes' || key === 'health.clinical_note|note') {
+    if (!table.personTable || !scope.healthScope) return false;
+    notes.push(`in person table "${context.table}" ${describeHealth(scope)}`);
+  }
+  if (HEALTH_SCOPE_HINTS.has(key)) {
+    if (!scope.healthScope) return false;
+    notes.push(describeHealth(scope));
+  }
+  if (key === 'identifier.person_id|client id' && table.softwareClientTable) return false;
+
+  if (category === 'identifier.person_id' || HEALTH_IDENTIFIERS.has(category)) {
+    if (isAuditName(words)) return false;
+    // The key of a person's own table (`patients.patient_id`) is an operational key.
+    if (context.primaryKey === true && context.referencesTable === undefined) {
+      const noun = words[match.start];
+      if (noun !== undefined && table.singularWords.has(singular(noun))) return false;
+    }
+  }
+
+  if (needsPersonLink(category)) {
+    if (!scope.linked) return false;
+    if (notes.length === 0) notes.push(describeLink(scope));
+  }
+
+  if (ORGANISATION_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix))) {
+    const namesPerson = words.some(
+      (word) => COLUMN_PERSON_NOUNS.has(word) || COLUMN_PERSON_NOUNS.has(singular(word)),
+    );
+    if (!namesPerson) {
+      if (table.organisationTable) return false;
+      for (let index = 0; index < match.start; index++) {
+        if (ORGANISATION_COLUMN_PREFIXES.has(singular(words[index] as string))) return false;
+      }
+    }
+  }
+
+  if (category === 'device.ip_address' || category === 'device.mac_address') {
+    if (table.infrastructureTable) return false;
+    for (let index = 0; index < match.start; index++) {
+      if (INFRASTRUCTURE_NOUNS.has(words[index] as string)) return false;
+    }
+  }
+
+  return notes.length > 0 ? notes.join(', ') : undefined;
+}
+
+function typeAllows(context: ColumnContext, match: Match): boolean {
+  const { dataType } = context;
+  if (dataType === undefined) return true;
+  const { category, hint } = match.hint;
+  if (isBooleanType(dataType)) {
+    if (!BOOLEAN_CATEGORIES.has(category)) return false;
+    return category !== 'health.diagnosis' || BOOLEAN_DIAGNOSIS_HINTS.has(hint);
+  }
+  if (isNumericType(dataType)) return getCategory(category)?.numericAllowed === true;
+  if (isTemporalType(dataType)) {
+    // A timestamp named after a contact or an identifier records an event, not the value; dates
+    // of birth and of care are the value.
+    return category.startsWith('demographic.birth_') || category.startsWith('health.');
+  }
+  return true;
+}
+
+function runExtraPatterns(context: ColumnContext): Classification[] | undefined {
+  const patterns = context.extraPatterns;
+  if (patterns === undefined || patterns.length === 0) return undefined;
+  const found: Classification[] = [];
+  let matchedAny = false;
+  for (const { pattern, category } of patterns) {
+    pattern.lastIndex = 0;
+    if (!pattern.test(context.column)) continue;
+    matchedAny = true;
+    if (category === 'none' || found.some((existing) => existing.category === category)) continue;
+    found.push({
+      category,
+      reason: `name "${context.column}" matches config pattern ${String(pattern)} for ${category}`,
+    });
+  }
+  return matchedAny ? found : undefined;
+}
+
+/** `owner_id` referencing `users`: the column identifies a person even with no hint. */
+function classifyByReference(context: ColumnContext, words: readonly string[]): Classification[] {
+  const referenced = context.referencesTable;
+  if (referenced === undefined || !isPersonTableName(referenced) || isAuditName(words)) return [];
+  if (isBooleanType(context.dataType)) return [];
+  const referencedNoun = singular(nameWords(referenced).at(-1) ?? '');
+  const category = referencedNoun === 'patient' ? 'health.patient_id' : 'identifier.person_id';
+  return [
+    {
+      category,
+      reason: `column "${context.column}" references person table "${referenced}" (${category})`,
+    },
+  ];
+}
+
+/**
+ * The categories the built-in classifier reads in a column, most specific only; `[]` when the
+ * column is not personal. Each reason names the column and the hint and context that decided.
+ * Config `extraPatterns` come first: when one matches, its categories are the answer (`none`
+ * silences the column).
+ */
+export function classifyColumn(context: ColumnContext): Classification[] {
+  const extra = runExtraPatterns(context);
+  if (extra !== undefined) return extra;
+
+  const words = columnWords(context.column);
+  if (words.length === 0) return [];
+  const table = tableFacts(context.table);
+  const scope: Scope = {
+    context,
+    words,
+    table,
+    linked: context.personLinked || table.personTable,
+    healthScope: context.healthContext || table.healthTable,
+  };
+
+  const raw = findMatches(words);
+  // A longer reading of the same category (`email address` over `email`) speaks for it too.
+  const unshadowed = raw.filter(
+    (match) => !raw.some((other) => other !== match && strictlyContains(other, match)),
+  );
+
+  const survivors: Match[] = [];
+  for (const match of unshadowed) {
+    if (isTrapped(words, match)) continue;
+    if (blockedByNeighbours(words, match)) continue;
+    if (!typeAllows(context, match)) continue;
+    const decided = contextAllows(scope, match);
+    if (decided === false) continue;
+    survivors.push(decided === undefined ? match : { ...match, context: decided });
+  }
+
+  const specific = survivors.filter(
+    (match) =>
+      !survivors.some(
+        (other) =>
+          other.start === match.start &&
+          other.end === match.end &&
+          (SUPERSEDES[other.hint.category] ?? []).includes(match.hint.category),
+      ),
+  );
+
+  let chosen = specific;
+  if (!words.includes('and') && !words.includes('or')) {
+    const headEnd = Math.max(...specific.map((match) => match.end));
+    chosen = specific.filter((match) => match.end === headEnd);
+  }
+
+  const classifications: Classification[] = [];
+  for (const match of chosen) {
+    const { category, hint } = match.hint;
+    if (classifications.some((existing) => existing.category === category)) continue;
+    const where = match.context === undefined ? '' : ` ${match.context}`;
+    classifications.push({
+      category,
+      reason: `name "${context.column}" reads as ${category} (hint "${hint}")${where}`,
+    });
+  }
+  if (classifications.length === 0) return classifyByReference(context, words);
+  return classifications;
+}
+
+/**
+ * taxonomy.md "Person-linked tables": the table's name is a person; or a column reads as a
+ * name, contact, person, device or government identifier; or a column references a person table
+ * or is named `<person>_id` (`patient_id`, `customer_id`, `account_id`). Audit columns
+ * (`created_by`, `updated_by_user_id`) never link.
+ */
+export function isPersonLinked(
+  table: string,
+  columns: ReadonlyArray<{ name: string; dataType?: string; referencesTable?: string }>,
+): boolean {
+  if (isPersonTableName(table)) return true;
+  const siblingColumns = columns.map((column) => column.name);
+  for (const column of columns) {
+    const words = columnWords(column.name);
+    if (words.length === 0 || isAuditName(words)) continue;
+    if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
+      return true;
+    }
+    const last = words.at(-1);
+    const beforeLast = words.at(-2);
+    if (last === 'id' && beforeLast !== undefined && isPersonNoun(beforeLast)) {
+      if (!(beforeLast === 'client' && tableFacts(table).softwareClientTable)) return true;
+    }
+    const context: ColumnContext = {
+      table,
+      column: column.name,
+      siblingColumns,
+      personLinked: false,
+      healthContext: false,
+    };
+    if (column.dataType !== undefined) context.dataType = column.dataType;
+    const found = classifyColumn(context);
+    if (
+      found.some(({ category }) =>
+        LINKING_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix)),
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Evidence from the name alone that a column holds ciphertext: `ssn_encrypted`,
+ * `encrypted_ssn`, `dob_ciphertext`, `enc_diagnosis`, `diagnosis_enc`, `ssn_cipher`, on a text,
+ * binary or unknown type. Flags and key bookkeeping (`is_encrypted`, `encryption_key_id`,
+ * `encrypted_at`), numeric, boolean and date types, and `enc` meaning encounter (`enc_id`,
+ * `enc_date`) are not evidence.
+ */
+export function encryptionEvidenceFromName(column: string, dataType?: string): string | undefined {
+  if (
+    dataType !== undefined &&
+    (isNumericType(dataType) || isBooleanType(dataType) || isTemporalType(dataType))
+  ) {
+    return undefined;
+  }
+  const words = nameWords(column);
+  const marker = words.find((word) => ENCRYPTION_WORDS.has(word));
+  if (marker === undefined) return undefined;
+  if (words.some((word) => ENCRYPTION_METADATA_WORDS.has(word))) return undefined;
+  const rest = words.filter((word) => !ENCRYPTION_WORDS.has(word));
+  // A lone `encrypted` is usually a flag; a lone `ciphertext` column is the ciphertext.
+  if (rest.length === 0 && marker !== 'ciphertext') return undefined;
+  if (marker === 'enc' && rest.length > 0 && rest.every((word) => ENCOUNTER_WORDS.has(word))) {
+    return undefined;
+  }
+  return `name "${column}" says encrypted`;
+}
+
+/**
+ * Compiles config `classifier.extraPatterns`, case-insensitive, tested against the raw column
+ * name. A pattern that is not a valid regular expression is skipped (the config loader reports
+ * it); this never throws.
+ */
+export function compileExtraPatterns(
+  patterns: ReadonlyArray<{ pattern: string; category: string }>,
+): Array<{ pattern: RegExp; category: string }> {
+  const compiled: Array<{ pattern: RegExp; category: string }> = [];
+  for (const { pattern, category } of patterns) {
+    try {
+      compiled.push({ pattern: new RegExp(pattern, 'i'), category });
+    } catch {
+      // Invalid pattern: skipped.
+    }
+  }
+  return compiled;
+}

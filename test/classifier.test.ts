@@ -1,0 +1,754 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CATEGORIES } from '../src/taxonomy/categories.js';
+import {
+  classifyColumn,
+  compileExtraPatterns,
+  encryptionEvidenceFromName,
+  isBooleanType,
+  isNumericType,
+  isPersonLinked,
+  isPersonTableName,
+} from '../src/taxonomy/classifier.js';
+import type { ColumnContext } from '../src/taxonomy/types.js';
+
+interface Where {
+  table?: string;
+  linked?: boolean;
+  health?: boolean;
+  type?: string;
+  siblings?: string[];
+  primaryKey?: boolean;
+  references?: string;
+  extra?: Array<{ pattern: RegExp; category: string }>;
+}
+
+/** A pharmacy's patients table unless told otherwise: the context where most is personal. */
+const PATIENTS: Where = { table: 'patients', linked: true, health: true };
+const CUSTOMERS: Where = { table: 'customers', linked: true, health: false };
+const UNLINKED: Where = { table: 'records', linked: false, health: false };
+
+function contextOf(column: string, where: Where): ColumnContext {
+  const context: ColumnContext = {
+    table: where.table ?? 'patients',
+    column,
+    siblingColumns: where.siblings ?? [],
+    personLinked: where.linked ?? true,
+    healthContext: where.health ?? false,
+  };
+  if (where.type !== undefined) context.dataType = where.type;
+  if (where.primaryKey !== undefined) context.primaryKey = where.primaryKey;
+  if (where.references !== undefined) context.referencesTable = where.references;
+  if (where.extra !== undefined) context.extraPatterns = where.extra;
+  return context;
+}
+
+function categoriesOf(column: string, where: Where = PATIENTS): string[] {
+  return classifyColumn(contextOf(column, where)).map((found) => found.category);
+}
+
+const ADDRESS_SIBLINGS = ['street', 'city', 'state', 'zip'];
+
+/** One positive per category, in the table's order: [category, column, context]. */
+const POSITIVES: Array<[string, string, Where]> = [
+  ['person.name', 'patient_name', PATIENTS],
+  ['person.first_name', 'first_name', CUSTOMERS],
+  ['person.last_name', 'surname', CUSTOMERS],
+  ['person.username', 'username', { table: 'app_users' }],
+  ['person.photo', 'profile_picture', CUSTOMERS],
+  ['contact.email', 'email', CUSTOMERS],
+  ['contact.phone', 'mobile_phone', CUSTOMERS],
+  ['contact.fax', 'fax_number', PATIENTS],
+  ['contact.address.street', 'address_line1', CUSTOMERS],
+  ['contact.address.city', 'city', CUSTOMERS],
+  ['contact.address.postal_code', 'postal_code', CUSTOMERS],
+  ['contact.address.state', 'state', { ...CUSTOMERS, siblings: ADDRESS_SIBLINGS }],
+  ['contact.address.country', 'country', CUSTOMERS],
+  ['contact.url', 'website', CUSTOMERS],
+  ['demographic.birth_date', 'date_of_birth', PATIENTS],
+  ['demographic.birth_year', 'birth_year', { ...PATIENTS, type: 'integer' }],
+  ['demographic.age', 'patient_age', { ...PATIENTS, type: 'smallint' }],
+  ['demographic.gender', 'gender', CUSTOMERS],
+  ['demographic.race_ethnicity', 'ethnicity', PATIENTS],
+  ['demographic.language', 'preferred_language', PATIENTS],
+  ['demographic.marital_status', 'marital_status', PATIENTS],
+  ['demographic.sexual_orientation', 'sexual_orientation', PATIENTS],
+  ['demographic.religion', 'religion', CUSTOMERS],
+  ['government_id.ssn', 'social_security_number', PATIENTS],
+  ['government_id.drivers_license', 'drivers_license_number', CUSTOMERS],
+  ['government_id.passport', 'passport_number', CUSTOMERS],
+  ['government_id.vehicle', 'license_plate', CUSTOMERS],
+  ['identifier.person_id', 'customer_id', { table: 'orders', linked: true }],
+  ['identifier.account_number', 'account_number', CUSTOMERS],
+  ['identifier.transaction_id', 'order_id', { table: 'order_items', linked: true }],
+  ['device.ip_address', 'ip_address', { table: 'page_views', linked: false }],
+  ['device.device_id', 'advertising_id', CUSTOMERS],
+  ['device.mac_address', 'mac_address', CUSTOMERS],
+  ['device.cookie_id', 'visitor_id', { table: 'page_views', linked: false }],
+  ['online.browsing', 'page_url', { table: 'page_views', linked: true }],
+  ['location.precise', 'latitude', { ...CUSTOMERS, type: 'double precision' }],
+  ['location.coarse', 'region', CUSTOMERS],
+  ['credential.secret', 'password_hash', { table: 'users' }],
+  ['financial.card', 'card_number', CUSTOMERS],
+  ['financial.bank_account', 'iban', CUSTOMERS],
+  ['financial.purchase_history', 'purchase_history', CUSTOMERS],
+  ['health.patient_id', 'patient_id', { table: 'fills', linked: true, type: 'integer' }],
+  ['health.record_number', 'mrn', PATIENTS],
+  ['health.plan_member_id', 'member_id', PATIENTS],
+  ['health.plan', 'health_plan', PATIENTS],
+  ['health.claim_id', 'claim_id', { table: 'claims', linked: true }],
+  ['health.rx_number', 'rx_number', { table: 'fills', linked: true }],
+  ['health.prescription', 'days_supply', { table: 'prescriptions', linked: true, type: 'int' }],
+  ['health.medication', 'medication', { table: 'prescriptions', linked: true }],
+  ['health.prescriber_name', 'prescriber_name', { table: 'prescriptions', linked: true }],
+  ['health.prescriber_id', 'npi', { table: 'prescribers' }],
+  ['health.diagnosis', 'icd10_code', PATIENTS],
+  ['health.procedure', 'cpt_code', PATIENTS],
+  ['health.lab_result', 'a1c', { ...PATIENTS, type: 'numeric(4,1)' }],
+  ['health.vitals', 'blood_pressure', PATIENTS],
+  ['health.allergy', 'allergies', PATIENTS],
+  ['health.immunization', 'vaccination', PATIENTS],
+  ['health.device_usage', 'bolus_units', { table: 'pump_events', linked: true, type: 'numeric' }],
+  ['health.device_serial', 'pump_serial', PATIENTS],
+  ['health.dates', 'discharge_date', { ...PATIENTS, type: 'date' }],
+  ['health.genetic', 'genotype', PATIENTS],
+  ['health.clinical_note', 'pharmacist_notes', PATIENTS],
+  ['health.sensitive_condition', 'hiv_status', PATIENTS],
+  ['biometric.template', 'fingerprint_template', { table: 'employees', type: 'bytea' }],
+];
+
+/** One look-alike per category that must not be read as it: [category, column, context]. */
+const NEGATIVES: Array<[string, string, Where]> = [
+  ['person.name', 'product_name', PATIENTS],
+  ['person.first_name', 'first_visit', PATIENTS],
+  ['person.last_name', 'last_login', CUSTOMERS],
+  ['person.username', 'user_agent', CUSTOMERS],
+  ['person.photo', 'logo', CUSTOMERS],
+  ['contact.email', 'email_template', CUSTOMERS],
+  ['contact.phone', 'phone_type', CUSTOMERS],
+  ['contact.fax', 'fax_sent', PATIENTS],
+  ['contact.address.street', 'ip_address', CUSTOMERS],
+  ['contact.address.city', 'city', { table: 'stores', linked: false }],
+  ['contact.address.postal_code', 'zip_file', CUSTOMERS],
+  ['contact.address.state', 'state', { table: 'jobs', linked: true, siblings: ['id', 'state'] }],
+  ['contact.address.country', 'country', { table: 'products', linked: false }],
+  ['contact.url', 'webhook_url', CUSTOMERS],
+  ['demographic.birth_date', 'created_at', PATIENTS],
+  ['demographic.birth_year', 'year', PATIENTS],
+  ['demographic.age', 'usage', PATIENTS],
+  ['demographic.gender', 'gender', { table: 'products', linked: false }],
+  ['demographic.race_ethnicity', 'trace', PATIENTS],
+  ['demographic.language', 'ui_locale', CUSTOMERS],
+  ['demographic.marital_status', 'status', PATIENTS],
+  ['demographic.sexual_orientation', 'orientation', CUSTOMERS],
+  ['demographic.religion', 'relation', CUSTOMERS],
+  ['government_id.ssn', 'social', CUSTOMERS],
+  ['government_id.drivers_license', 'license_key', CUSTOMERS],
+  ['government_id.passport', 'password', CUSTOMERS],
+  ['government_id.vehicle', 'vehicle_type', CUSTOMERS],
+  ['identifier.person_id', 'created_by_user_id', CUSTOMERS],
+  ['identifier.account_number', 'account_type', CUSTOMERS],
+  ['identifier.transaction_id', 'order_id', { table: 'catalog_items', linked: false }],
+  ['device.ip_address', 'zip', CUSTOMERS],
+  ['device.device_id', 'device_type', CUSTOMERS],
+  ['device.mac_address', 'machine', CUSTOMERS],
+  ['device.cookie_id', 'cookie_policy', CUSTOMERS],
+  ['online.browsing', 'page_count', CUSTOMERS],
+  ['location.precise', 'latency', CUSTOMERS],
+  ['location.coarse', 'regional', CUSTOMERS],
+  ['credential.secret', 'password_changed_at', CUSTOMERS],
+  ['financial.card', 'gift_card_number', CUSTOMERS],
+  ['financial.bank_account', 'bank_name', CUSTOMERS],
+  ['financial.purchase_history', 'order_status', CUSTOMERS],
+  ['health.patient_id', 'patient_count', PATIENTS],
+  ['health.record_number', 'chart_type', PATIENTS],
+  ['health.plan_member_id', 'member_id', { table: 'orders', linked: true, health: false }],
+  ['health.plan', 'plan', PATIENTS],
+  ['health.claim_id', 'claim_status', PATIENTS],
+  ['health.rx_number', 'rx_type', PATIENTS],
+  ['health.prescription', 'script', PATIENTS],
+  ['health.medication', 'drug_name', { table: 'drugs', linked: false }],
+  ['health.prescriber_name', 'provider', PATIENTS],
+  ['health.prescriber_id', 'npi', { table: 'pharmacies', linked: false }],
+  ['health.diagnosis', 'condition', { table: 'orders', linked: true }],
+  ['health.procedure', 'stored_procedure', PATIENTS],
+  ['health.lab_result', 'test', PATIENTS],
+  ['health.vitals', 'heart', PATIENTS],
+  ['health.allergy', 'allergy_count', PATIENTS],
+  ['health.immunization', 'injection', PATIENTS],
+  ['health.device_usage', 'pump_id', PATIENTS],
+  ['health.device_serial', 'serial_number', { table: 'users', health: false }],
+  ['health.dates', 'updated_at', { ...PATIENTS, type: 'timestamptz' }],
+  ['health.genetic', 'generic_name', PATIENTS],
+  ['health.clinical_note', 'notes', { table: 'orders', linked: true, health: true }],
+  ['health.sensitive_condition', 'hearing_aids', PATIENTS],
+  ['biometric.template', 'browser_fingerprint', CUSTOMERS],
+];
+
+test('every category has a positive and a negative example', () => {
+  const ids = CATEGORIES.map((info) => info.id);
+  assert.equal(
+    POSITIVES.map(([category]) => category),
+    ids,
+  );
+  assert.equal(
+    NEGATIVES.map(([category]) => category),
+    ids,
+  );
+});
+
+test('positives: each column reads as exactly its category', () => {
+  for (const [category, column, where] of POSITIVES) {
+    assert.equal(categoriesOf(column, where), [category], `${where.table}.${column}`);
+  }
+});
+
+test('negatives: each look-alike is not classified at all', () => {
+  for (const [category, column, where] of NEGATIVES) {
+    const found = categoriesOf(column, where);
+    assert.not.ok(found.includes(category), `${where.table}.${column} is not ${category}`);
+    const personalElsewhere = ['ip_address', 'password', 'generic_name', 'zip', 'member_id'];
+    if (!personalElsewhere.includes(column)) {
+      assert.equal(found, [], `${where.table}.${column} is not personal`);
+    }
+  }
+  assert.equal(categoriesOf('ip_address', CUSTOMERS), ['device.ip_address']);
+  assert.equal(categoriesOf('password', CUSTOMERS), ['credential.secret']);
+  assert.equal(categoriesOf('generic_name', { table: 'fills', linked: true }), [
+    'health.medication',
+  ]);
+});
+
+/** Traps that hold only in the context the spec gives them, with the contexts to test. */
+const CONTEXTUAL_TRAPS: Record<string, Where[]> = {
+  'health.plan_member_id|member id': [UNLINKED, CUSTOMERS],
+  'health.prescription|sig': [UNLINKED, CUSTOMERS],
+  'health.clinical_note|notes': [UNLINKED, CUSTOMERS, { table: 'orders', health: true }],
+  'health.medication|drug name': [{ table: 'drugs', linked: false, health: true }],
+  'health.medication|ndc': [{ table: 'drugs', linked: false, health: true }],
+  'health.medication|dosage': [{ table: 'drugs', linked: false, health: true }],
+  'health.medication|generic name': [{ table: 'drugs', linked: false, health: true }],
+};
+
+test('every trap of the table is never read as its category', () => {
+  let checked = 0;
+  for (const info of CATEGORIES) {
+    for (const trap of info.traps) {
+      const column = trap.replace(/ /g, '_');
+      const contexts = CONTEXTUAL_TRAPS[`${info.id}|${trap}`] ?? [UNLINKED, CUSTOMERS, PATIENTS];
+      for (const where of contexts) {
+        const found = categoriesOf(column, where);
+        assert.not.ok(found.includes(info.id), `${where.table}.${column} is not ${info.id}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 200, `checked ${checked}`);
+});
+
+test('acceptance traps are not classified at all', () => {
+  const cases: Array<[string, Where]> = [
+    ['product_name', PATIENTS],
+    ['file_name', PATIENTS],
+    ['page_count', PATIENTS],
+    ['zip_file_url', CUSTOMERS],
+    ['state', { table: 'orders', linked: true, siblings: ['id', 'state', 'customer_id'] }],
+    ['state', { table: 'jobs', linked: false, siblings: ['id', 'state', 'attempts'] }],
+    ['auth_provider', { table: 'users' }],
+    ['email_template', CUSTOMERS],
+    ['has_email', { ...CUSTOMERS, type: 'boolean' }],
+    ['has_email', CUSTOMERS],
+    ['email_verified', { ...CUSTOMERS, type: 'boolean' }],
+    ['email_verified_at', { ...CUSTOMERS, type: 'timestamp' }],
+    ['created_by_user_id', { ...CUSTOMERS, type: 'uuid', references: 'users' }],
+    ['updated_by_user_id', CUSTOMERS],
+    ['created_by', { ...CUSTOMERS, references: 'users' }],
+    ['name', { table: 'drugs', linked: false, health: true }],
+    ['ndc', { table: 'drugs', linked: false, health: true }],
+    ['dosage', { table: 'drugs', linked: false, health: true }],
+    ['generic_name', { table: 'drugs', linked: false, health: true }],
+    ['drug_name', { table: 'drug_catalog', linked: false }],
+    ['plan', CUSTOMERS],
+    ['plan', PATIENTS],
+    ['social', CUSTOMERS],
+    ['sig', CUSTOMERS],
+    ['signature', PATIENTS],
+    ['stored_procedure', PATIENTS],
+    ['sql_injection', UNLINKED],
+    ['injection', PATIENTS],
+    ['test', PATIENTS],
+    ['browser_fingerprint', CUSTOMERS],
+    ['ssh_fingerprint', { table: 'users' }],
+    ['logo', CUSTOMERS],
+    ['product_image', CUSTOMERS],
+    ['webhook_url', CUSTOMERS],
+    ['callback_url', CUSTOMERS],
+    ['asset_url', CUSTOMERS],
+    ['password_reset_at', { table: 'users' }],
+    ['password_changed_at', { table: 'users' }],
+    ['password_length', { table: 'users', type: 'integer' }],
+    ['gift_card_number', CUSTOMERS],
+    ['insurance_card', PATIENTS],
+    ['phone_type', CUSTOMERS],
+    ['phone_verified', CUSTOMERS],
+    ['pharmacy_phone', PATIENTS],
+    ['store_phone', CUSTOMERS],
+    ['phone', { table: 'stores', linked: false }],
+    ['web_address', CUSTOMERS],
+    ['wallet_address', CUSTOMERS],
+    ['hearing_aids', PATIENTS],
+    ['script', { table: 'migrations', linked: false }],
+    ['notes', { table: 'orders', linked: true }],
+    ['notes', { table: 'jobs', linked: false, health: true }],
+    ['provider', PATIENTS],
+    ['email_provider', CUSTOMERS],
+    ['cloud_provider', UNLINKED],
+    ['created_at', { ...PATIENTS, type: 'timestamptz' }],
+    ['updated_at', PATIENTS],
+    ['email_count', CUSTOMERS],
+    ['address_type', CUSTOMERS],
+    ['client_id', { table: 'oauth_clients', linked: false }],
+    ['ip_address', { table: 'servers', linked: false }],
+    ['city', { table: 'store_locations', linked: false }],
+  ];
+  for (const [column, where] of cases) {
+    assert.equal(categoriesOf(column, where), [], `${where.table ?? 'patients'}.${column}`);
+  }
+});
+
+test('email, ip, mac and web addresses are not street addresses', () => {
+  assert.equal(categoriesOf('email_address', CUSTOMERS), ['contact.email']);
+  assert.equal(categoriesOf('ip_address', CUSTOMERS), ['device.ip_address']);
+  assert.equal(categoriesOf('mac_address', CUSTOMERS), ['device.mac_address']);
+  assert.equal(categoriesOf('remote_addr', CUSTOMERS), ['device.ip_address']);
+  assert.equal(categoriesOf('web_address', CUSTOMERS), []);
+  assert.equal(categoriesOf('home_address', CUSTOMERS), ['contact.address.street']);
+  assert.equal(categoriesOf('billingAddress', CUSTOMERS), ['contact.address.street']);
+});
+
+test('words match whole, never as substrings', () => {
+  const cases: Array<[string, string[]]> = [
+    ['age', ['demographic.age']],
+    ['page', []],
+    ['usage', []],
+    ['dosage_form', ['health.medication']],
+    ['image', []],
+    ['average', []],
+    ['ip', ['device.ip_address']],
+    ['client_ip', ['device.ip_address']],
+    ['zip', ['contact.address.postal_code']],
+    ['recipient', []],
+    ['ship_date', []],
+    ['tip', []],
+    ['race', ['demographic.race_ethnicity']],
+    ['trace', []],
+    ['pin', ['credential.secret']],
+    ['pinned', []],
+    ['dob', ['demographic.birth_date']],
+    ['patient_dob', ['demographic.birth_date']],
+    ['dob2', ['demographic.birth_date']],
+    ['PatientDOB', ['demographic.birth_date']],
+    ['latency', []],
+    ['telemetry', []],
+    ['hotel', []],
+    ['cellar', []],
+  ];
+  for (const [column, expected] of cases) {
+    assert.equal(categoriesOf(column, { table: 'users', linked: true }), expected, column);
+  }
+});
+
+test('names in every casing and compact spellings read the same', () => {
+  const cases: Array<[string, string]> = [
+    ['firstName', 'person.first_name'],
+    ['FirstName', 'person.first_name'],
+    ['firstname', 'person.first_name'],
+    ['FIRST_NAME', 'person.first_name'],
+    ['dateofbirth', 'demographic.birth_date'],
+    ['DateOfBirth', 'demographic.birth_date'],
+    ['emailAddress', 'contact.email'],
+    ['emailaddress', 'contact.email'],
+    ['e_mail', 'contact.email'],
+    ['IPAddress', 'device.ip_address'],
+    ['ipv4', 'device.ip_address'],
+    ['phone_no', 'contact.phone'],
+    ['phonenumber', 'contact.phone'],
+    ['zipCode', 'contact.address.postal_code'],
+    ['userid', 'identifier.person_id'],
+  ];
+  for (const [column, category] of cases) {
+    assert.equal(categoriesOf(column, { table: 'users' }), [category], column);
+  }
+});
+
+test('a numeric column is never a non-numeric category', () => {
+  const cases: Array<[string, string, string[]]> = [
+    ['email', 'integer', []],
+    ['name', 'bigint', []],
+    ['first_name', 'int', []],
+    ['diagnosis', 'integer', []],
+    ['medication', 'int4', []],
+    ['address', 'numeric', []],
+    ['gender', 'smallint', []],
+    ['age', 'integer', ['demographic.age']],
+    ['birth_year', 'int2', ['demographic.birth_year']],
+    ['latitude', 'float8', ['location.precise']],
+    ['patient_id', 'bigint', ['health.patient_id']],
+    ['account_number', 'bigint', ['identifier.account_number']],
+    ['card_number', 'numeric(19,0)', ['financial.card']],
+    ['phone', 'bigint', ['contact.phone']],
+    ['zip', 'integer', ['contact.address.postal_code']],
+    ['npi', 'bigint', ['health.prescriber_id']],
+    ['ip_address', 'bigint', ['device.ip_address']],
+    ['heart_rate', 'integer', ['health.vitals']],
+    ['ssn', 'integer', ['government_id.ssn']],
+  ];
+  for (const [column, type, expected] of cases) {
+    assert.equal(categoriesOf(column, { ...PATIENTS, type }), expected, `${column} ${type}`);
+  }
+});
+
+test('counts and aggregates are not personal; numbers are', () => {
+  const cases: Array<[string, string[]]> = [
+    ['num_patients', []],
+    ['patient_count', []],
+    ['num_refills', []],
+    ['refill_count', []],
+    ['total_refills', []],
+    ['avg_glucose', []],
+    ['average_age', []],
+    ['glucose_pct', []],
+    ['email_count', []],
+    ['payer_rate', []],
+    ['diagnosis_ratio', []],
+    ['heart_rate', ['health.vitals']],
+    ['basal_rate', ['health.device_usage']],
+    ['phone_number', ['contact.phone']],
+    ['rx_number', ['health.rx_number']],
+    ['rx_num', ['health.rx_number']],
+    ['rx_no', ['health.rx_number']],
+    ['account_number', ['identifier.account_number']],
+    ['acct_num', ['identifier.account_number']],
+    ['refills', ['health.prescription']],
+  ];
+  for (const [column, expected] of cases) {
+    assert.equal(categoriesOf(column, PATIENTS), expected, column);
+  }
+});
+
+test('a boolean is personal only when it states a sensitive condition', () => {
+  const cases: Array<[string, string[]]> = [
+    ['has_hiv', ['health.sensitive_condition']],
+    ['is_pregnant', ['health.sensitive_condition']],
+    ['hiv_positive', ['health.sensitive_condition']],
+    ['has_diabetes', ['health.diagnosis']],
+    ['is_diabetic', ['health.diagnosis']],
+    ['has_email', []],
+    ['email_verified', []],
+    ['is_active', []],
+    ['opted_in', []],
+    ['has_phone', []],
+    ['address_verified', []],
+    ['has_insurance', []],
+    ['has_health_plan', []],
+    ['has_allergies', []],
+    ['diagnosis', []],
+  ];
+  for (const type of ['boolean', 'bool', 'tinyint(1)']) {
+    for (const [column, expected] of cases) {
+      assert.equal(categoriesOf(column, { ...PATIENTS, type }), expected, `${column} ${type}`);
+    }
+  }
+  assert.equal(categoriesOf('is_opioid', { table: 'drugs', linked: false, type: 'boolean' }), []);
+});
+
+test('bare name, city and condition need a person table; state needs address columns beside it', () => {
+  assert.equal(categoriesOf('name', PATIENTS), ['person.name']);
+  assert.equal(categoriesOf('name', { table: 'kroger_accounts', linked: true }), ['person.name']);
+  assert.equal(categoriesOf('name', { table: 'products', linked: false }), []);
+  assert.equal(categoriesOf('name', { table: 'prescriptions', linked: true }), []);
+  assert.equal(categoriesOf('display_name', { table: 'users' }), ['person.name']);
+  assert.equal(categoriesOf('display_name', { table: 'categories', linked: false }), []);
+  assert.equal(categoriesOf('city', { table: 'addresses', linked: true }), [
+    'contact.address.city',
+  ]);
+  assert.equal(categoriesOf('county', { table: 'addresses', linked: false }), []);
+  assert.equal(categoriesOf('city', { table: 'pharmacies', linked: false }), []);
+  assert.equal(categoriesOf('state', { ...CUSTOMERS, siblings: ['street', 'state'] }), [
+    'contact.address.state',
+  ]);
+  assert.equal(categoriesOf('province', { ...CUSTOMERS, siblings: ['postal_code'] }), [
+    'contact.address.state',
+  ]);
+  assert.equal(categoriesOf('state', { ...CUSTOMERS, siblings: ['email_address', 'state'] }), []);
+  assert.equal(categoriesOf('state', { ...CUSTOMERS, siblings: ['status', 'state'] }), []);
+  assert.equal(categoriesOf('condition', PATIENTS), ['health.diagnosis']);
+  assert.equal(categoriesOf('condition', { table: 'products', linked: false }), []);
+  assert.equal(categoriesOf('notes', PATIENTS), ['health.clinical_note']);
+  assert.equal(categoriesOf('notes', { table: 'customers', linked: true }), []);
+  assert.equal(categoriesOf('clinical_notes', { table: 'encounters', linked: true }), [
+    'health.clinical_note',
+  ]);
+});
+
+test('health content needs a person link; a drug catalogue is not personal', () => {
+  const catalogue: Where = { table: 'drugs', linked: false, health: true };
+  for (const column of ['name', 'ndc', 'dosage', 'generic_name', 'brand_name', 'rxcui']) {
+    assert.equal(categoriesOf(column, catalogue), [], `drugs.${column}`);
+  }
+  const fills: Where = { table: 'fills', linked: true, health: true };
+  assert.equal(categoriesOf('drug_name', fills), ['health.medication']);
+  assert.equal(categoriesOf('ndc', fills), ['health.medication']);
+  assert.equal(categoriesOf('dosage', fills), ['health.medication']);
+  assert.equal(categoriesOf('icd_code', { table: 'icd_codes', linked: false }), []);
+  assert.equal(categoriesOf('sig', fills), ['health.prescription']);
+  assert.equal(categoriesOf('sig', { table: 'documents', linked: true }), []);
+  assert.equal(categoriesOf('directions', { table: 'deliveries', linked: true }), []);
+  assert.equal(categoriesOf('serial_number', { table: 'devices', linked: true, health: true }), [
+    'health.device_serial',
+  ]);
+});
+
+test('member ids: plan member id only in a health context, else a person id', () => {
+  assert.equal(categoriesOf('member_id', PATIENTS), ['health.plan_member_id']);
+  assert.equal(categoriesOf('member_id', { table: 'claims', linked: true }), [
+    'health.plan_member_id',
+  ]);
+  assert.equal(categoriesOf('member_id', { table: 'orders', linked: true }), [
+    'identifier.person_id',
+  ]);
+  assert.equal(categoriesOf('member_id', { table: 'loyalty_cards', linked: false }), [
+    'identifier.person_id',
+  ]);
+  assert.equal(categoriesOf('subscriber_id', { table: 'newsletters', linked: false }), [
+    'identifier.person_id',
+  ]);
+  assert.equal(categoriesOf('mbi', { table: 'loyalty_cards', linked: false }), [
+    'health.plan_member_id',
+  ]);
+});
+
+test('person ids: most specific, never audit columns, never a table key of its own person', () => {
+  assert.equal(categoriesOf('patient_id', { table: 'fills', linked: true }), ['health.patient_id']);
+  assert.equal(categoriesOf('customer_id', { table: 'orders' }), ['identifier.person_id']);
+  assert.equal(categoriesOf('user_id', { table: 'user_roles' }), ['identifier.person_id']);
+  assert.equal(categoriesOf('loyalty_id', { table: 'orders' }), ['identifier.person_id']);
+  assert.equal(categoriesOf('claim_id', { table: 'claims' }), ['health.claim_id']);
+  assert.equal(categoriesOf('id', { table: 'patients', primaryKey: true }), []);
+  assert.equal(categoriesOf('patient_id', { table: 'patients', primaryKey: true }), []);
+  assert.equal(categoriesOf('customer_id', { table: 'customers', primaryKey: true }), []);
+  assert.equal(
+    categoriesOf('patient_id', {
+      table: 'patient_profiles',
+      primaryKey: true,
+      references: 'patients',
+    }),
+    ['health.patient_id'],
+  );
+  assert.equal(categoriesOf('created_by', { table: 'orders', references: 'users' }), []);
+  assert.equal(categoriesOf('updated_by_user_id', { table: 'orders' }), []);
+  assert.equal(categoriesOf('deleted_by_user_id', { table: 'orders' }), []);
+  assert.equal(categoriesOf('owner_id', { table: 'documents', references: 'users' }), [
+    'identifier.person_id',
+  ]);
+  assert.equal(categoriesOf('subject', { table: 'charts', references: 'pps_patients' }), [
+    'health.patient_id',
+  ]);
+  assert.equal(categoriesOf('client_id', { table: 'oauth_tokens', linked: true }), []);
+});
+
+test('the head of the name decides between readings unless it joins them', () => {
+  assert.equal(categoriesOf('mobile_device_id', CUSTOMERS), ['device.device_id']);
+  assert.equal(categoriesOf('insulin_pump_serial', PATIENTS), ['health.device_serial']);
+  assert.equal(categoriesOf('email_or_phone', CUSTOMERS), ['contact.email', 'contact.phone']);
+  assert.equal(categoriesOf('ga_client_id', UNLINKED), ['device.cookie_id']);
+  assert.equal(categoriesOf('_ga', UNLINKED), ['device.cookie_id']);
+  assert.equal(categoriesOf('ga_date', UNLINKED), []);
+});
+
+test('an encrypted-looking name keeps its category', () => {
+  assert.equal(categoriesOf('ssn_encrypted', { ...PATIENTS, type: 'bytea' }), [
+    'government_id.ssn',
+  ]);
+  assert.equal(categoriesOf('encrypted_ssn', PATIENTS), ['government_id.ssn']);
+  assert.equal(categoriesOf('dob_ciphertext', PATIENTS), ['demographic.birth_date']);
+  assert.equal(categoriesOf('enc_diagnosis', PATIENTS), ['health.diagnosis']);
+});
+
+test('reasons name the column, the hint and the deciding context', () => {
+  const [bare] = classifyColumn(contextOf('name', PATIENTS));
+  assert.is(
+    bare?.reason,
+    'name "name" reads as person.name (hint "name") in person table "patients"',
+  );
+  const [dob] = classifyColumn(contextOf('patient_dob', PATIENTS));
+  assert.is(dob?.reason, 'name "patient_dob" reads as demographic.birth_date (hint "dob")');
+  const [state] = classifyColumn(contextOf('state', { ...CUSTOMERS, siblings: ['street'] }));
+  assert.is(
+    state?.reason,
+    'name "state" reads as contact.address.state (hint "state") beside address columns',
+  );
+  const [member] = classifyColumn(contextOf('member_id', PATIENTS));
+  assert.is(
+    member?.reason,
+    'name "member_id" reads as health.plan_member_id (hint "member id") in a health context',
+  );
+  const [owner] = classifyColumn(contextOf('owner_id', { table: 'docs', references: 'users' }));
+  assert.is(
+    owner?.reason,
+    'column "owner_id" references person table "users" (identifier.person_id)',
+  );
+});
+
+test('config extraPatterns take precedence and add team-specific names', () => {
+  const extra = compileExtraPatterns([
+    { pattern: '^member_no$', category: 'health.plan_member_id' },
+    { pattern: 'loyalty_tier', category: 'none' },
+    { pattern: '^EMAIL$', category: 'contact.url' },
+  ]);
+  assert.equal(categoriesOf('member_no', { ...CUSTOMERS, extra }), ['health.plan_member_id']);
+  assert.equal(categoriesOf('member_no', CUSTOMERS), []);
+  assert.equal(categoriesOf('Member_No', { ...CUSTOMERS, extra }), ['health.plan_member_id']);
+  assert.equal(categoriesOf('email', { ...CUSTOMERS, extra }), ['contact.url']);
+  assert.equal(categoriesOf('loyalty_tier', { ...CUSTOMERS, extra }), []);
+  assert.equal(categoriesOf('first_name', { ...CUSTOMERS, extra }), ['person.first_name']);
+  const [reason] = classifyColumn(contextOf('member_no', { ...CUSTOMERS, extra }));
+  assert.is(
+    reason?.reason,
+    'name "member_no" matches config pattern /^member_no$/i for health.plan_member_id',
+  );
+});
+
+test('compileExtraPatterns is case-insensitive and skips invalid patterns', () => {
+  const compiled = compileExtraPatterns([
+    { pattern: '(unclosed', category: 'contact.email' },
+    { pattern: '^rx_', category: 'health.rx_number' },
+  ]);
+  assert.is(compiled.length, 1);
+  assert.is(compiled[0]?.pattern.flags, 'i');
+  assert.ok(compiled[0]?.pattern.test('RX_KEY'));
+  assert.is(compiled[0]?.category, 'health.rx_number');
+  assert.equal(compileExtraPatterns([]), []);
+});
+
+test('isNumericType and isBooleanType', () => {
+  const numeric = [
+    'int', 'integer', 'INTEGER', 'bigint', 'smallint', 'serial', 'bigserial', 'numeric',
+    'numeric(10,2)', 'decimal', 'real', 'double precision', 'float', 'float4', 'float8', 'int2',
+    'int4', 'int8', 'money', 'tinyint', 'mediumint', 'int unsigned', 'Int', 'Decimal', 'int[]',
+  ]; // prettier-ignore
+  for (const type of numeric) assert.ok(isNumericType(type), type);
+  const notNumeric = ['text', 'varchar(11)', 'char(9)', 'uuid', 'bytea', 'date', 'boolean',
+    'tinyint(1)', 'interval', 'point', 'jsonb', undefined]; // prettier-ignore
+  for (const type of notNumeric) assert.not.ok(isNumericType(type), String(type));
+  for (const type of ['boolean', 'bool', 'BOOLEAN', 'bit', 'bit(1)', 'tinyint(1)', 'Boolean']) {
+    assert.ok(isBooleanType(type), type);
+  }
+  for (const type of ['tinyint', 'int', 'text', 'bit(8)', 'varchar', undefined]) {
+    assert.not.ok(isBooleanType(type), String(type));
+  }
+});
+
+test('isPersonTableName: the last word names a person', () => {
+  const cases: Array<[string, boolean]> = [
+    ['patients', true],
+    ['patient', true],
+    ['clients', true],
+    ['oauth_clients', false],
+    ['pps_patients', true],
+    ['kroger_accounts', true],
+    ['app_users', true],
+    ['AppUser', true],
+    ['public.people', true],
+    ['customers', true],
+    ['members', true],
+    ['cardholders', true],
+    ['prescribers', true],
+    ['doctors', true],
+    ['employees', true],
+    ['persons', true],
+    ['contacts', true],
+    ['profiles', true],
+    ['subscribers', true],
+    ['PatientProfile', true],
+    ['user_settings', false],
+    ['user_roles', false],
+    ['products', false],
+    ['drugs', false],
+    ['orders', false],
+    ['patient_notes', false],
+    ['', false],
+  ];
+  for (const [table, expected] of cases) assert.is(isPersonTableName(table), expected, table);
+});
+
+test('isPersonLinked: person names, person columns, person keys; not audit columns', () => {
+  const cases: Array<
+    [string, Array<{ name: string; dataType?: string; referencesTable?: string }>, boolean]
+  > = [
+    ['patients', [{ name: 'id' }], true],
+    ['fills', [{ name: 'id' }, { name: 'patient_id' }, { name: 'ndc' }], true],
+    ['orders', [{ name: 'customerId', dataType: 'uuid' }], true],
+    ['sessions', [{ name: 'user_id' }], true],
+    ['claims', [{ name: 'member_id' }], true],
+    ['documents', [{ name: 'owner', referencesTable: 'users' }], true],
+    ['messages', [{ name: 'recipient_email' }], true],
+    ['shipments', [{ name: 'shipping_address' }], true],
+    ['page_views', [{ name: 'visitor_id' }, { name: 'page_url' }], true],
+    ['drugs', [{ name: 'id' }, { name: 'name' }, { name: 'ndc' }, { name: 'dosage' }, { name: 'generic_name' }], false],
+    ['products', [{ name: 'name' }, { name: 'created_by', referencesTable: 'users' }], false],
+    ['jobs', [{ name: 'updated_by_user_id' }, { name: 'created_by_user_id' }, { name: 'state' }], false],
+    ['stores', [{ name: 'phone' }, { name: 'address' }, { name: 'city' }, { name: 'zip' }], false],
+    ['servers', [{ name: 'ip_address' }, { name: 'hostname' }], false],
+    ['oauth_clients', [{ name: 'client_id' }, { name: 'client_secret' }], false],
+    ['email_templates', [{ name: 'email_subject' }, { name: 'email_body' }], false],
+    ['settings', [], false],
+  ]; // prettier-ignore
+  for (const [table, columns, expected] of cases) {
+    assert.is(isPersonLinked(table, columns), expected, table);
+  }
+});
+
+test('encryptionEvidenceFromName reads ciphertext names on text and binary columns', () => {
+  const evidence: Array<[string, string | undefined]> = [
+    ['ssn_encrypted', undefined],
+    ['encrypted_ssn', 'bytea'],
+    ['dob_ciphertext', 'text'],
+    ['enc_diagnosis', 'varchar(255)'],
+    ['diagnosis_enc', 'blob'],
+    ['ssn_cipher', 'varbinary(64)'],
+    ['encryptedSsn', 'String'],
+    ['ciphertext', 'bytea'],
+  ];
+  for (const [column, type] of evidence) {
+    assert.is(encryptionEvidenceFromName(column, type), `name "${column}" says encrypted`, column);
+  }
+  const none: Array<[string, string | undefined]> = [
+    ['ssn_encrypted', 'integer'],
+    ['ssn_encrypted', 'boolean'],
+    ['dob_encrypted', 'date'],
+    ['is_encrypted', undefined],
+    ['is_encrypted', 'boolean'],
+    ['encryption_key_id', 'uuid'],
+    ['encrypted_at', undefined],
+    ['enc_key', 'bytea'],
+    ['encrypted', 'text'],
+    ['enc_id', 'text'],
+    ['enc_date', undefined],
+    ['ssn', 'text'],
+    ['encounter_notes', 'text'],
+  ];
+  for (const [column, type] of none) {
+    assert.is(encryptionEvidenceFromName(column, type), undefined, `${column} ${type}`);
+  }
+});
+
+test('bad input never throws', () => {
+  for (const column of ['', '___', '"', '[]', '💊', 'x'.repeat(5000)]) {
+    assert.equal(categoriesOf(column, { table: '' }), [], JSON.stringify(column.slice(0, 10)));
+  }
+  assert.is(isPersonLinked('', []), false);
+  assert.is(encryptionEvidenceFromName(''), undefined);
+});
+
+test.run();
