@@ -1,0 +1,198 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Node } from 'yaml';
+import type { DataMapSource } from '../datamap/load.js';
+import type { MapProblem } from '../datamap/types.js';
+import { UsageError } from '../errors.js';
+import { isRuleId } from '../rules/ids.js';
+import { looksLikeCategory, unknownCategoryProblem } from '../datamap/checks.js';
+import { schemaProblems } from '../util/schema.js';
+import { parseYaml, stringValue } from '../util/yaml.js';
+import type { YamlFile, YamlPath } from '../util/yaml.js';
+import { DEFAULT_CONFIG } from './types.js';
+import type { Config, RuleSetting } from './types.js';
+
+const CONFIG_NAMES = ['piilint.config.yaml', 'piilint.config.yml'];
+const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'note', 'warning', 'error'];
+const FAIL_ON: readonly Config['failOn'][] = ['error', 'warning', 'never'];
+
+/**
+ * `piilint.config.yaml` (or `.yml`) in `cwd` or the nearest parent, stopping at the repository
+ * root (a folder with `.git`), so a config above the repository never applies to it.
+ */
+export function findConfigFile(cwd: string): string | undefined {
+  let folder = resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(folder, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = dirname(folder);
+    if (existsSync(join(folder, '.git')) || parent === folder) return undefined;
+    folder = parent;
+  }
+}
+
+/**
+ * The config with defaults applied. Throws a UsageError only for a file that cannot be read or is
+ * not YAML; every other mistake is a problem and the setting it spoils keeps its default.
+ */
+export function loadConfig(
+  file: string | undefined,
+  cwd: string,
+): { config: Config; problems: MapProblem[] } {
+  if (file === undefined) return { config: defaultConfig(), problems: [] };
+  const absolutePath = resolve(cwd, file);
+  const path = displayPath(cwd, absolutePath);
+  let text: string;
+  try {
+    text = readFileSync(absolutePath, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(
+      `${path}:1:1: cannot read the config file (${reason}) — check the path given to --config`,
+    );
+  }
+  const analysed = analyseConfig({ path, absolutePath, text });
+  if ('unusable' in analysed) {
+    const { at, message, suggestion } = analysed.unusable;
+    throw new UsageError(`${at.file}:${at.line}:${at.column}: ${message} — ${suggestion}`);
+  }
+  return analysed;
+}
+
+/** Every problem of a config file, for `piilint validate`; an unusable file is one problem. */
+export function validateConfigFile(source: DataMapSource): MapProblem[] {
+  const analysed = analyseConfig(source);
+  return 'unusable' in analysed ? [analysed.unusable] : analysed.problems;
+}
+
+type Analysed =
+  { config: Config; problems: MapProblem[] } | { unusable: MapProblem & { suggestion: string } };
+
+function analyseConfig(source: DataMapSource): Analysed {
+  const { file: yaml, syntaxError } = parseYaml(source.path, source.text);
+  if (syntaxError !== undefined) return { unusable: syntaxError };
+  const config = defaultConfig();
+  config.file = source.absolutePath;
+  const root = yaml.root;
+  // An empty config file is a config with every default.
+  if (root === undefined || (isScalar(root) && root.value === null))
+    return { config, problems: [] };
+  if (!isMap(root)) {
+    return {
+      unusable: {
+        at: yaml.locationOf(root),
+        message: 'not a piilint config: the file must be a YAML map of settings',
+        suggestion: 'write settings such as `failOn: error` at the top level',
+      },
+    };
+  }
+
+  const problems: MapProblem[] = [
+    ...yaml.duplicateKeys(describeConfigPath),
+    ...schemaProblems('config', yaml, {
+      describe: describeConfigPath,
+      keyNoun: (path) => (path.length === 1 && path[0] === 'rules' ? 'rule' : 'key'),
+    }),
+  ];
+  const top = yaml.entries(root);
+  const valueOf = (key: string) => yaml.resolve(top.get(key)?.value);
+
+  const include = stringList(yaml, valueOf('include'));
+  if (include !== undefined) config.include = include;
+  config.exclude = stringList(yaml, valueOf('exclude')) ?? config.exclude;
+  config.datamap = stringList(yaml, valueOf('datamap')) ?? config.datamap;
+  config.anonymousRoles = stringList(yaml, valueOf('anonymousRoles')) ?? config.anonymousRoles;
+  const failOn = stringValue(valueOf('failOn'));
+  if (isOneOf(failOn, FAIL_ON)) config.failOn = failOn;
+
+  for (const [ruleId, pair] of yaml.entries(valueOf('rules'))) {
+    const setting = stringValue(yaml.resolve(pair.value));
+    if (isRuleId(ruleId) && isOneOf(setting, RULE_SETTINGS)) config.rules[ruleId] = setting;
+  }
+
+  const classifier = yaml.entries(valueOf('classifier'));
+  const patterns = yaml.resolve(classifier.get('extraPatterns')?.value);
+  if (isSeq(patterns)) {
+    patterns.items.forEach((item, index) => {
+      const entry = yaml.entries(yaml.resolve(item));
+      const patternNode = yaml.resolve(entry.get('pattern')?.value);
+      const categoryNode = yaml.resolve(entry.get('category')?.value);
+      const pattern = stringValue(patternNode);
+      const category = stringValue(categoryNode);
+      if (pattern === undefined || pattern === '' || category === undefined) return;
+      let valid = true;
+      try {
+        new RegExp(pattern);
+      } catch (error) {
+        valid = false;
+        problems.push({
+          at: yaml.locationOf(patternNode),
+          message: `\`${pattern}\` in extra pattern ${index + 1} is not a valid regular expression: ${regexReason(error)}`,
+          suggestion: 'fix the regular expression (JavaScript syntax), e.g. `^member_no$`',
+        });
+      }
+      if (!looksLikeCategory(category, false)) return;
+      const where = `extra pattern ${index + 1} of \`classifier.extraPatterns\``;
+      const problem = unknownCategoryProblem(category, yaml.locationOf(categoryNode), where);
+      if (problem !== undefined) problems.push(problem);
+      else if (valid) config.classifier.extraPatterns.push({ pattern, category });
+    });
+  }
+
+  problems.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+  return { config, problems };
+}
+
+function defaultConfig(): Config {
+  return {
+    ...DEFAULT_CONFIG,
+    exclude: [...DEFAULT_CONFIG.exclude],
+    datamap: [...DEFAULT_CONFIG.datamap],
+    rules: { ...DEFAULT_CONFIG.rules },
+    anonymousRoles: [...DEFAULT_CONFIG.anonymousRoles],
+    classifier: { extraPatterns: [...DEFAULT_CONFIG.classifier.extraPatterns] },
+  };
+}
+
+function describeConfigPath(path: YamlPath): string {
+  const [first, second, third, ...rest] = path.map(String);
+  if (first === undefined) return 'the config';
+  if (first === 'rules' && second !== undefined && third === undefined) return `rule \`${second}\``;
+  if (first === 'classifier' && second === 'extraPatterns' && third !== undefined) {
+    const entry = `extra pattern ${Number(third) + 1} of \`classifier.extraPatterns\``;
+    if (rest.length === 0) return entry;
+    return `\`${rest.join('.')}\` of ${entry}`;
+  }
+  const numeric = path.findIndex((segment) => /^\d+$/.test(String(segment)));
+  if (numeric === -1) return `\`${path.join('.')}\``;
+  return `item ${Number(path[numeric]) + 1} of \`${path.slice(0, numeric).join('.')}\``;
+}
+
+/** The strings of a list node; undefined when the node is not a list (the default stays). */
+function stringList(yaml: YamlFile, node: Node | undefined): string[] | undefined {
+  if (!isSeq(node)) return undefined;
+  const values: string[] = [];
+  for (const item of node.items) {
+    const value = stringValue(yaml.resolve(item));
+    if (value !== undefined && value !== '') values.push(value);
+  }
+  return values;
+}
+
+function regexReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // V8 says "Invalid regular expression: /x/: Unterminated group"; the reason is the last part.
+  return message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+}
+
+function isOneOf<T extends string>(value: string | undefined, choices: readonly T[]): value is T {
+  return value !== undefined && (choices as readonly string[]).includes(value);
+}
+
+function displayPath(cwd: string, absolutePath: string): string {
+  const path = relative(cwd, absolutePath);
+  return (path === '' ? '.' : path).split(sep).join('/');
+}

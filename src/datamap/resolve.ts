@@ -1,0 +1,169 @@
+import { posix, relative, resolve as resolvePath, sep } from 'node:path';
+import type { TableName } from '../facts.js';
+import { findTable } from './checks.js';
+import type { DataMap, StoreDecl, TableDecl } from './types.js';
+
+export interface ResolvedTable {
+  store: string;
+  /** The map's table key when declared (may be `public.accounts`), else the name as code writes it. */
+  table: string;
+  declared?: TableDecl;
+  storeDecl?: StoreDecl;
+  /** No store of the map claims the table: the store is named after the file's migration folder. */
+  implicit: boolean;
+}
+
+/** Postgres's default schema: it says nothing about the store or who can read the table. */
+const DEFAULT_SCHEMA = 'public';
+
+/**
+ * The store a table named in code belongs to, in the order of datamap.md "Resolving names in
+ * code": a store qualifier or connection; a schema-qualified table key; the store whose migration
+ * globs hold the file; the one store declaring the name; else an implicit store.
+ */
+export function resolveTable(
+  table: TableName,
+  file: string,
+  options: { dataMap?: DataMap; cwd: string },
+): ResolvedTable {
+  const stores = [...(options.dataMap?.stores.values() ?? [])];
+  const schema = table.schema;
+  const qualifiedName = schema !== undefined ? `${schema}.${table.name}` : undefined;
+  const nameInCode =
+    schema === undefined || schema === DEFAULT_SCHEMA ? table.name : (qualifiedName as string);
+
+  const byStoreId = schema !== undefined ? options.dataMap?.stores.get(schema) : undefined;
+  if (byStoreId !== undefined) return inStore(byStoreId, table.name);
+  const connection = table.connection;
+  const byConnection =
+    connection !== undefined
+      ? stores.find((store) => store.connections.includes(connection))
+      : undefined;
+  if (byConnection !== undefined) return inStore(byConnection, nameInCode);
+
+  if (qualifiedName !== undefined) {
+    const keyed = stores.filter((store) => store.tables.has(qualifiedName));
+    const chosen = keyed.find((store) => migrationsContain(store, file, options.cwd)) ?? keyed[0];
+    if (chosen !== undefined) return inStore(chosen, qualifiedName);
+  }
+
+  const byMigrations = stores.find((store) => migrationsContain(store, file, options.cwd));
+  if (byMigrations !== undefined) return inStore(byMigrations, nameInCode);
+
+  if (schema === undefined || schema === DEFAULT_SCHEMA) {
+    const declaring = stores.filter((store) => declaresUnqualified(store, table.name));
+    const only = declaring.length === 1 ? declaring[0] : undefined;
+    if (only !== undefined) return inStore(only, table.name);
+  }
+
+  return { store: implicitStoreId(file), table: nameInCode, implicit: true };
+}
+
+function inStore(store: StoreDecl, name: string): ResolvedTable {
+  const declared = findTable(store, name) ?? findBySuffix(store, name);
+  if (declared !== undefined) {
+    return { store: store.id, table: declared.name, declared, storeDecl: store, implicit: false };
+  }
+  return { store: store.id, table: name, storeDecl: store, implicit: false };
+}
+
+/** The one schema-qualified key (`analytics.events`) whose last part is an unqualified name. */
+function findBySuffix(store: StoreDecl, name: string): TableDecl | undefined {
+  if (name.includes('.')) return undefined;
+  const matches = [...store.tables.values()].filter((table) => table.name.endsWith(`.${name}`));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** A table key equal to the name, or qualified by a schema with the name as its last part. */
+function declaresUnqualified(store: StoreDecl, name: string): boolean {
+  for (const key of store.tables.keys()) {
+    if (key === name || key.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+
+function migrationsContain(store: StoreDecl, file: string, cwd: string): boolean {
+  if (store.migrations.length === 0) return false;
+  const relativeToMap = relative(store.baseDir, resolvePath(cwd, file)).split(sep).join('/');
+  if (relativeToMap.startsWith('../')) return false;
+  return store.migrations.some((glob) => globMatches(glob, relativeToMap));
+}
+
+const compiledGlobs = new Map<string, RegExp>();
+
+/**
+ * Whether a forward-slash path matches a glob: `**` any depth, `*` and `?` within one segment,
+ * `{a,b}` alternatives, `[abc]` classes. A glob without wildcards also matches everything under it,
+ * so `db/pps/migrations` means that folder.
+ */
+export function globMatches(glob: string, path: string): boolean {
+  let pattern = compiledGlobs.get(glob);
+  if (pattern === undefined) {
+    pattern = globToRegExp(glob);
+    compiledGlobs.set(glob, pattern);
+  }
+  return pattern.test(path);
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const normalized = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const hasWildcard = /[*?{[]/.test(normalized);
+  let source = '';
+  let braceDepth = 0;
+  for (let i = 0; i < normalized.length; i++) {
+    const char = normalized[i] as string;
+    if (char === '*') {
+      if (normalized[i + 1] === '*') {
+        const atSegmentStart = i === 0 || normalized[i - 1] === '/';
+        i++;
+        if (normalized[i + 1] === '/' && atSegmentStart) {
+          i++;
+          source += '(?:[^/]*/)*';
+        } else {
+          source += '.*';
+        }
+      } else {
+        source += '[^/]*';
+      }
+    } else if (char === '?') {
+      source += '[^/]';
+    } else if (char === '{') {
+      braceDepth++;
+      source += '(?:';
+    } else if (char === '}' && braceDepth > 0) {
+      braceDepth--;
+      source += ')';
+    } else if (char === ',' && braceDepth > 0) {
+      source += '|';
+    } else if (char === '[') {
+      const close = normalized.indexOf(']', i + 1);
+      if (close === -1) {
+        source += '\\[';
+      } else {
+        const body = normalized
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
+        source += `[${body}]`;
+        i = close;
+      }
+    } else {
+      source += char.replace(/[.+^$()|\\\]]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}${hasWildcard ? '' : '(?:/.*)?'}$`);
+}
+
+/** A per-migration folder (`20230101120000_init`, `0001_add_users`, `V2__accounts`). */
+const MIGRATION_FOLDER = /^(?:\d{3,}|V\d+__)/;
+
+/**
+ * The implicit store of a file no store claims: its migration folder, as a display path. Tools
+ * that give each migration its own folder (Prisma's `migrations/<timestamp>_name/migration.sql`,
+ * Drizzle's and others') put them under one folder: that one is the store.
+ */
+export function implicitStoreId(file: string): string {
+  let folder = posix.dirname(file.split('\\').join('/'));
+  if (MIGRATION_FOLDER.test(posix.basename(folder))) folder = posix.dirname(folder);
+  return folder === '.' || folder === '' || folder === '/' ? 'default' : folder;
+}
