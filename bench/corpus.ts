@@ -108,7 +108,8 @@ function sqlFile(random: () => number, index: number): string {
   if (random() < 0.3) lines.push(`GRANT SELECT ON ${table.name}_summary TO reporting;`, '');
   if (random() < 0.2) lines.push(`ALTER TABLE ${table.name} ENABLE ROW LEVEL SECURITY;`, '');
   lines.push(`COMMENT ON TABLE ${table.name} IS 'generated for the piilint benchmark';`);
-  while (lines.length < 58) lines.push(`-- padding ${lines.length}: review notes for ${table.name}`);
+  while (lines.length < 58)
+    lines.push(`-- padding ${lines.length}: review notes for ${table.name}`);
   return lines.join('\n') + '\n';
 }
 
@@ -121,10 +122,15 @@ function knexFile(random: () => number, index: number): string {
     `  await knex.schema.createTable('${table.name}', (t) => {`,
     '    t.increments();',
   ];
-  for (const [name, type] of table.columns) lines.push(`    t.${KNEX_TYPES[type] ?? 'text'}('${name}');`);
+  for (const [name, type] of table.columns)
+    lines.push(`    t.${KNEX_TYPES[type] ?? 'text'}('${name}');`);
   lines.push('  });', '');
   lines.push(`  await knex.schema.alterTable('${table.name}', (t) => {`);
-  lines.push("    t.string('nickname');", "    t.renameColumn('nickname', 'display_name');", '  });');
+  lines.push(
+    "    t.string('nickname');",
+    "    t.renameColumn('nickname', 'display_name');",
+    '  });',
+  );
   lines.push(`  await knex.raw('CREATE INDEX ${table.name}_idx ON ${table.name} (id)');`);
   lines.push('}', '', 'export async function down(knex: Knex): Promise<void> {');
   lines.push(`  await knex.schema.dropTable('${table.name}');`, '}');
@@ -144,7 +150,8 @@ function typeormFile(random: () => number, index: number): string {
     '        columns: [',
     "          { name: 'id', type: 'int', isPrimary: true },",
   ];
-  for (const [name, type] of table.columns) lines.push(`          { name: '${name}', type: '${type}' },`);
+  for (const [name, type] of table.columns)
+    lines.push(`          { name: '${name}', type: '${type}' },`);
   lines.push('        ],', '      }),', '    );');
   lines.push(
     `    await queryRunner.addColumn('${table.name}', new TableColumn({ name: 'nickname', type: 'text' }));`,
@@ -166,7 +173,18 @@ function sequelizeFile(random: () => number, index: number): string {
     '      id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },',
   ];
   for (const [name, type] of table.columns) {
-    const dataType = type.startsWith('varchar') || type === 'inet' ? 'STRING' : type === 'date' ? 'DATEONLY' : type === 'timestamptz' ? 'DATE' : type === 'boolean' ? 'BOOLEAN' : type === 'integer' || type === 'bigint' ? 'INTEGER' : 'TEXT';
+    const dataType =
+      type.startsWith('varchar') || type === 'inet'
+        ? 'STRING'
+        : type === 'date'
+          ? 'DATEONLY'
+          : type === 'timestamptz'
+            ? 'DATE'
+            : type === 'boolean'
+              ? 'BOOLEAN'
+              : type === 'integer' || type === 'bigint'
+                ? 'INTEGER'
+                : 'TEXT';
     lines.push(`      ${name}: { type: Sequelize.${dataType} },`);
   }
   lines.push('    });');
@@ -217,7 +235,18 @@ function drizzleFile(random: () => number, index: number): string {
     "  id: serial('id').primaryKey(),",
   ];
   for (const [name, type] of table.columns) {
-    const builder = type.startsWith('varchar') || type === 'inet' ? `varchar('${name}', { length: 255 })` : type === 'date' ? `date('${name}')` : type === 'timestamptz' ? `timestamp('${name}')` : type === 'boolean' ? `boolean('${name}')` : type === 'integer' || type === 'bigint' ? `integer('${name}')` : `text('${name}')`;
+    const builder =
+      type.startsWith('varchar') || type === 'inet'
+        ? `varchar('${name}', { length: 255 })`
+        : type === 'date'
+          ? `date('${name}')`
+          : type === 'timestamptz'
+            ? `timestamp('${name}')`
+            : type === 'boolean'
+              ? `boolean('${name}')`
+              : type === 'integer' || type === 'bigint'
+                ? `integer('${name}')`
+                : `text('${name}')`;
     lines.push(`  ${name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}: ${builder},`);
   }
   lines.push('});');
@@ -225,7 +254,8 @@ function drizzleFile(random: () => number, index: number): string {
 }
 
 function pad(lines: string[], table: string): string {
-  while (lines.length < 60) lines.push(`// ${table}: reviewed for the data map, line ${lines.length}`);
+  while (lines.length < 60)
+    lines.push(`// ${table}: reviewed for the data map, line ${lines.length}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,0 +1,31 @@
+// The floor under piilint's speed: parse every corpus file once (TypeScript or libpg-query), nothing else.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModule, parseSync } from 'libpg-query';
+import { ts } from 'ts-morph';
+
+const corpus = process.argv[2];
+const paths = readdirSync(corpus, { recursive: true })
+  .map((entry) => join(corpus, String(entry)))
+  .filter((path) => /\.(sql|ts|js)$/.test(path));
+await loadModule();
+let typescriptFiles = 0;
+let sqlFiles = 0;
+let sqlFailures = 0;
+const start = performance.now();
+for (const path of paths) {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.sql')) {
+    sqlFiles++;
+    try {
+      parseSync(text);
+    } catch {
+      sqlFailures++;
+    }
+  } else {
+    typescriptFiles++;
+    ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  }
+}
+const ms = performance.now() - start;
+console.log(JSON.stringify({ ms, typescriptFiles, sqlFiles, sqlFailures }));

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: generates the deterministic corpus, then measures, each in a fresh process:
+ *  - the real command line (`piilint scan --format json`), wall time including start-up;
+ *  - the scan in-process, for its peak memory and findings by rule;
+ *  - a bare parse of the same files (TypeScript parse + libpg-query parse, no analysis).
+ * Budget on a 2-core machine: full scan under 6 s and 600 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './corpus.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = join(root, '.bench', 'corpus');
+const files = generateCorpus(corpus);
+
+function runNode(args: string[]): { ms: number; stdout: string; status: number | null } {
+  const start = performance.now();
+  const child = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const ms = performance.now() - start;
+  if (child.status !== 0 && child.status !== 1) {
+    process.stderr.write(child.stderr);
+    throw new Error(`${args.join(' ')} exited ${child.status}`);
+  }
+  return { ms, stdout: child.stdout, status: child.status };
+}
+
+const cli = runNode([
+  'bin/piilint.js',
+  'scan',
+  corpus,
+  '--format',
+  'json',
+  '--output',
+  join(root, '.bench', 'report.json'),
+]);
+const inProcess = JSON.parse(runNode(['bench/scan-child.mjs', corpus]).stdout) as {
+  ms: number;
+  maxRssMb: number;
+  findingsByRule: Record<string, number>;
+};
+const bare = JSON.parse(runNode(['bench/parse-child.mjs', corpus]).stdout) as {
+  ms: number;
+  typescriptFiles: number;
+  sqlFiles: number;
+  sqlFailures: number;
+};
+
+const seconds = cli.ms / 1000;
+const lines = [
+  `corpus:              ${files.length} files (${bare.sqlFiles} SQL, ${bare.typescriptFiles} TypeScript/JavaScript) in .bench/corpus`,
+  `piilint scan (CLI):  ${seconds.toFixed(2)} s wall, ${(files.length / seconds).toFixed(0)} files/s, exit ${cli.status}`,
+  `scan in-process:     ${(inProcess.ms / 1000).toFixed(2)} s, peak memory ${inProcess.maxRssMb.toFixed(0)} MB`,
+  `bare parse:          ${(bare.ms / 1000).toFixed(2)} s (TypeScript parse + libpg-query parse, no analysis; ${bare.sqlFailures} SQL files failed to parse)`,
+  `findings by rule:    ${Object.entries(inProcess.findingsByRule)
+    .map(([rule, count]) => `${rule} ${count}`)
+    .join(', ')}`,
+  `budget:              scan < 6 s and < 600 MB: ${seconds < 6 && inProcess.maxRssMb < 600 ? 'met' : 'NOT MET'}`,
+];
+console.log(lines.join('\n'));

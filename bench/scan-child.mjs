@@ -1,0 +1,13 @@
+// Runs one scan in this process and reports its time, peak memory and findings by rule as JSON.
+import { scan } from '../dist/scan.js';
+
+const corpus = process.argv[2];
+const start = performance.now();
+const result = await scan({ cwd: corpus, paths: ['.'] });
+const ms = performance.now() - start;
+const findingsByRule = {};
+for (const finding of result.findings) {
+  findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
+}
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ ms, maxRssMb, findingsByRule }));
