@@ -1,0 +1,42 @@
+import type { SourceLocation, TableName } from '../../facts.js';
+import { isPlaceholderName } from './placeholders.js';
+
+/** The SQL text being read: a whole file, or a fragment held in code. */
+export interface SqlSource {
+  /** Display path used in every location. */
+  file: string;
+  /** The text handed to the parser; every offset below indexes it. */
+  text: string;
+  /** Location in the file of the range [start, end) of `text`. */
+  locate(start: number, end: number): SourceLocation;
+  /** Fragments carry placeholder stand-ins; files never do. */
+  hasPlaceholders: boolean;
+}
+
+/** One parsed statement: where it is, and how parser byte offsets map to `source.text`. */
+export interface StatementContext {
+  source: SqlSource;
+  /** First token of the statement. */
+  start: number;
+  /** End of the statement, before its semicolon and trailing whitespace. */
+  end: number;
+  /** Maps a parser `location` (UTF-8 bytes, relative to the parsed string) to an offset in `source.text`. */
+  charAt(byteLocation: number): number;
+}
+
+export function statementLocation(context: StatementContext): SourceLocation {
+  return context.source.locate(context.start, context.end);
+}
+
+/** A table name as written, or undefined when a placeholder stands for it. */
+export function tableNameOf(
+  context: StatementContext,
+  relname: string | undefined,
+  schemaname: string | undefined,
+): TableName | undefined {
+  if (relname === undefined || relname === '') return undefined;
+  if (context.source.hasPlaceholders && isPlaceholderName(relname)) return undefined;
+  if (schemaname === undefined || schemaname === '') return { name: relname };
+  if (context.source.hasPlaceholders && isPlaceholderName(schemaname)) return { name: relname };
+  return { schema: schemaname, name: relname };
+}

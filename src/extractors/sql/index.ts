@@ -1,0 +1,396 @@
+/**
+ * The SQL extractor: `.sql` files and SQL held in TypeScript/JavaScript strings.
+ *
+ * A text is parsed once with libpg-query (the real Postgres parser). When that fails, it is split
+ * into statements and each is parsed alone; a statement Postgres rejects is tried as MySQL, and one
+ * that neither reads becomes a `parse-error` fact at that statement while the rest is still read.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+import type { Node } from 'libpg-query';
+import type { Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
+import { byteToCharOffsets, createLineIndex } from '../../util/location.js';
+import type { ScannedFile } from '../types.js';
+import type { SqlSource, StatementContext } from './context.js';
+import { tableNameOf } from './context.js';
+import {
+  createScope,
+  leftmostLocation,
+  selectOutputs,
+  addCtes,
+  addFromClause,
+  addTableToScope,
+  valueOf,
+} from './lineage.js';
+import { extractMysqlStatement } from './mysql.js';
+import { positionalParameterOf, prepareFragmentText } from './placeholders.js';
+import { SUPABASE_TEXT_HINT, collectStatementFacts, supabaseEvidence } from './postgres.js';
+import {
+  SELECT_ITEM_STOP_WORDS,
+  blankDownSections,
+  findItemEnd,
+  isIdentifierChar,
+  skipTrivia,
+  splitStatements,
+  trimEnd,
+} from './statements.js';
+
+/** SQL held in a TS/JS string or template literal. */
+export interface SqlFragment {
+  /** The raw literal content; may contain `${…}` spans, `?`, `??`, `:name` and `$1` placeholders. */
+  text: string;
+  /** Display path of the host file. */
+  file: string;
+  /** Maps an offset in `text` to its 1-based place in the file. */
+  position(offset: number): { line: number; column: number };
+  dialect?: 'postgres' | 'mysql';
+}
+
+/** One written column of an INSERT or UPDATE. */
+export interface QueryColumn {
+  column: string;
+  /** 1-based: `$n`, or the n-th `?`. */
+  parameter?: number;
+  value: ValueSource;
+  at: SourceLocation;
+}
+
+/** What a raw query in a data script reads or writes. */
+export type QueryShape =
+  | { kind: 'select'; outputs: Array<{ name: string; value: ValueSource; at: SourceLocation }> }
+  | { kind: 'insert' | 'update'; target: TableName; columns: QueryColumn[] }
+  | { kind: 'other' };
+
+/** Files larger than this are not read as SQL (the scan also bounds file sizes). */
+const MAX_SQL_FILE_CHARS = 2 * 1024 * 1024;
+
+/**
+ * The MySQL fallback is there for schema statements (CREATE/ALTER/DROP/RENAME TABLE); node-sql-parser
+ * is slow to reject text and superlinear in its length, so nothing else and nothing huge is tried.
+ */
+const MYSQL_FALLBACK_START = /^(?:create|alter|drop|rename)\s/i;
+const MAX_MYSQL_STATEMENT_CHARS = 50_000;
+
+function worthMysqlFallback(statement: string): boolean {
+  return statement.length <= MAX_MYSQL_STATEMENT_CHARS && MYSQL_FALLBACK_START.test(statement);
+}
+
+let parserLoading: Promise<void> | undefined;
+let parserReady = false;
+
+/** Loads the Postgres parser (WASM) once; later calls return at once. */
+export async function initSqlParser(): Promise<void> {
+  parserLoading ??= loadModule().then(() => {
+    parserReady = true;
+  });
+  await parserLoading;
+}
+
+function problem(at: SourceLocation, message: string): Fact {
+  return { kind: 'parse-error', at, message };
+}
+
+function fileStart(file: string): SourceLocation {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/** golang-migrate (`1_init.down.sql`) and Diesel (`down.sql`) keep the reverse direction in its own file. */
+function isDownMigrationFile(path: string): boolean {
+  const lower = path.toLowerCase();
+  return lower.endsWith('.down.sql') || lower === 'down.sql' || lower.endsWith('/down.sql');
+}
+
+/** Facts of a `.sql` file; only the Up part of a migration with Up/Down markers is read. */
+export function extractSqlFile(file: ScannedFile): Fact[] {
+  if (isDownMigrationFile(file.path)) return [];
+  if (file.text.trim() === '') return [];
+  if (file.text.includes('\u0000')) {
+    return [problem(fileStart(file.path), 'file contains NUL bytes; it is not read as SQL')];
+  }
+  if (file.text.length > MAX_SQL_FILE_CHARS) {
+    return [problem(fileStart(file.path), 'file is larger than 2 MiB; it is not read as SQL')];
+  }
+  const lines = createLineIndex(file.text);
+  const source: SqlSource = {
+    file: file.path,
+    text: blankDownSections(file.text),
+    locate: (start, end) => lines.range(file.path, start, end),
+    hasPlaceholders: false,
+  };
+  return extractSource(source);
+}
+
+/** Turns a fragment into a source whose text has placeholders replaced by stand-ins. */
+function fragmentSource(fragment: SqlFragment): SqlSource {
+  const prepared = prepareFragmentText(fragment.text);
+  const { map } = prepared;
+  return {
+    file: fragment.file,
+    text: prepared.text,
+    hasPlaceholders: true,
+    locate(start, end) {
+      const from = fragment.position(map.toOriginal(start));
+      const to = fragment.position(map.toOriginal(Math.max(start, end)));
+      return {
+        file: fragment.file,
+        line: from.line,
+        column: from.column,
+        endLine: to.line,
+        endColumn: to.column,
+      };
+    },
+  };
+}
+
+/** Facts of SQL held in code, located in the host file. Facts about a placeholder table are dropped. */
+export function extractSqlFragment(fragment: SqlFragment): Fact[] {
+  if (fragment.text.trim() === '') return [];
+  if (fragment.text.length > MAX_SQL_FILE_CHARS || fragment.text.includes('\u0000')) return [];
+  return extractSource(fragmentSource(fragment));
+}
+
+function parserMissing(source: SqlSource): Fact[] {
+  return [
+    problem(
+      source.locate(0, 0),
+      'the SQL parser is not loaded: initSqlParser() must be awaited first',
+    ),
+  ];
+}
+
+interface ParsedStatement {
+  stmt?: Node;
+  stmt_location?: number;
+  stmt_len?: number;
+}
+
+function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unknown } {
+  try {
+    return { statements: (parseSync(sql).stmts ?? []) as ParsedStatement[] };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function extractSource(source: SqlSource): Fact[] {
+  if (!parserReady) return parserMissing(source);
+  const facts: Fact[] = [];
+  const text = source.text;
+  const lookForPlatform = { pending: SUPABASE_TEXT_HINT.test(text) };
+  const whole = tryParse(text);
+  if ('statements' in whole) {
+    const charAt = byteToCharOffsets(text);
+    for (const statement of whole.statements) {
+      const byteStart = statement.stmt_location ?? 0;
+      const rawEnd = statement.stmt_len ? charAt(byteStart + statement.stmt_len) : text.length;
+      const start = skipTrivia(text, charAt(byteStart), rawEnd);
+      const context: StatementContext = {
+        source,
+        start,
+        end: trimEnd(text, start, rawEnd),
+        charAt,
+      };
+      readStatement(statement.stmt, context, facts, lookForPlatform);
+    }
+    return facts;
+  }
+  for (const span of splitStatements(text)) {
+    const sql = text.slice(span.start, span.end);
+    const parsed = tryParse(sql);
+    if ('statements' in parsed) {
+      const toChar = byteToCharOffsets(sql);
+      const context: StatementContext = {
+        source,
+        start: span.start,
+        end: span.end,
+        charAt: (byte) => span.start + toChar(byte),
+      };
+      for (const statement of parsed.statements)
+        readStatement(statement.stmt, context, facts, lookForPlatform);
+      continue;
+    }
+    const mysqlFacts = worthMysqlFallback(sql)
+      ? extractMysqlStatement({ source, start: span.start, end: span.end })
+      : undefined;
+    if (mysqlFacts) {
+      facts.push(...mysqlFacts);
+      continue;
+    }
+    facts.push(parseErrorFact(source, span.start, span.end, sql, parsed.error));
+  }
+  return facts;
+}
+
+function readStatement(
+  statement: Node | undefined,
+  context: StatementContext,
+  facts: Fact[],
+  lookForPlatform: { pending: boolean },
+): void {
+  if (!statement) return;
+  try {
+    collectStatementFacts(statement, context, facts);
+    if (lookForPlatform.pending) {
+      const evidence = supabaseEvidence(statement, context);
+      if (evidence) {
+        lookForPlatform.pending = false;
+        facts.push({
+          kind: 'platform-hint',
+          at: context.source.locate(evidence.start, evidence.end),
+          platform: 'supabase',
+          evidence: evidence.evidence,
+        });
+      }
+    }
+  } catch (error) {
+    // A statement shape this reader does not expect must not stop the scan.
+    const message = error instanceof Error ? error.message : String(error);
+    facts.push(
+      problem(
+        context.source.locate(context.start, context.end),
+        `could not read statement: ${message}`,
+      ),
+    );
+  }
+}
+
+/** A parse error at the token the parser stopped at, with the parser's own message. */
+function parseErrorFact(
+  source: SqlSource,
+  start: number,
+  end: number,
+  sql: string,
+  error: unknown,
+): Fact {
+  const details = (error as { sqlDetails?: { cursorPosition?: number } } | undefined)?.sqlDetails;
+  const message = error instanceof Error ? error.message : 'could not parse statement';
+  const cursor = details?.cursorPosition;
+  if (cursor === undefined || cursor < 0) return problem(source.locate(start, end), message);
+  const tokenStart = Math.min(start + byteToCharOffsets(sql)(cursor), end);
+  let tokenEnd = tokenStart;
+  while (tokenEnd < end && isIdentifierChar(source.text.charCodeAt(tokenEnd))) tokenEnd++;
+  if (tokenEnd === tokenStart && tokenStart < end) tokenEnd++;
+  return problem(source.locate(tokenStart, tokenEnd), message);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Query shapes for data scripts
+ * --------------------------------------------------------------------------------------------- */
+
+/** `$n`, or the n-th `?` of the query, when a value is exactly a parameter (casts allowed). */
+function parameterOf(node: Node | undefined): number | undefined {
+  let value = node;
+  while (value && 'TypeCast' in value) value = value.TypeCast.arg;
+  if (!value) return undefined;
+  if ('ParamRef' in value) return value.ParamRef.number;
+  if ('ColumnRef' in value) {
+    const fields = value.ColumnRef.fields ?? [];
+    const only = fields.length === 1 ? fields[0] : undefined;
+    if (only && 'String' in only) return positionalParameterOf(only.String.sval ?? '');
+  }
+  return undefined;
+}
+
+/**
+ * What a raw query reads (a SELECT's outputs and their source columns) or which parameter feeds
+ * which column of an INSERT/UPDATE. Undefined when the query does not parse as Postgres.
+ * A query whose target table is a placeholder is `other`.
+ */
+export function analyseQuery(fragment: SqlFragment): QueryShape | undefined {
+  if (!parserReady || fragment.text.trim() === '') return undefined;
+  const source = fragmentSource(fragment);
+  const parsed = tryParse(source.text);
+  if (!('statements' in parsed)) return undefined;
+  const first = parsed.statements[0];
+  if (!first?.stmt) return undefined;
+  const charAt = byteToCharOffsets(source.text);
+  const byteStart = first.stmt_location ?? 0;
+  const rawEnd = first.stmt_len ? charAt(byteStart + first.stmt_len) : source.text.length;
+  const start = skipTrivia(source.text, charAt(byteStart), rawEnd);
+  const context: StatementContext = {
+    source,
+    start,
+    end: trimEnd(source.text, start, rawEnd),
+    charAt,
+  };
+  try {
+    return queryShape(first.stmt, context);
+  } catch {
+    return undefined;
+  }
+}
+
+function queryShape(statement: Node, context: StatementContext): QueryShape {
+  const locate = (start: number, end: number) => context.source.locate(start, end);
+  if ('SelectStmt' in statement && !statement.SelectStmt.intoClause) {
+    const outputs = selectOutputs(statement.SelectStmt, undefined, context);
+    return {
+      kind: 'select',
+      outputs: outputs.map((output) => ({
+        name: output.name,
+        value: output.value,
+        at: locate(output.start, output.end),
+      })),
+    };
+  }
+  if ('InsertStmt' in statement) {
+    const insert = statement.InsertStmt;
+    const target = tableNameOf(context, insert.relation?.relname, insert.relation?.schemaname);
+    const query = insert.selectStmt;
+    if (!target || !query || !('SelectStmt' in query)) return { kind: 'other' };
+    const names: string[] = [];
+    for (const node of insert.cols ?? [])
+      if ('ResTarget' in node) names.push(node.ResTarget.name ?? '');
+    const scope = createScope();
+    addCtes(scope, insert.withClause, context);
+    const select = query.SelectStmt;
+    const firstRow = select.valuesLists?.[0];
+    if (firstRow && 'List' in firstRow) {
+      const columns = (firstRow.List.items ?? []).map((item, index): QueryColumn => {
+        const start = context.charAt(leftmostLocation(item));
+        const end = findItemEnd(context.source.text, start, context.end);
+        const parameter = parameterOf(item);
+        return {
+          column: names[index] ?? `column${index + 1}`,
+          ...(parameter === undefined ? {} : { parameter }),
+          value: valueOf(item, scope, context),
+          at: locate(start, end),
+        };
+      });
+      return { kind: 'insert', target, columns };
+    }
+    const outputs = selectOutputs(select, scope, context);
+    return {
+      kind: 'insert',
+      target,
+      columns: outputs.map((output, index) => ({
+        column: names[index] ?? output.name,
+        value: output.value,
+        at: locate(output.start, output.end),
+      })),
+    };
+  }
+  if ('UpdateStmt' in statement) {
+    const update = statement.UpdateStmt;
+    const target = tableNameOf(context, update.relation?.relname, update.relation?.schemaname);
+    if (!target) return { kind: 'other' };
+    const scope = createScope();
+    addCtes(scope, update.withClause, context);
+    addTableToScope(scope, target, update.relation?.alias?.aliasname);
+    addFromClause(scope, update.fromClause, context);
+    const columns: QueryColumn[] = [];
+    for (const node of update.targetList ?? []) {
+      if (!('ResTarget' in node) || !node.ResTarget.name) continue;
+      const start = context.charAt(node.ResTarget.location ?? 0);
+      const end = findItemEnd(context.source.text, start, context.end, SELECT_ITEM_STOP_WORDS);
+      const parameter = parameterOf(node.ResTarget.val);
+      columns.push({
+        column: node.ResTarget.name,
+        ...(parameter === undefined ? {} : { parameter }),
+        value: valueOf(node.ResTarget.val, scope, context),
+        at: locate(start, end),
+      });
+    }
+    return { kind: 'update', target, columns };
+  }
+  return { kind: 'other' };
+}
