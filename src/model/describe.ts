@@ -1,0 +1,84 @@
+/** Words shared by every rule's messages, so findings read the same way everywhere. */
+import type { SourceLocation } from '../facts.js';
+import type { DataRef, PathStep } from '../findings.js';
+import type { CategoryEvidence, ColumnRef } from './types.js';
+
+export function formatRef(ref: ColumnRef): string {
+  return `${ref.store}.${ref.table}.${ref.column}`;
+}
+
+export function formatLocation(at: SourceLocation): string {
+  return `${at.file}:${at.line}`;
+}
+
+export function pathStep(at: SourceLocation, description: string): PathStep {
+  return { file: at.file, line: at.line, column: at.column, description };
+}
+
+/** `person.name from pps.patients.full_name, contact.email (hashed) from pps.patients.email`. */
+export function describeCategories(categories: readonly CategoryEvidence[]): string {
+  const parts = categories.map(
+    (entry) =>
+      `${entry.category}${entry.pseudonymous ? ' (pseudonymised)' : ''} from ${formatRef(entry.from)}`,
+  );
+  return [...new Set(parts)].join(', ');
+}
+
+/** Distinct category ids, in order of first appearance. */
+export function categoryIds(categories: readonly CategoryEvidence[]): string[] {
+  return [...new Set(categories.map((entry) => entry.category))];
+}
+
+/** Distinct evidence strings, in order of first appearance. */
+export function evidenceOf(categories: readonly CategoryEvidence[]): string[] {
+  return [...new Set(categories.map((entry) => entry.evidence))];
+}
+
+/** Joins several paths into one, keeping each step once, in order of first appearance. */
+export function mergePaths(paths: readonly (readonly PathStep[])[]): PathStep[] {
+  const seen = new Set<string>();
+  const merged: PathStep[] = [];
+  for (const path of paths) {
+    for (const step of path) {
+      const key = `${step.file}:${step.line}:${step.column}:${step.description}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      merged.push(step);
+    }
+  }
+  return merged;
+}
+
+/** `PHI (person.name from pps.patients.full_name)` or `Personal data (contact.email from …)`. */
+export function describeData(categories: readonly CategoryEvidence[]): string {
+  const kind = categories.some((entry) => entry.phi) ? 'PHI' : 'Personal data';
+  return `${kind} (${describeCategories(categories)})`;
+}
+
+/** Pseudonymous data (hashed, masked, generalised) is still personal, reported one level lower. */
+export function lowerWhenPseudonymous(
+  categories: readonly CategoryEvidence[],
+  severity: 'error' | 'warning',
+): 'error' | 'warning' | 'note' {
+  if (!categories.every((entry) => entry.pseudonymous)) return severity;
+  return severity === 'error' ? 'warning' : 'note';
+}
+
+/** The finding's `source`: the first column the data was read from. */
+export function sourceRef(categories: readonly CategoryEvidence[]): DataRef | undefined {
+  const from = categories[0]?.from;
+  return from === undefined ? undefined : { ...from };
+}
+
+/** A column's own categories with who decided them: `PHI (contact.email per the data map)`. */
+export function describeHeld(categories: readonly CategoryEvidence[]): string {
+  const kind = categories.some((entry) => entry.phi) ? 'PHI' : 'Personal data';
+  const parts = categories.map((entry) => `${entry.category} ${decidedBy(entry)}`);
+  return `${kind} (${[...new Set(parts)].join(', ')})`;
+}
+
+function decidedBy(entry: CategoryEvidence): string {
+  if (entry.origin === 'map') return 'per the data map';
+  if (entry.origin === 'flow') return `from ${formatRef(entry.from)}`;
+  return 'per the classifier';
+}

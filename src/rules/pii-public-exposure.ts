@@ -1,0 +1,106 @@
+import type { FindingDraft } from '../findings.js';
+import {
+  categoryIds,
+  describeData,
+  describeHeld,
+  evidenceOf,
+  formatRef,
+  lowerWhenPseudonymous,
+  pathStep,
+  sourceRef,
+} from '../model/describe.js';
+import { isDeniedPublic } from '../model/policy.js';
+import type { Rule } from './types.js';
+
+const ACTION =
+  'Drop the column from the copy, tokenize or encrypt it, or make the target non-public.';
+
+const FIX =
+  'Drop the column from the copy, tokenize or encrypt it, or make the target non-public. ' +
+  'If the category is meant to be public, add it to policy.public.allow in the data map.';
+
+export const piiPublicExposure: Rule = {
+  meta: {
+    id: 'pii-public-exposure',
+    name: 'PiiPublicExposure',
+    defaultSeverity: 'error',
+    summary: 'Personal data is copied into a public store, table, view, bucket object or index.',
+    incident:
+      'The PPS → Kroger merge copied 82,000 pharmacy patients’ names and emails into public Kroger accounts, exposed for eight years.',
+    cwe: ['CWE-359'],
+  },
+  check({ model }) {
+    const findings: FindingDraft[] = [];
+    const denied = (category: string) => isDeniedPublic(model.policy, category);
+    for (const copy of model.copies) {
+      // Made public by the copy's own file: public-access-grant reports the table there, once.
+      if (copy.target.exposure !== 'public' || copy.target.exposureReportedAt) continue;
+      for (const column of copy.columns) {
+        const leaked = column.categories.filter((entry) => denied(entry.category));
+        if (leaked.length === 0) continue;
+        const target = { ...copy.target, column: column.column, exposure: 'public' as const };
+        findings.push({
+          at: column.at,
+          message: `${describeData(leaked)} copied into ${formatRef(target)} (public) by ${copy.description}. ${ACTION}`,
+          severity: lowerWhenPseudonymous(leaked, 'error'),
+          categories: categoryIds(leaked),
+          source: sourceRef(leaked),
+          target: {
+            store: target.store,
+            table: target.table,
+            column: target.column,
+            exposure: 'public',
+          },
+          path: column.path,
+          phi: leaked.some((entry) => entry.phi),
+          evidence: evidenceOf(leaked),
+          fix: FIX,
+          fingerprintKey: `copy:${column.column}`,
+        });
+      }
+    }
+    for (const send of model.sends) {
+      if (send.sink.type !== 'object-store' || !send.sink.publicAcl) continue;
+      const leaked = send.categories.filter((entry) => denied(entry.category));
+      if (leaked.length === 0) continue;
+      const bucket = send.sink.bucket ?? '(unknown bucket)';
+      findings.push({
+        at: send.at,
+        message: `${describeData(leaked)} uploaded to ${send.sink.service} bucket ${bucket} with a public ACL: anyone with the link can read it. Upload it private.`,
+        severity: lowerWhenPseudonymous(leaked, 'error'),
+        categories: categoryIds(leaked),
+        source: sourceRef(leaked),
+        target: { store: send.sink.service, table: bucket, exposure: 'public' },
+        path: send.path,
+        phi: leaked.some((entry) => entry.phi),
+        evidence: evidenceOf(leaked),
+        fix: 'Upload the object private (no public-read ACL) and serve it through signed URLs, or leave the personal values out of it.',
+      });
+    }
+    for (const store of model.stores.values()) {
+      for (const table of store.tables.values()) {
+        if (table.declaredExposure !== 'public') continue;
+        for (const column of table.columns.values()) {
+          // Flows are reported at the copy that brings them; here: what the column holds by itself.
+          const held = column.categories.filter(
+            (entry) => entry.origin !== 'flow' && denied(entry.category),
+          );
+          if (held.length === 0) continue;
+          const ref = formatRef({ store: store.id, table: table.name, column: column.name });
+          findings.push({
+            at: column.definedAt,
+            message: `${describeHeld(held)} held by ${ref}, a column of a table the data map declares public. Remove or tokenize the column, or make the table non-public.`,
+            categories: categoryIds(held),
+            target: { store: store.id, table: table.name, column: column.name, exposure: 'public' },
+            path: [pathStep(column.definedAt, `${ref} defined in a public table`)],
+            phi: held.some((entry) => entry.phi),
+            evidence: evidenceOf(held),
+            fix: 'Remove the column or keep only a tokenized or encrypted form of it, make the table non-public in the data map, or add the category to policy.public.allow if it is meant to be public.',
+            fingerprintKey: `column:${column.name}`,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,64 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { piiLogged } from '../../src/rules/pii-logged.js';
+import { at, check, col, facts as f, where } from './_helpers.js';
+
+const SCRIPT = 'scripts/backfill.ts';
+const schema = [
+  f.table('db/1.sql', 1, 'patients'),
+  f.column('db/1.sql', 2, 'patients', 'email'),
+  f.table('db/1.sql', 4, 'jobs'),
+  f.column('db/1.sql', 5, 'jobs', 'id', 'integer', { primaryKey: true }),
+  f.column('db/1.sql', 6, 'jobs', 'status'),
+];
+const log = (line: number, columns: Array<[string, string]>, transform: 'copy' | 'mask' = 'copy') =>
+  f.send(SCRIPT, line, { type: 'log', logger: 'console.log' }, [
+    {
+      from: columns.map(([table, column]) => col(table, column)),
+      transform,
+      path: [{ at: at(SCRIPT, 3, 9), description: 'rows read from patients' }],
+    },
+  ]);
+
+test('an email written to the log, with its path', () => {
+  const findings = check(piiLogged, [...schema, log(8, [['patients', 'email']])]);
+  assert.equal(findings.map(where), [`${SCRIPT}:8:5`]);
+  assert.is(
+    findings[0]?.message,
+    'Personal data (contact.email from db.patients.email) written to the log by console.log; migration output lands in CI logs and log aggregators. Log a count or a non-personal id instead.',
+  );
+  assert.is(findings[0]?.severity, 'warning');
+  assert.equal(findings[0]?.categories, ['contact.email']);
+  assert.equal(
+    findings[0]?.path?.map((step) => step.line),
+    [3, 8],
+  );
+});
+
+test('a count, the id of a non-person row and a status are not personal', () => {
+  const count = f.send(SCRIPT, 9, { type: 'log', logger: 'console.log' }, [
+    { from: [], transform: 'copy' },
+  ]);
+  assert.equal(
+    check(piiLogged, [
+      ...schema,
+      count,
+      log(10, [
+        ['jobs', 'id'],
+        ['jobs', 'status'],
+      ]),
+    ]),
+    [],
+  );
+});
+
+test('a masked value is one severity lower; an HTTP send is not a log', () => {
+  const [masked] = check(piiLogged, [...schema, log(8, [['patients', 'email']], 'mask')]);
+  assert.is(masked?.severity, 'note');
+  const http = f.send(SCRIPT, 9, { type: 'http', host: 'x.example', client: 'fetch' }, [
+    { from: [col('patients', 'email')], transform: 'copy' },
+  ]);
+  assert.equal(check(piiLogged, [...schema, http]), []);
+});
+
+test.run();

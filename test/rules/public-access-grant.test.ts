@@ -1,0 +1,192 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { publicAccessGrant } from '../../src/rules/public-access-grant.js';
+import { check, col, config, dataMap, facts as f, item, where } from './_helpers.js';
+
+const members = [
+  f.table('db/1_init.sql', 1, 'members'),
+  f.column('db/1_init.sql', 2, 'members', 'id', 'integer', { primaryKey: true }),
+  f.column('db/1_init.sql', 3, 'members', 'email'),
+  f.column('db/1_init.sql', 4, 'members', 'plan_tier'),
+];
+
+test('GRANT SELECT to anon on a table with personal columns, at the grant, listing them', () => {
+  const findings = check(publicAccessGrant, [
+    ...members,
+    f.grant('db/2_expose.sql', 3, 'members', ['anon']),
+  ]);
+  assert.equal(findings.map(where), ['db/2_expose.sql:3:1']);
+  assert.is(
+    findings[0]?.message,
+    'GRANT SELECT ON members TO anon: this makes db.members readable by everyone, exposing email: Personal data (contact.email per the classifier). Restrict the grant or policy, or keep row-level security on.',
+  );
+  assert.equal(findings[0]?.categories, ['contact.email']);
+  assert.equal(findings[0]?.target, { store: 'db', table: 'members', exposure: 'public' });
+  assert.is(findings[0]?.phi, false);
+});
+
+test('GRANT to PUBLIC and to a configured anonymous role; not to an authenticated role', () => {
+  assert.equal(
+    check(publicAccessGrant, [...members, f.grant('db/2.sql', 1, 'members', ['public'])]).map(
+      where,
+    ),
+    ['db/2.sql:1:1'],
+  );
+  const custom = config({ anonymousRoles: ['visitor'] });
+  assert.equal(
+    check(publicAccessGrant, [...members, f.grant('db/2.sql', 1, 'members', ['visitor'])], {
+      config: custom,
+    }).map(where),
+    ['db/2.sql:1:1'],
+  );
+  assert.equal(
+    check(publicAccessGrant, [...members, f.grant('db/2.sql', 1, 'members', ['authenticated'])]),
+    [],
+  );
+  assert.equal(
+    check(publicAccessGrant, [
+      ...members,
+      f.grant('db/2.sql', 1, 'members', ['anon'], { privileges: ['insert'] }),
+    ]),
+    [],
+  );
+});
+
+test('granting only non-personal columns is no finding; a personal column is', () => {
+  assert.equal(
+    check(publicAccessGrant, [
+      ...members,
+      f.grant('db/2.sql', 1, 'members', ['anon'], { columns: ['id', 'plan_tier'] }),
+    ]),
+    [],
+  );
+  const findings = check(publicAccessGrant, [
+    ...members,
+    f.grant('db/2.sql', 1, 'members', ['anon'], { columns: ['id', 'email'] }),
+  ]);
+  assert.equal(findings.map(where), ['db/2.sql:1:1']);
+  assert.match(
+    findings[0]?.message ?? '',
+    /^GRANT SELECT \(id, email\) ON members TO anon: .* exposing email: /,
+  );
+});
+
+test('Supabase: a table with personal data and RLS off is public at its CREATE TABLE; RLS enabled later in the same file is no finding', () => {
+  const file = 'supabase/migrations/20240101_profiles.sql';
+  const open = [f.table(file, 1, 'profiles'), f.column(file, 2, 'profiles', 'full_name')];
+  const findings = check(publicAccessGrant, open);
+  assert.equal(findings.map(where), [`${file}:1:1`]);
+  assert.match(
+    findings[0]?.message ?? '',
+    /^profiles is in the public schema on Supabase, where anon can read every table, and row-level security is off: this makes supabase\/migrations\.profiles readable by everyone, exposing full_name: Personal data \(person\.name per the classifier\)/,
+  );
+  assert.equal(check(publicAccessGrant, [...open, f.rls(file, 5, 'profiles', true)]), []);
+  // Enabled only in a later file: the first file already made it public.
+  assert.equal(
+    check(publicAccessGrant, [
+      ...open,
+      f.rls('supabase/migrations/20240102_rls.sql', 1, 'profiles', true),
+    ]).map(where),
+    [`${file}:1:1`],
+  );
+});
+
+test('a USING (true) policy for every role on Supabase is reported at the policy', () => {
+  const input = [
+    f.supabase('src/supabase.ts', 1),
+    f.table('db/1.sql', 1, 'patients'),
+    f.column('db/1.sql', 2, 'patients', 'email'),
+    f.rls('db/1.sql', 3, 'patients', true),
+    f.policy('db/2.sql', 4, 'patients', [], true),
+  ];
+  const findings = check(publicAccessGrant, input, {
+    dataMap: dataMap({
+      pharmacy: { exposure: 'internal', context: 'health', migrations: ['db/**'] },
+    }),
+  });
+  assert.equal(findings.map(where), ['db/2.sql:4:1']);
+  assert.match(
+    findings[0]?.message ?? '',
+    /^policy "read" on patients lets every role read every row \(USING true\): this makes pharmacy\.patients readable by everyone, exposing email: PHI \(contact\.email per the classifier\)/,
+  );
+  assert.is(findings[0]?.phi, true);
+  const owner = [...input.slice(0, 4), f.policy('db/2.sql', 4, 'patients', [], false)];
+  assert.equal(check(publicAccessGrant, owner), []);
+});
+
+test('DISABLE ROW LEVEL SECURITY on a table anon can reach', () => {
+  const input = [
+    ...members,
+    f.rls('db/1_init.sql', 6, 'members', true),
+    f.grant('db/1_init.sql', 7, 'members', ['anon']),
+    f.rls('db/3_open.sql', 2, 'members', false),
+  ];
+  const findings = check(publicAccessGrant, input);
+  assert.equal(findings.map(where), ['db/3_open.sql:2:1']);
+  assert.match(findings[0]?.message ?? '', /^ALTER TABLE members DISABLE ROW LEVEL SECURITY: /);
+  assert.equal(check(publicAccessGrant, input.slice(0, -1)), []);
+});
+
+test('a view over personal columns granted to anon', () => {
+  const input = [
+    ...members,
+    f.view('db/2_view.sql', 1, 'member_directory'),
+    f.copy(
+      'db/2_view.sql',
+      1,
+      'member_directory',
+      [item('db/2_view.sql', 2, 'contact', [col('members', 'email')])],
+      'view',
+    ),
+    f.grant('db/2_view.sql', 5, 'member_directory', ['anon']),
+  ];
+  const findings = check(publicAccessGrant, input);
+  assert.equal(findings.map(where), ['db/2_view.sql:5:1']);
+  assert.match(
+    findings[0]?.message ?? '',
+    /exposing contact: Personal data \(contact\.email from db\.members\.email\)/,
+  );
+  const counts = [
+    ...members,
+    f.view('db/2_view.sql', 1, 'member_counts'),
+    f.copy('db/2_view.sql', 1, 'member_counts', [item('db/2_view.sql', 2, 'total', [])], 'view'),
+    f.grant('db/2_view.sql', 5, 'member_counts', ['anon']),
+  ];
+  assert.equal(check(publicAccessGrant, counts), []);
+});
+
+test('a bucket made public is a finding (it may hold personal files); a private bucket is not', () => {
+  const findings = check(publicAccessGrant, [
+    f.bucket('supabase/migrations/1.sql', 3, 'avatars', true),
+  ]);
+  assert.equal(findings.map(where), ['supabase/migrations/1.sql:3:1']);
+  assert.is(
+    findings[0]?.message,
+    'Bucket avatars is made public: anyone can list and read every file in it, and buckets often hold personal files (uploads, exports, documents).',
+  );
+  assert.equal(
+    check(publicAccessGrant, [f.bucket('supabase/migrations/1.sql', 3, 'avatars', false)]),
+    [],
+  );
+});
+
+test('policy.public.allow: exposing only allowed categories is no finding', () => {
+  const map = dataMap(
+    {
+      forum: {
+        exposure: 'internal',
+        migrations: ['db/**'],
+        tables: { users: { columns: { handle: 'person.username' } } },
+      },
+    },
+    { policy: { public: { deny: ['*'], allow: ['person.username'] } } },
+  );
+  const input = [
+    f.table('db/1.sql', 1, 'users'),
+    f.column('db/1.sql', 2, 'users', 'handle'),
+    f.grant('db/2.sql', 1, 'users', ['anon']),
+  ];
+  assert.equal(check(publicAccessGrant, input, { dataMap: map }), []);
+});
+
+test.run();

@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { unclassifiedPii } from '../../src/rules/unclassified-pii.js';
+import { check, dataMap, facts as f, where } from './_helpers.js';
+
+const map = dataMap({
+  shop: {
+    exposure: 'internal',
+    migrations: ['db/**'],
+    tables: {
+      customers: { columns: { email: 'contact.email', nickname: {}, phone_hash: 'none' } },
+    },
+  },
+});
+
+const input = [
+  f.table('db/1.sql', 1, 'customers'),
+  f.column('db/1.sql', 2, 'customers', 'email'),
+  f.column('db/1.sql', 3, 'customers', 'nickname'),
+  f.column('db/1.sql', 4, 'customers', 'phone_hash'),
+  f.column('db/2.sql', 1, 'customers', 'date_of_birth', 'date'),
+  f.column('db/2.sql', 2, 'customers', 'loyalty_points', 'integer'),
+];
+
+test('a personal column the map does not declare, at its definition', () => {
+  const findings = check(unclassifiedPii, input, { dataMap: map });
+  assert.equal(findings.map(where), ['db/2.sql:1:3']);
+  assert.is(
+    findings[0]?.message,
+    'shop.customers.date_of_birth reads as demographic.birth_date, but the data map does not declare it. Add it to datamap.yaml with its category.',
+  );
+  assert.is(findings[0]?.severity, undefined);
+  assert.equal(findings[0]?.categories, ['demographic.birth_date']);
+  assert.equal(findings[0]?.target, { store: 'shop', table: 'customers', column: 'date_of_birth' });
+  assert.is(
+    findings[0]?.fix,
+    'Add it to datamap.yaml under stores.shop.tables.customers.columns with its category (`date_of_birth: demographic.birth_date`), or `date_of_birth: none` if it is not personal.',
+  );
+});
+
+test('a table the map does not list at all: its personal columns are reported', () => {
+  const more = [
+    ...input,
+    f.table('db/3.sql', 1, 'leads'),
+    f.column('db/3.sql', 2, 'leads', 'email'),
+    f.column('db/3.sql', 3, 'leads', 'source'),
+  ];
+  const findings = check(unclassifiedPii, more, { dataMap: map });
+  assert.equal(findings.map(where), ['db/2.sql:1:3', 'db/3.sql:2:3']);
+  assert.match(findings[1]?.message ?? '', /\(table leads is not in the data map at all\)/);
+});
+
+test('silent without a data map, and for stores the map does not declare', () => {
+  assert.equal(check(unclassifiedPii, input), []);
+  const other = [
+    f.table('tools/legacy/1.sql', 1, 'people'),
+    f.column('tools/legacy/1.sql', 2, 'people', 'email'),
+  ];
+  assert.equal(
+    check(unclassifiedPii, other, {
+      dataMap: dataMap({ shop: { exposure: 'internal', migrations: ['db/**'] } }),
+    }),
+    [],
+  );
+});
+
+test.run();
