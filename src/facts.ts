@@ -26,6 +26,12 @@ export interface TableName {
   schema?: string;
   /** The code-level connection the table was reached through (`ppsDb`, `PPS_DATABASE_URL`). */
   connection?: string;
+  /**
+   * Other names the same connection answers to, for matching a data map's `connections`: the
+   * environment variables a client is built from (`const krogerDb = knex({ connection:
+   * process.env.KROGER_DATABASE_URL })` → `connection: 'krogerDb'`, aliases `['KROGER_DATABASE_URL']`).
+   */
+  connectionAliases?: string[];
 }
 
 export interface ColumnName {

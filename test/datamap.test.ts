@@ -618,6 +618,14 @@ test('resolve 1: a qualifier that is a store id, or a connection of a store', ()
     'pps',
     false,
   ]);
+  // A client built from an environment variable answers to that name too.
+  assert.equal(
+    resolveIn(
+      { name: 'patients', connection: 'sourceDb', connectionAliases: ['PPS_DATABASE_URL'] },
+      'db/kroger/001.sql',
+    ),
+    ['pps', 'patients', 'patients', 'pps', false],
+  );
 });
 
 test('resolve 2: a schema-qualified table key equal to the name in code', () => {

@@ -34,11 +34,13 @@ export function resolveTable(
 
   const byStoreId = schema !== undefined ? options.dataMap?.stores.get(schema) : undefined;
   if (byStoreId !== undefined) return inStore(byStoreId, table.name);
-  const connection = table.connection;
-  const byConnection =
-    connection !== undefined
-      ? stores.find((store) => store.connections.includes(connection))
-      : undefined;
+  // A client answers to its variable name and to the environment variables it was built from.
+  const connectionNames = [table.connection, ...(table.connectionAliases ?? [])].filter(
+    (name): name is string => name !== undefined,
+  );
+  const byConnection = stores.find((store) =>
+    connectionNames.some((name) => store.connections.includes(name)),
+  );
   if (byConnection !== undefined) return inStore(byConnection, nameInCode);
 
   if (qualifiedName !== undefined) {
