@@ -676,7 +676,7 @@ test('resolve 4: the one store declaring a table of that name', () => {
 
 test('resolve 5: otherwise an implicit store named after the migration folder', () => {
   assert.equal(resolveIn({ name: 'orders' }, 'supabase/migrations/20240101000000_orders.sql'), [
-    'supabase/migrations',
+    'supabase',
     'orders',
     undefined,
     undefined,
@@ -695,7 +695,7 @@ test('the `public` schema is the default schema, not a store or an exposure', ()
     false,
   ]);
   assert.equal(resolveIn({ schema: 'public', name: 'orders' }, 'db/misc/1.sql'), [
-    'db/misc',
+    'misc',
     'orders',
     undefined,
     undefined,
@@ -720,13 +720,13 @@ test('the `public` schema is the default schema, not a store or an exposure', ()
 });
 
 test('implicit store ids: the migration folder, one level up for per-migration folders', () => {
-  assert.is(implicitStoreId('db/migrations/001_init.sql'), 'db/migrations');
-  assert.is(
-    implicitStoreId('prisma/migrations/20230101000000_init/migration.sql'),
-    'prisma/migrations',
-  );
+  assert.is(implicitStoreId('db/pps/migrations/001_init.sql'), 'pps');
+  assert.is(implicitStoreId('examples/truepill-fills/migrations/001_fills.sql'), 'truepill-fills');
+  assert.is(implicitStoreId('supabase/migrations/20240101000000_patients.sql'), 'supabase');
+  assert.is(implicitStoreId('prisma/migrations/20230101000000_init/migration.sql'), 'prisma');
   assert.is(implicitStoreId('drizzle/0001_users/up.sql'), 'drizzle');
   assert.is(implicitStoreId('db/V2__accounts/migration.sql'), 'db');
+  assert.is(implicitStoreId('migrations/001_init.sql'), 'migrations');
   assert.is(implicitStoreId('init.sql'), 'default');
 });
 

@@ -55,13 +55,13 @@ test('a drop in a later-numbered file wins over an earlier create (2_ before 10_
   assert.is(patients.droppedColumns[0]?.droppedAt?.file, 'db/10_drop.sql');
 });
 
-test('implicit store is named after the migration folder (its path), exposure internal', () => {
+test('implicit store is named after the migration folder, exposure internal', () => {
   const built = model([f.table('db/pharmacy/migrations/1_init.sql', 1, 'patients')]);
-  const store = built.stores.get('db/pharmacy/migrations');
+  const store = built.stores.get('pharmacy');
   assert.ok(store);
   assert.is(store?.declared, false);
   assert.is(store?.exposure, 'internal');
-  assert.is(table(built, 'db/pharmacy/migrations', 'patients').exposure, 'internal');
+  assert.is(table(built, 'pharmacy', 'patients').exposure, 'internal');
 });
 
 test('the classifier decides undeclared columns, with person-linked table context', () => {
@@ -311,7 +311,7 @@ test('exposure: Supabase default grant makes a public-schema table public until 
     f.table('supabase/migrations/1.sql', 1, 'profiles'),
     f.column('supabase/migrations/1.sql', 2, 'profiles', 'email'),
   ]);
-  const profiles = table(open, 'supabase/migrations', 'profiles');
+  const profiles = table(open, 'supabase', 'profiles');
   assert.is(profiles.onSupabase, true);
   assert.is(profiles.exposure, 'public');
   assert.is(profiles.publicCause?.at.line, 1);
@@ -321,7 +321,7 @@ test('exposure: Supabase default grant makes a public-schema table public until 
     f.column('supabase/migrations/1.sql', 2, 'profiles', 'email'),
     f.rls('supabase/migrations/1.sql', 4, 'profiles', true),
   ]);
-  assert.is(table(guarded, 'supabase/migrations', 'profiles').exposure, 'internal');
+  assert.is(table(guarded, 'supabase', 'profiles').exposure, 'internal');
   assert.is(guarded.publicAccessEvents.length, 0);
 
   // Plain Postgres: no grant, no exposure, RLS or not.

@@ -159,13 +159,40 @@ export function globToRegExp(glob: string): RegExp {
 /** A per-migration folder (`20230101120000_init`, `0001_add_users`, `V2__accounts`). */
 const MIGRATION_FOLDER = /^(?:\d{3,}|V\d+__)/;
 
+/** Folder names that say "migrations live here" rather than which database they build. */
+const GENERIC_FOLDERS = new Set([
+  'migrations',
+  'migration',
+  'migrate',
+  'sql',
+  'db',
+  'database',
+  'databases',
+  'schema',
+  'schemas',
+  'src',
+  'up',
+  'versions',
+  'deploy',
+]);
+
 /**
- * The implicit store of a file no store claims: its migration folder, as a display path. Tools
- * that give each migration its own folder (Prisma's `migrations/<timestamp>_name/migration.sql`,
- * Drizzle's and others') put them under one folder: that one is the store.
+ * The implicit store of a file no store claims, named after its migration folder so findings read
+ * `pps.patients.email` rather than a path: the nearest folder above the file that names a database
+ * (`db/pps/migrations/001.sql` → `pps`, `supabase/migrations/…` → `supabase`). Per-migration folders
+ * (Prisma's `migrations/<timestamp>_name/migration.sql`, Drizzle's, Flyway's) and generic names
+ * (`migrations`, `db`, `sql`) are skipped. Files of one folder always share one store.
  */
 export function implicitStoreId(file: string): string {
-  let folder = posix.dirname(file.split('\\').join('/'));
-  if (MIGRATION_FOLDER.test(posix.basename(folder))) folder = posix.dirname(folder);
-  return folder === '.' || folder === '' || folder === '/' ? 'default' : folder;
+  const folders = posix.dirname(file.split('\\').join('/')).split('/');
+  for (let index = folders.length - 1; index >= 0; index--) {
+    const folder = folders[index] as string;
+    if (folder === '' || folder === '.' || folder === '..') continue;
+    if (MIGRATION_FOLDER.test(folder) || GENERIC_FOLDERS.has(folder.toLowerCase())) continue;
+    return folder;
+  }
+  const generic = folders.filter((folder) => folder !== '' && folder !== '.' && folder !== '..');
+  return generic.length > 0 && !MIGRATION_FOLDER.test(generic[0] as string)
+    ? (generic[0] as string)
+    : 'default';
 }
