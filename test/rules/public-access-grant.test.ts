@@ -78,7 +78,7 @@ test('Supabase: a table with personal data and RLS off is public at its CREATE T
   assert.equal(findings.map(where), [`${file}:1:1`]);
   assert.match(
     findings[0]?.message ?? '',
-    /^profiles is in the public schema on Supabase, where anon can read every table, and row-level security is off: this makes supabase\/migrations\.profiles readable by everyone, exposing full_name: Personal data \(person\.name per the classifier\)/,
+    /^profiles is in the public schema on Supabase, where anon can read every table, and row-level security is off: this makes supabase\.profiles readable by everyone, exposing full_name: Personal data \(person\.name per the classifier\)/,
   );
   assert.equal(check(publicAccessGrant, [...open, f.rls(file, 5, 'profiles', true)]), []);
   // Enabled only in a later file: the first file already made it public.
