@@ -1,0 +1,214 @@
+/**
+ * The per-file context every ORM extractor reads through: exact locations from the file's own
+ * line index, and SQL held by string literals handed to the SQL extractor with positions mapped
+ * back into the TypeScript file. A literal is extracted once per file, whichever extractor reaches
+ * it first (the embedded-SQL pass runs last and picks up the rest).
+ */
+import { Node, ts } from 'ts-morph';
+import type { CallExpression, SourceFile } from 'ts-morph';
+import type { Fact, SourceLocation } from '../../facts.js';
+import { createLineIndex } from '../../util/location.js';
+import type { LineIndex } from '../../util/location.js';
+import { extractSqlFragment } from '../sql/index.js';
+import type { ScannedFile } from '../types.js';
+import { constInitializerOf, rawCallsOf, wrapNode } from './receivers.js';
+import type { TsFileContext } from './types.js';
+
+interface ContextInternals {
+  lineIndex: LineIndex;
+  /** Start offsets of literals already handed to the SQL extractor. */
+  extracted: Set<number>;
+}
+
+const internalsOf = new WeakMap<TsFileContext, ContextInternals>();
+
+export function createTsFileContext(file: ScannedFile, sourceFile: SourceFile): TsFileContext {
+  const lineIndex = createLineIndex(file.text);
+  const context: TsFileContext = {
+    file,
+    sourceFile,
+    locate: (node) => lineIndex.range(file.path, node.getStart(), node.getEnd()),
+    sql: (node) => extractSqlStatement(context, node),
+  };
+  internalsOf.set(context, { lineIndex, extracted: new Set() });
+  return context;
+}
+
+/** From the start of `first` to the end of `last`: a chained call's own segment, `.addColumn(…)`. */
+export function locateBetween(context: TsFileContext, first: Node, last: Node): SourceLocation {
+  const from = context.locate(first);
+  const to = context.locate(last);
+  return { ...from, endLine: to.endLine, endColumn: to.endColumn };
+}
+
+/**
+ * The segment of a chained call that belongs to its own method: from the method name to the closing
+ * parenthesis (`addColumn('email', 'text')` in `db.schema.createTable('p').addColumn('email', 'text')`).
+ */
+export function locateCallSegment(context: TsFileContext, call: CallExpression): SourceLocation {
+  const callee = call.getExpression();
+  if (Node.isPropertyAccessExpression(callee)) {
+    return locateBetween(context, callee.getNameNode(), call);
+  }
+  return context.locate(call);
+}
+
+/** Keyed by the compiler's source file: a ts-morph wrapper can outlive the tree it wrapped. */
+const callCache = new WeakMap<ts.SourceFile, CallExpression[]>();
+
+/** Every call expression of the file in document (pre-)order, collected once per file. */
+export function callExpressionsOf(sourceFile: SourceFile): CallExpression[] {
+  let calls = callCache.get(sourceFile.compilerNode);
+  if (!calls) {
+    calls = rawCallsOf(sourceFile).map((call) => wrapNode(sourceFile, call) as CallExpression);
+    callCache.set(sourceFile.compilerNode, calls);
+  }
+  return calls;
+}
+
+/**
+ * Calls of the file whose callee is `<anything>.<method>` with one of `methods`, in document
+ * order. The filter runs on the raw compiler nodes, so only candidates are wrapped: wrapping
+ * every call of every file costs more than parsing it.
+ */
+export function methodCallsOf(
+  sourceFile: SourceFile,
+  methods: ReadonlySet<string>,
+): CallExpression[] {
+  const calls: CallExpression[] = [];
+  for (const call of rawCallsOf(sourceFile)) {
+    const callee = call.expression;
+    if (ts.isPropertyAccessExpression(callee) && methods.has(callee.name.text)) {
+      calls.push(wrapNode(sourceFile, call) as CallExpression);
+    }
+  }
+  return calls;
+}
+
+export interface SqlStatementOptions {
+  /**
+   * Text put before the literal's content to make it a statement, e.g. `CREATE VIEW "v" AS ` for a
+   * view whose body is a `SELECT`. The prefix is located at `anchor` (the call that implies it).
+   */
+  prefix?: string;
+  anchor?: Node;
+}
+
+/**
+ * Facts of the SQL in a literal (string, no-substitution template, template expression, tagged
+ * template, or a `const` bound to one), located in this file. Text that does not read as a SQL
+ * statement yields nothing unless a prefix makes it one; a literal already extracted yields nothing.
+ */
+export function extractSqlStatement(
+  context: TsFileContext,
+  node: Node,
+  options: SqlStatementOptions = {},
+): Fact[] {
+  const internals = internalsOf.get(context);
+  const literal = sqlLiteralOf(node);
+  if (!internals || !literal) return [];
+  const literalStart = literal.getStart();
+  if (internals.extracted.has(literalStart)) return [];
+  const contentStart = literalStart + 1;
+  const content = neutraliseEscapes(context.file.text.slice(contentStart, literal.getEnd() - 1));
+  const prefix = options.prefix ?? '';
+  if (!prefix && !looksLikeSqlStatement(content)) return [];
+  internals.extracted.add(literalStart);
+  const anchorStart = (options.anchor ?? literal).getStart();
+  const { lineIndex } = internals;
+  try {
+    return extractSqlFragment({
+      text: prefix + content,
+      file: context.file.path,
+      position: (offset) =>
+        offset < prefix.length
+          ? lineIndex.position(anchorStart)
+          : lineIndex.position(contentStart + offset - prefix.length),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return [
+      { kind: 'parse-error', at: context.locate(literal), message: `SQL not read: ${reason}` },
+    ];
+  }
+}
+
+/** True when the literal at `node` was already handed to the SQL extractor. */
+export function wasSqlExtracted(context: TsFileContext, node: Node): boolean {
+  return internalsOf.get(context)?.extracted.has(node.getStart()) ?? false;
+}
+
+type SqlLiteral = Node;
+
+/** The literal node holding SQL text, looking through tags, parentheses, `await`, `as` and `const` names. */
+function sqlLiteralOf(node: Node, depth = 0): SqlLiteral | undefined {
+  if (depth > 4) return undefined;
+  if (
+    Node.isStringLiteral(node) ||
+    Node.isNoSubstitutionTemplateLiteral(node) ||
+    Node.isTemplateExpression(node)
+  ) {
+    return node;
+  }
+  if (Node.isTaggedTemplateExpression(node)) return node.getTemplate();
+  if (
+    Node.isParenthesizedExpression(node) ||
+    Node.isAsExpression(node) ||
+    Node.isNonNullExpression(node) ||
+    Node.isAwaitExpression(node)
+  ) {
+    return sqlLiteralOf(node.getExpression(), depth + 1);
+  }
+  if (Node.isIdentifier(node)) {
+    const initializer = constInitializerOf(node);
+    return initializer ? sqlLiteralOf(initializer, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Replaces JavaScript escapes in raw literal text by stand-ins of the same length (`\n` → two
+ * spaces, `\'` → ` '`), so the SQL parser sees the characters the database would and every
+ * offset still maps to the same place in the file.
+ */
+export function neutraliseEscapes(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  return raw.replace(
+    /\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\s\S])/g,
+    (escape: string, body: string) => {
+      if (body.length > 1) return ' '.repeat(escape.length);
+      if (/[nrtbfv0]/.test(body)) return '  ';
+      return ` ${body}`;
+    },
+  );
+}
+
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+
+const STATEMENT_START = new RegExp(
+  `^(?:${[
+    String.raw`create\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged|unique|materialized|recursive|trusted|procedural)\s+)*(?:table|view|index|policy|schema|type|function|procedure|extension|trigger|role|user|sequence|domain|rule|publication|database)\b`,
+    String.raw`alter\s+(?:table|view|materialized|policy|schema|type|function|role|user|sequence|default\s+privileges|database|index)\b`,
+    String.raw`insert\s+(?:into|ignore)\b`,
+    String.raw`update\s+(?:only\s+)?[\w."$\[\]]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
+    String.raw`grant\s+[\s\S]*?\b(?:on|to)\b`,
+    String.raw`revoke\s+[\s\S]*?\b(?:on|from)\b`,
+    String.raw`drop\s+(?:table|view|materialized|policy|schema|type|function|index|sequence|trigger|extension|role|owned)\b`,
+    String.raw`select\b[\s\S]*\binto\b`,
+    String.raw`with\s+(?:recursive\s+)?[\w"]+\s*(?:\([^)]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s+)?\(`,
+    String.raw`comment\s+on\b`,
+    String.raw`truncate\b`,
+    String.raw`do\s+(?:\$|language\b)`,
+    String.raw`(?:begin|start\s+transaction)\s*;`,
+    String.raw`set\s+(?:local\s+)?(?:role|search_path)\b`,
+  ]
+    .map((part) => `(?:${part})`)
+    .join('|')})`,
+  'i',
+);
+
+/** Does the text begin (after whitespace and comments) like a SQL statement that changes something? */
+export function looksLikeSqlStatement(text: string): boolean {
+  const start = LEADING_COMMENTS.exec(text)?.[0].length ?? 0;
+  return STATEMENT_START.test(text.slice(start));
+}

@@ -1,0 +1,54 @@
+/**
+ * SQL written anywhere in a file being read: `db.raw('…')`, `queryRunner.query(`…`)`,
+ * `sequelize.query`, sql`…` tags, `pgm.sql`, `this.addSql`, or any string whose text starts like a
+ * statement that changes something (CREATE, ALTER, INSERT, UPDATE … SET, GRANT, REVOKE, DROP,
+ * SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
+ * extractor (with a prefix or a better anchor) is not read twice. SQL inside `down` is skipped.
+ */
+import { ts } from 'ts-morph';
+import type { Fact } from '../../facts.js';
+import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './context.js';
+import { isInDownMigration, wrapNode } from './receivers.js';
+import type { TsFileContext } from './types.js';
+
+/** Cheap text check: could any literal of this file hold a statement? */
+export function mightHoldSql(text: string): boolean {
+  return /\b(?:create|alter|insert|update|grant|revoke|drop|select|with|comment|truncate|do)\s/i.test(
+    text,
+  );
+}
+
+/** A statement keyword can only start after blanks or a comment: skip everything else quickly. */
+const FIRST_CHARACTER = /^[\s]*(?:--|\/\*|[a-z])/i;
+
+export function extractEmbeddedSql(context: TsFileContext): Fact[] {
+  const facts: Fact[] = [];
+  const sourceFile = context.sourceFile;
+  const text = context.file.text;
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case ts.SyntaxKind.TemplateExpression: {
+        const start = node.getStart(sourceFile.compilerNode);
+        const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
+        if (FIRST_CHARACTER.test(content) && looksLikeSqlStatement(content)) {
+          const literal = wrapNode(sourceFile, node);
+          if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
+            facts.push(...extractSqlStatement(context, literal));
+          }
+        }
+        if (node.kind !== ts.SyntaxKind.TemplateExpression) return;
+        break;
+      }
+      case ts.SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.ExportDeclaration:
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+        return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile.compilerNode);
+  return facts;
+}
