@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { isRuleId, RULE_IDS } from '../rules/ids.js';
+import { closest } from '../util/suggest.js';
+
+/** docs/ ships in the package beside dist/ (and beside src/ when run from source). */
+const DOCS_DIRECTORY = new URL('../../docs/rules/', import.meta.url);
+
+/** `piilint explain <rule>`: the rule's documentation page, as written in docs/rules/<id>.md. */
+export function explainRule(ruleId: string): string {
+  if (!isRuleId(ruleId)) {
+    const suggestion = closest(ruleId, RULE_IDS);
+    const hint = suggestion ? `did you mean ${suggestion}? ` : '';
+    throw new UsageError(`unknown rule ${ruleId} — ${hint}Valid rules: ${RULE_IDS.join(', ')}`);
+  }
+  try {
+    const text = readFileSync(new URL(`${ruleId}.md`, DOCS_DIRECTORY), 'utf8');
+    return text.endsWith('\n') ? text : `${text}\n`;
+  } catch {
+    throw new UsageError(
+      `the documentation of ${ruleId} is missing from this installation — reinstall piilint`,
+    );
+  }
+}

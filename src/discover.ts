@@ -1,0 +1,230 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { globby } from 'globby';
+import { UsageError } from './errors.js';
+import type { ParseProblem } from './facts.js';
+import type { ScannedFile } from './extractors/types.js';
+
+/** File kinds `scan` reads (spec/cli.md, "What scan reads"). */
+export const SOURCE_EXTENSIONS = [
+  '.sql',
+  '.ts',
+  '.tsx',
+  '.mts',
+  '.cts',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.prisma',
+];
+/** Code files that are parsed only when they mention a data API (see `mentionsDataApi`). */
+const CODE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+
+const SKIPPED_DIRECTORIES = ['node_modules', '.git', 'dist', 'build', 'coverage'];
+const SKIPPED_GLOBS = SKIPPED_DIRECTORIES.map((name) => `**/${name}/**`);
+
+const SOURCE_GLOB = `**/*.{${SOURCE_EXTENSIONS.map((ext) => ext.slice(1)).join(',')}}`;
+const DATA_MAP_GLOBS = ['**/datamap.{yaml,yml}', '**/*.datamap.{yaml,yml}'];
+
+/** Bigger files are generated or vendored, never hand-written migrations; reading them would only cost time. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Git's own heuristic: a NUL byte near the start means binary. */
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+/**
+ * A code file is parsed only if it names something that reads or moves data: a database client or
+ * ORM, SQL, HTTP, a logger, an SDK or an object store. Parsing is the expensive step; most
+ * front-end and utility files mention none of these.
+ */
+const DATA_API_PATTERN =
+  /knex|typeorm|sequelize|kysely|pgm\.|drizzle|pgTable|mysqlTable|sqliteTable|prisma|mongoose|mongodb|queryRunner|createTable|alterTable|@Entity|@Column|insert|select|update|delete|query|execute|\bsql\b|\bpg\b|postgres|mysql|sqlite|supabase|console\.|logger|\blog\b|winston|pino|bunyan|fetch\(|axios|\bgot\b|http|request|\bs3|bucket|storage|analytics|segment|mixpanel|amplitude|posthog|sentry|gtag|track\(|identify\(/i;
+
+export function isDataMapFile(path: string): boolean {
+  const name = basename(path);
+  return /^datamap\.ya?ml$/.test(name) || /\.datamap\.ya?ml$/.test(name);
+}
+
+export function isSourceFile(path: string): boolean {
+  if (path.endsWith('.d.ts')) return false; // declarations carry types, never data flows
+  return SOURCE_EXTENSIONS.includes(extname(path));
+}
+
+/** Cheap text check run before a code file is parsed; SQL and Prisma files always pass. */
+export function mentionsDataApi(path: string, text: string): boolean {
+  if (!CODE_EXTENSIONS.has(extname(path))) return true;
+  return DATA_API_PATTERN.test(text);
+}
+
+/** Path relative to `cwd` with forward slashes: the form every location and report uses. */
+export function displayPath(cwd: string, absolutePath: string): string {
+  const relativePath = relative(cwd, absolutePath);
+  return (relativePath === '' ? basename(absolutePath) : relativePath).split(sep).join('/');
+}
+
+export interface DiscoveryOptions {
+  cwd: string;
+  /** Files or directories, relative to `cwd` or absolute. */
+  paths: string[];
+  /** Config `include`: when set, only source files matching one of these globs are read. */
+  include?: string[];
+  /** Config `exclude`: source files and data maps matching these globs are not read. */
+  exclude?: string[];
+  /** Directory the include/exclude globs are relative to (the config file's folder). */
+  globBase?: string;
+}
+
+export interface Discovered {
+  /** Absolute paths, sorted, without duplicates. */
+  sourceFiles: string[];
+  dataMapFiles: string[];
+}
+
+/**
+ * Finds the files `scan` reads under the given paths. Honours .gitignore, skips dependency and build
+ * folders, never follows a symbolic link out of the scanned root.
+ */
+export async function discoverFiles(options: DiscoveryOptions): Promise<Discovered> {
+  const found = new Set<string>();
+  for (const path of options.paths.length > 0 ? options.paths : ['.']) {
+    const absolutePath = resolve(options.cwd, path);
+    const stats = statOrUndefined(absolutePath);
+    if (!stats) {
+      throw new UsageError(
+        `path ${path} does not exist — check the paths given to \`piilint scan\``,
+      );
+    }
+    if (stats.isFile()) {
+      // A file named on the command line is read even where discovery would skip it.
+      if (isSourceFile(absolutePath) || isDataMapFile(absolutePath)) found.add(absolutePath);
+      continue;
+    }
+    for (const file of await filesUnder(absolutePath)) found.add(file);
+  }
+
+  let files = [...found];
+  const globBase = options.globBase ?? options.cwd;
+  const exclude = options.exclude ?? [];
+  if (exclude.length > 0) {
+    const excluded = await matchGlobs(exclude, globBase);
+    files = files.filter((file) => !excluded.has(file));
+  }
+  const dataMapFiles = files.filter(isDataMapFile).sort();
+  let sourceFiles = files.filter((file) => !isDataMapFile(file)).sort();
+  if (options.include && options.include.length > 0) {
+    const included = await matchGlobs(options.include, globBase);
+    sourceFiles = sourceFiles.filter((file) => included.has(file));
+  }
+  return { sourceFiles, dataMapFiles };
+}
+
+async function filesUnder(root: string): Promise<string[]> {
+  const files = await globby([SOURCE_GLOB, ...DATA_MAP_GLOBS], {
+    cwd: root,
+    absolute: true,
+    onlyFiles: true,
+    gitignore: true,
+    followSymbolicLinks: false,
+    ignore: SKIPPED_GLOBS,
+  });
+  const realRoot = realpathSync(root);
+  return files
+    .map((file) => resolve(file))
+    .filter((file) => isInside(realRoot, file) && isSourceOrMap(file));
+}
+
+function isSourceOrMap(file: string): boolean {
+  return isSourceFile(file) || isDataMapFile(file);
+}
+
+/** A symbolic link (file or folder) that resolves outside the root is never read. */
+function isInside(realRoot: string, file: string): boolean {
+  let realFile: string;
+  try {
+    realFile = realpathSync(file);
+  } catch {
+    return false; // dangling link
+  }
+  const relativePath = relative(realRoot, realFile);
+  return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath);
+}
+
+async function matchGlobs(globs: string[], cwd: string): Promise<Set<string>> {
+  const matches = await globby(globs, {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: SKIPPED_GLOBS,
+  });
+  return new Set(matches.map((file) => resolve(file)));
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export type ReadOutcome = { file: ScannedFile } | { problem: ParseProblem };
+
+/**
+ * Reads one file, once. Files that are too large, binary or unreadable become a `parse-error`
+ * problem located at the top of the file, so the scan goes on without them.
+ */
+export function readScannedFile(absolutePath: string, cwd: string): ReadOutcome {
+  const path = displayPath(cwd, absolutePath);
+  const problem = (message: string): ReadOutcome => ({
+    problem: {
+      kind: 'parse-error',
+      at: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      message,
+    },
+  });
+  let bytes: Buffer;
+  try {
+    const size = statSync(absolutePath).size;
+    if (size > MAX_FILE_BYTES) {
+      return problem(
+        `file too large (${formatMegabytes(size)} > ${formatMegabytes(MAX_FILE_BYTES, 0)} limit); not read`,
+      );
+    }
+    bytes = readFileSync(absolutePath);
+  } catch (error) {
+    return problem(`cannot read file: ${(error as Error).message}`);
+  }
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return problem('binary file; not read');
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // editors do not count the BOM as a column
+  return { file: { path, absolutePath, text } };
+}
+
+function formatMegabytes(bytes: number, digits = 1): string {
+  return `${(bytes / (1024 * 1024)).toFixed(digits)} MB`;
+}
+
+/**
+ * Data maps and the config are contracts: one that cannot be read stops the job (exit 2) rather than
+ * becoming a note, since every result would depend on it.
+ */
+export function readRequiredSource(absolutePath: string, cwd: string, what: string): ScannedFile {
+  const outcome = readScannedFile(absolutePath, cwd);
+  if ('problem' in outcome) {
+    const path = displayPath(cwd, absolutePath);
+    throw new UsageError(`${what} ${path}: ${outcome.problem.message} — fix or replace the file`);
+  }
+  return outcome.file;
+}
+
+/** Resolves a file the user named (--datamap, config `datamap`), failing with a clear line when it is missing. */
+export function requireFile(path: string, base: string, what: string): string {
+  const absolutePath = resolve(base, path);
+  const stats = statOrUndefined(absolutePath);
+  if (!stats || !stats.isFile()) {
+    throw new UsageError(
+      `${what} ${path} not found — check the path (it is read relative to ${base})`,
+    );
+  }
+  return absolutePath;
+}

@@ -1,0 +1,70 @@
+import { extname } from 'node:path';
+import type { Fact, ParseProblem } from '../facts.js';
+import type { FileExtractor, ScannedFile } from './types.js';
+
+type FileKind = 'sql' | 'code' | 'prisma';
+
+const KIND_BY_EXTENSION: Record<string, FileKind> = {
+  '.sql': 'sql',
+  '.prisma': 'prisma',
+  '.ts': 'code',
+  '.tsx': 'code',
+  '.mts': 'code',
+  '.cts': 'code',
+  '.js': 'code',
+  '.mjs': 'code',
+  '.cjs': 'code',
+};
+
+/**
+ * Extractors are loaded on demand: ts-morph alone takes seconds to load, and a repository of plain
+ * SQL migrations never needs it.
+ */
+const loaded: Partial<Record<FileKind, FileExtractor>> = {};
+
+/** Loads the extractors these files need (and the SQL parser, which code files use for embedded SQL). */
+export async function loadExtractors(paths: readonly string[]): Promise<void> {
+  const kinds = new Set(paths.map((path) => KIND_BY_EXTENSION[extname(path)]));
+  if ((kinds.has('sql') || kinds.has('code')) && !loaded.sql) {
+    const sql = await import('./sql/index.js');
+    await sql.initSqlParser();
+    loaded.sql = sql.extractSqlFile;
+  }
+  if (kinds.has('code') && !loaded.code) {
+    loaded.code = (await import('./typescript/index.js')).extractTypeScriptFile;
+  }
+  if (kinds.has('prisma') && !loaded.prisma) {
+    loaded.prisma = (await import('./prisma.js')).extractPrismaSchema;
+  }
+}
+
+export interface ExtractOptions {
+  /** Put the extractor's stack trace into the parse-error message (`--debug`). */
+  debug?: boolean;
+}
+
+/**
+ * Reads one file into facts with the extractor for its kind (`loadExtractors` first). An extractor
+ * that throws costs only its own file: the exception becomes a `parse-error` fact and the scan goes on.
+ */
+export function extractFile(file: ScannedFile, options: ExtractOptions = {}): Fact[] {
+  const kind = KIND_BY_EXTENSION[extname(file.path)];
+  if (!kind) return [];
+  const extractor = loaded[kind];
+  try {
+    if (!extractor) throw new Error(`the ${kind} extractor was not loaded`);
+    return extractor(file);
+  } catch (error) {
+    return [extractorFailure(file, error, options.debug === true)];
+  }
+}
+
+function extractorFailure(file: ScannedFile, error: unknown, debug: boolean): ParseProblem {
+  const reason = error instanceof Error ? error.message : String(error);
+  const stack = debug && error instanceof Error && error.stack ? `\n${error.stack}` : '';
+  return {
+    kind: 'parse-error',
+    at: { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+    message: `the extractor failed (${reason}); findings in this file may be missing${stack}`,
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The whole pipeline, in order:
+ * config → discover → data maps → extract → model → rules → severities → fingerprints → result.
+ */
+import { dirname } from 'node:path';
+import { findConfigFile, loadConfig } from './config/load.js';
+import type { Config, RuleSetting } from './config/types.js';
+import { loadDataMaps } from './datamap/load.js';
+import type { DataMap, MapProblem } from './datamap/types.js';
+import {
+  discoverFiles,
+  mentionsDataApi,
+  readRequiredSource,
+  readScannedFile,
+  requireFile,
+} from './discover.js';
+import { UsageError } from './errors.js';
+import { extractFile, loadExtractors } from './extractors/index.js';
+import type { ScannedFile } from './extractors/types.js';
+import type { Fact, ParseProblem } from './facts.js';
+import type { Finding, FindingDraft, Severity } from './findings.js';
+import { SEVERITY_RANK } from './findings.js';
+import { assignFingerprints } from './fingerprint.js';
+import { baselineStep } from './baseline.js';
+import { changedFilesSince, onlyChangedFiles } from './changed-files.js';
+import { applySuppressions } from './suppressions.js';
+import { summarize } from './reporters/index.js';
+import { buildModel } from './model/build.js';
+import { RULES } from './rules/index.js';
+import type { Rule, RuleContext } from './rules/types.js';
+
+export interface ScanOptions {
+  cwd: string;
+  /** Files or folders to scan; default `.`. */
+  paths: string[];
+  /** `--datamap` (repeatable); overrides the config's `datamap` and discovery. */
+  dataMapFiles?: string[];
+  /** `--config`; default: `piilint.config.yaml` found from `cwd` upwards. */
+  configFile?: string;
+  /** `--rule id=setting`; wins over the config's `rules`. */
+  ruleSettings?: Record<string, RuleSetting>;
+  /** Keep stack traces of failing extractors in their parse-error notes. */
+  debug?: boolean;
+  /** `--baseline`: leave out the findings this baseline file records. */
+  baseline?: string;
+  /** `--write-baseline`: record today's findings in this file. */
+  writeBaseline?: string;
+  /** `--changed-since`: report only findings in files changed since this git ref. */
+  changedSince?: string;
+}
+
+export interface ScanSummary {
+  errors: number;
+  warnings: number;
+  notes: number;
+  suppressed: number;
+  files: number;
+  /** With a baseline only: findings it recorded (left out) and entries no finding matches any more. */
+  baselined?: number;
+  fixed?: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  summary: ScanSummary;
+  config: Config;
+  dataMap?: DataMap;
+  /** Text of every file read, by display path: reporters draw code frames from it. */
+  sources: Map<string, string>;
+}
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const { cwd } = options;
+  const config = loadScanConfig(options);
+  // Resolved first so a missing ref stops the run before the analysis.
+  const changedFiles = options.changedSince
+    ? changedFilesSince(options.changedSince, cwd)
+    : undefined;
+  const globBase = config.file ? dirname(config.file) : cwd;
+
+  const discovered = await discoverFiles({
+    cwd,
+    paths: options.paths,
+    include: config.include,
+    exclude: config.exclude,
+    globBase,
+  });
+
+  const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
+    (file) => readRequiredSource(file, cwd, 'data map'),
+  );
+  const { dataMap, problems: mapProblems } =
+    dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
+
+  const facts: Fact[] = [];
+  const files: ScannedFile[] = [];
+  for (const absolutePath of discovered.sourceFiles) {
+    const outcome = readScannedFile(absolutePath, cwd);
+    if ('problem' in outcome) facts.push(outcome.problem);
+    else files.push(outcome.file);
+  }
+  const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
+  await loadExtractors(toParse.map((file) => file.path));
+  for (const file of toParse) facts.push(...extractFile(file, options));
+
+  const model = buildModel({ facts, dataMap, config, cwd });
+  const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
+  const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
+  let findings = assignFingerprints(
+    ...runRules(context, { ...config.rules, ...options.ruleSettings }),
+  );
+
+  // Later steps, in this order (they need the fingerprints above):
+  findings = applySuppressions(findings, [...dataMapSources, ...files], {
+    ...config.rules,
+    ...options.ruleSettings,
+  });
+  const baseline = baselineStep(findings, options);
+  findings = baseline.findings;
+  if (changedFiles) findings = onlyChangedFiles(findings, changedFiles);
+
+  const sources = new Map<string, string>();
+  for (const file of [...dataMapSources, ...files]) sources.set(file.path, file.text);
+  const fileCount = dataMapSources.length + discovered.sourceFiles.length;
+  return {
+    findings,
+    summary: { ...summarize(findings, fileCount), ...baseline.counts },
+    config,
+    dataMap,
+    sources,
+  };
+}
+
+/** Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2). */
+function loadScanConfig(options: ScanOptions): Config {
+  const file = options.configFile
+    ? requireFile(options.configFile, options.cwd, 'config file')
+    : findConfigFile(options.cwd);
+  const { config, problems } = loadConfig(file, options.cwd);
+  const first = problems[0];
+  if (first)
+    throw new UsageError(
+      `${describeProblem(first)} — fix the config file (\`piilint validate\` lists every problem)`,
+    );
+  return config;
+}
+
+function describeProblem(problem: MapProblem): string {
+  const { file, line, column } = problem.at;
+  const suggestion = problem.suggestion ? ` (${problem.suggestion})` : '';
+  return `${file}:${line}:${column}: ${problem.message}${suggestion}`;
+}
+
+/** datamap.md, "Discovery": `--datamap` files, else the config's `datamap`, else the maps found under the paths. */
+function chooseDataMapFiles(
+  options: ScanOptions,
+  config: Config,
+  globBase: string,
+  discovered: string[],
+): string[] {
+  if (options.dataMapFiles && options.dataMapFiles.length > 0) {
+    return options.dataMapFiles.map((file) => requireFile(file, options.cwd, 'data map'));
+  }
+  if (config.datamap.length > 0) {
+    return config.datamap.map((file) => requireFile(file, globBase, 'data map (from the config)'));
+  }
+  return discovered;
+}
+
+/**
+ * Runs every rule that is not `off` and turns its drafts into findings, sorted by location.
+ * Returns the findings and, for the fingerprints, each finding's extra identity key.
+ */
+function runRules(
+  context: RuleContext,
+  settings: Record<string, RuleSetting>,
+): [Finding[], (finding: Finding) => string | undefined] {
+  const keys = new Map<Finding, string>();
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const setting = settings[rule.meta.id] ?? rule.meta.defaultSeverity;
+    if (setting === 'off') continue;
+    for (const draft of rule.check(context)) {
+      const finding = toFinding(rule, draft, setting);
+      findings.push(finding);
+      if (draft.fingerprintKey !== undefined) keys.set(finding, draft.fingerprintKey);
+    }
+  }
+  findings.sort(compareFindings);
+  return [findings, (finding) => keys.get(finding)];
+}
+
+const SEVERITIES: Severity[] = ['note', 'warning', 'error'];
+
+/**
+ * A draft may lower its own severity (pseudonymous data is "one severity lower"). When the user
+ * sets the rule's severity, that lowering is kept relative to the new level.
+ */
+function effectiveSeverity(rule: Rule, draft: FindingDraft, setting: Severity): Severity {
+  const lowering =
+    SEVERITY_RANK[rule.meta.defaultSeverity] -
+    SEVERITY_RANK[draft.severity ?? rule.meta.defaultSeverity];
+  return SEVERITIES[Math.max(0, SEVERITY_RANK[setting] - lowering)] ?? setting;
+}
+
+function toFinding(rule: Rule, draft: FindingDraft, setting: Severity): Finding {
+  const { at } = draft;
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    severity: effectiveSeverity(rule, draft, setting),
+    message: draft.message,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+    categories: draft.categories ?? [],
+    path: draft.path ?? [],
+    evidence: draft.evidence ?? [],
+    fix: draft.fix,
+    fingerprint: '',
+  };
+  if (draft.source) finding.source = draft.source;
+  if (draft.target) finding.target = draft.target;
+  if (draft.phi !== undefined) finding.phi = draft.phi;
+  return finding;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareText(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.message, b.message)
+  );
+}
+
+/** Code-unit order, not locale order: the same on every machine. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Exit code 1 when an unsuppressed finding is at or above the `--fail-on` level. */
+export function failsAt(findings: Finding[], failOn: Config['failOn']): boolean {
+  if (failOn === 'never') return false;
+  const threshold = SEVERITY_RANK[failOn];
+  return findings.some(
+    (finding) => !finding.suppressed && SEVERITY_RANK[finding.severity] >= threshold,
+  );
+}
