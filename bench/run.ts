@@ -6,12 +6,14 @@
  * Budget on a 2-core machine: full scan under 6 s and 600 MB.
  */
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = join(root, '.bench', 'corpus');
+// Outside the repository: its .gitignore would hide the corpus from discovery.
+const corpus = join(tmpdir(), 'piilint-bench-corpus');
 const files = generateCorpus(corpus);
 
 function runNode(args: string[]): { ms: number; stdout: string; status: number | null } {
@@ -36,7 +38,7 @@ const cli = runNode([
   '--format',
   'json',
   '--output',
-  join(root, '.bench', 'report.json'),
+  join(tmpdir(), 'piilint-bench-report.json'),
 ]);
 const inProcess = JSON.parse(runNode(['bench/scan-child.mjs', corpus]).stdout) as {
   ms: number;
@@ -52,7 +54,7 @@ const bare = JSON.parse(runNode(['bench/parse-child.mjs', corpus]).stdout) as {
 
 const seconds = cli.ms / 1000;
 const lines = [
-  `corpus:              ${files.length} files (${bare.sqlFiles} SQL, ${bare.typescriptFiles} TypeScript/JavaScript) in .bench/corpus`,
+  `corpus:              ${files.length} files (${bare.sqlFiles} SQL, ${bare.typescriptFiles} TypeScript/JavaScript) in ${corpus}`,
   `piilint scan (CLI):  ${seconds.toFixed(2)} s wall, ${(files.length / seconds).toFixed(0)} files/s, exit ${cli.status}`,
   `scan in-process:     ${(inProcess.ms / 1000).toFixed(2)} s, peak memory ${inProcess.maxRssMb.toFixed(0)} MB`,
   `bare parse:          ${(bare.ms / 1000).toFixed(2)} s (TypeScript parse + libpg-query parse, no analysis; ${bare.sqlFailures} SQL files failed to parse)`,

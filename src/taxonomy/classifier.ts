@@ -331,14 +331,16 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
 for (const info of CATEGORIES) {
   const hints = [...info.hints, ...(SUPPLEMENTARY_HINTS[info.id] ?? [])];
   for (const hint of hints) {
-    const words = nameWords(hint);
+    const words = [...nameWords(hint)];
     addHint(info.id, hint, words);
     // Postgres folds unquoted camelCase to `firstname`, `dateofbirth`: match the joined form too.
     if (words.length > 1 && words.every((word) => /^[a-z]+$/.test(word))) {
       addHint(info.id, hint, [words.join('')]);
     }
   }
-  const traps = [...info.traps, ...(SUPPLEMENTARY_TRAPS[info.id] ?? [])].map(nameWords);
+  const traps = [...info.traps, ...(SUPPLEMENTARY_TRAPS[info.id] ?? [])].map((trap) => [
+    ...nameWords(trap),
+  ]);
   COMPILED_CATEGORIES.set(info.id, { traps });
 }
 
@@ -434,7 +436,7 @@ const TABLE_FACTS_CACHE_LIMIT = 2000;
 function tableFacts(table: string): TableFacts {
   const cached = TABLE_FACTS_CACHE.get(table);
   if (cached !== undefined) return cached;
-  const words = nameWords(table);
+  const words = [...nameWords(table)];
   const singularWords = new Set(words.map(singular));
   const hasAny = (vocabulary: ReadonlySet<string>) =>
     words.some((word) => vocabulary.has(word) || vocabulary.has(singular(word)));
@@ -455,7 +457,8 @@ function tableFacts(table: string): TableFacts {
 
 /** Words of a name with a trailing `no`/`num`/`nbr` read as `number` (`rx_no`, `acct_num`). */
 function columnWords(column: string): string[] {
-  const words = nameWords(column);
+  // A copy: nameWords shares its cached arrays.
+  const words = [...nameWords(column)];
   const last = words.length - 1;
   if (last >= 1 && (words[last] === 'no' || words[last] === 'num' || words[last] === 'nbr')) {
     words[last] = 'number';

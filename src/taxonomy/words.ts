@@ -6,7 +6,20 @@
  * non-alphanumeric character separate words, so a qualified `public.users` gives
  * `['public', 'users']` (callers pass bare names when they mean one).
  */
-export function nameWords(name: string): string[] {
+export function nameWords(name: string): readonly string[] {
+  // Column and table names repeat across a repository's migrations: split each one once.
+  const cached = wordCache.get(name);
+  if (cached !== undefined) return cached;
+  const words = splitWords(name);
+  if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+  wordCache.set(name, words);
+  return words;
+}
+
+const WORD_CACHE_LIMIT = 50_000;
+const wordCache = new Map<string, readonly string[]>();
+
+function splitWords(name: string): string[] {
   const spaced = name
     // `patientFirst` → `patient First`, `dob2` → `dob 2`
     .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
