@@ -1,0 +1,309 @@
+/**
+ * `piilint init [paths…]`: a starter `datamap.yaml` written from the migrations found, for a data
+ * steward to finish. Each migration folder becomes a store (named as `scan` names it when there is
+ * no map), with every table and column in migration order and the built-in classifier's suggestion
+ * for each column, its reason as a comment. Exposure is left `internal` with a comment asking the
+ * steward to decide: only people know who reads a store.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findConfigFile, loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { implicitStoreId } from '../datamap/resolve.js';
+import { discoverFiles, displayPath, mentionsDataApi, readScannedFile } from '../discover.js';
+import { UsageError } from '../errors.js';
+import { extractFile, loadExtractors } from '../extractors/index.js';
+import type { ScannedFile } from '../extractors/types.js';
+import type { Fact } from '../facts.js';
+import { buildModel } from '../model/build.js';
+import type { Model, ModelColumn, ModelStore, ModelTable } from '../model/types.js';
+
+export interface InitOptions {
+  cwd: string;
+  paths: string[];
+  /** `--output`: where to write; default `datamap.yaml` in `cwd`. */
+  output?: string;
+  /** `--force`: replace an existing file. */
+  force?: boolean;
+  configFile?: string;
+}
+
+export interface InitReport {
+  /** Display path of the file written. */
+  file: string;
+  stores: number;
+  tables: number;
+  columns: number;
+  /** Columns written with a suggested category. */
+  classified: number;
+}
+
+const SCHEMA_ID = 'https://piilint.dev/schemas/datamap.schema.json';
+const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/datamap.schema.json', import.meta.url));
+
+export async function initDataMap(options: InitOptions): Promise<InitReport> {
+  const { cwd } = options;
+  const outputPath = resolve(cwd, options.output ?? 'datamap.yaml');
+  const outputName = displayPath(cwd, outputPath);
+  if (existsSync(outputPath) && !options.force) {
+    throw new UsageError(
+      `${outputName} already exists — pass --force to replace it, or --output <file> to write elsewhere`,
+    );
+  }
+
+  const config = loadInitConfig(options);
+  const globBase = config.file ? dirname(config.file) : cwd;
+  const discovered = await discoverFiles({
+    cwd,
+    paths: options.paths,
+    include: config.include,
+    exclude: config.exclude,
+    globBase,
+  });
+  const files: ScannedFile[] = [];
+  for (const absolutePath of discovered.sourceFiles) {
+    const outcome = readScannedFile(absolutePath, cwd);
+    if ('file' in outcome && mentionsDataApi(outcome.file.path, outcome.file.text)) {
+      files.push(outcome.file);
+    }
+  }
+  await loadExtractors(files.map((file) => file.path));
+  const facts: Fact[] = files.flatMap((file) => extractFile(file));
+  // No data map: every table lands in the implicit store of its migration folder, as in `scan`.
+  const model = buildModel({ facts, config, cwd });
+
+  const stores = collectStores(model, facts);
+  if (stores.length === 0) {
+    throw new UsageError(
+      `no migrations or schema files with tables found under ${options.paths.join(', ') || '.'} — run \`piilint init\` where the migrations are, or name their folders`,
+    );
+  }
+  const text = renderDataMap(stores, {
+    schema: schemaReference(dirname(outputPath)),
+    outputDirectory: dirname(outputPath),
+    cwd,
+  });
+  try {
+    mkdirSync(dirname(outputPath), { recursive: true });
+    writeFileSync(outputPath, text);
+  } catch (error) {
+    throw new UsageError(
+      `cannot write ${outputName} (${(error as Error).message}) — choose another --output`,
+    );
+  }
+  const tables = stores.flatMap((store) => store.tables);
+  const columns = tables.flatMap((table) => table.columns);
+  return {
+    file: outputName,
+    stores: stores.length,
+    tables: tables.length,
+    columns: columns.length,
+    classified: columns.filter((column) => column.suggestion.length > 0).length,
+  };
+}
+
+function loadInitConfig(options: InitOptions): Config {
+  const file = options.configFile
+    ? resolve(options.cwd, options.configFile)
+    : findConfigFile(options.cwd);
+  const { config, problems } = loadConfig(file, options.cwd);
+  const first = problems[0];
+  if (first) {
+    throw new UsageError(
+      `${first.at.file}:${first.at.line}:${first.at.column}: ${first.message} — fix the config file (\`piilint validate\` lists every problem)`,
+    );
+  }
+  return config;
+}
+
+interface StoreDraft {
+  id: string;
+  /** Folders (relative to cwd) of the files that build the store. */
+  folders: string[];
+  tables: TableDraft[];
+}
+
+interface TableDraft {
+  name: string;
+  objectType: ModelTable['objectType'];
+  columns: ColumnDraft[];
+}
+
+interface ColumnDraft {
+  name: string;
+  /** Categories the classifier reads in the column, with its reasons. */
+  suggestion: Array<{ category: string; reason: string }>;
+  /** Categories the column receives from other columns (`flow from …`). */
+  flows: string[];
+}
+
+function collectStores(model: Model, facts: Fact[]): StoreDraft[] {
+  const foldersByStore = new Map<string, Set<string>>();
+  for (const fact of facts) {
+    if (fact.kind !== 'table-created' && fact.kind !== 'column-defined') continue;
+    const store = implicitStoreId(fact.at.file);
+    const folders = foldersByStore.get(store) ?? new Set<string>();
+    folders.add(posixDirname(fact.at.file));
+    foldersByStore.set(store, folders);
+  }
+
+  const drafts: StoreDraft[] = [];
+  const usedIds = new Set<string>();
+  for (const store of model.stores.values()) {
+    const tables = [...store.tables.values()]
+      .filter((table) => !refersToAnotherStore(table, model))
+      .map(toTableDraft);
+    if (tables.length === 0) continue;
+    drafts.push({
+      id: uniqueStoreId(store, usedIds),
+      folders: [...(foldersByStore.get(store.id) ?? [])].sort(),
+      tables,
+    });
+  }
+  return drafts;
+}
+
+/**
+ * `INSERT INTO kroger.accounts` read with no map names the table `kroger.accounts` in the writing
+ * file's store; when a store `kroger` has `accounts`, it is that table, already listed there.
+ */
+function refersToAnotherStore(table: ModelTable, model: Model): boolean {
+  const dot = table.name.indexOf('.');
+  if (dot < 0) return false;
+  const other = model.stores.get(table.name.slice(0, dot));
+  return other !== undefined && other.tables.has(table.name.slice(dot + 1));
+}
+
+function toTableDraft(table: ModelTable): TableDraft {
+  return {
+    name: table.name,
+    objectType: table.objectType,
+    columns: [...table.columns.values()].filter((column) => column.name !== '*').map(toColumnDraft),
+  };
+}
+
+function toColumnDraft(column: ModelColumn): ColumnDraft {
+  const suggestion: ColumnDraft['suggestion'] = [];
+  const flows: string[] = [];
+  for (const evidence of column.categories) {
+    if (evidence.origin === 'classifier') {
+      if (!suggestion.some((existing) => existing.category === evidence.category)) {
+        suggestion.push({
+          category: evidence.category,
+          reason: evidence.evidence.replace(/^classifier:\s*/, ''),
+        });
+      }
+    } else if (evidence.origin === 'flow') {
+      const from = `${evidence.from.store}.${evidence.from.table}.${evidence.from.column}`;
+      flows.push(`${evidence.category} from ${from}`);
+    }
+  }
+  return { name: column.name, suggestion, flows: [...new Set(flows)] };
+}
+
+/** Store ids are lowercase letters, digits, `_` and `-` (datamap.md); folder names may not be. */
+function uniqueStoreId(store: ModelStore, used: Set<string>): string {
+  const base =
+    store.id
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'main';
+  let id = base;
+  for (let suffix = 2; used.has(id); suffix++) id = `${base}-${suffix}`;
+  used.add(id);
+  return id;
+}
+
+interface RenderOptions {
+  schema: string;
+  outputDirectory: string;
+  cwd: string;
+}
+
+export function renderDataMap(stores: StoreDraft[], options: RenderOptions): string {
+  const lines = [
+    `# yaml-language-server: $schema=${options.schema}`,
+    '# Written by `piilint init`. Review it: check each suggested category, set each store',
+    "# and table's exposure, then run `piilint validate`. See docs/datamap.md.",
+    'version: 1',
+    '',
+    'stores:',
+  ];
+  for (const store of stores) {
+    lines.push(`  ${yamlKey(store.id)}:`);
+    lines.push(
+      '    exposure: internal # decide: public, partner, internal or restricted — who can read this store?',
+    );
+    const globs = store.folders.map((folder) =>
+      migrationGlob(folder, options.cwd, options.outputDirectory),
+    );
+    if (globs.length > 0) {
+      lines.push('    migrations:');
+      for (const glob of globs) lines.push(`      - ${yamlScalar(glob)}`);
+    }
+    lines.push('    tables:');
+    for (const table of store.tables) {
+      const kind = table.objectType === 'table' ? '' : ` # ${table.objectType}`;
+      lines.push(`      ${yamlKey(table.name)}:${kind}`);
+      if (table.columns.length === 0) {
+        lines.push('        columns: {}');
+        continue;
+      }
+      lines.push('        columns:');
+      for (const column of table.columns) lines.push(`          ${columnLine(column)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function columnLine(column: ColumnDraft): string {
+  const key = yamlKey(column.name);
+  const categories = column.suggestion.map((entry) => entry.category);
+  if (categories.length > 0) {
+    const value = categories.length === 1 ? categories[0] : `[${categories.join(', ')}]`;
+    const reasons = column.suggestion.map((entry) => entry.reason).join('; ');
+    return `${key}: ${value} # ${comment(reasons)}`;
+  }
+  if (column.flows.length > 0) {
+    return `${key}: {} # receives ${comment(column.flows.join(', '))}: learned from what flows in`;
+  }
+  return `${key}: {} # not personal? set none, or a category`;
+}
+
+/** `db/pps/migrations/**`, relative to the folder of the data map. */
+function migrationGlob(folder: string, cwd: string, outputDirectory: string): string {
+  const relativeFolder = relative(outputDirectory, resolve(cwd, folder)).split(sep).join('/');
+  return relativeFolder === '' ? '**' : `${relativeFolder}/**`;
+}
+
+/** The schema file shipped with piilint when the data map can reach it by a relative path, else its URL. */
+function schemaReference(outputDirectory: string): string {
+  if (!existsSync(SCHEMA_FILE)) return SCHEMA_ID;
+  const relativePath = relative(outputDirectory, SCHEMA_FILE).split(sep).join('/');
+  // A path out of the project (a global install, the npx cache) would break on other machines.
+  const insideProject = !relativePath.startsWith('..') || /(^|\/)node_modules\//.test(relativePath);
+  return insideProject && !relativePath.startsWith('/') ? relativePath : SCHEMA_ID;
+}
+
+function posixDirname(file: string): string {
+  const index = file.lastIndexOf('/');
+  return index < 0 ? '.' : file.slice(0, index);
+}
+
+function comment(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const YAML_WORDS = /^(?:true|false|yes|no|on|off|null|y|n)$/i;
+
+function yamlKey(key: string): string {
+  return PLAIN_KEY.test(key) && !YAML_WORDS.test(key) ? key : JSON.stringify(key);
+}
+
+function yamlScalar(value: string): string {
+  return /^[A-Za-z0-9_./-][A-Za-z0-9_./*-]*$/.test(value) && !YAML_WORDS.test(value)
+    ? value
+    : JSON.stringify(value);
+}

@@ -1,0 +1,180 @@
+/**
+ * `--format markdown`: the report as a pull-request comment. The first line is a fixed marker so
+ * the GitHub Action finds its own comment and updates it instead of adding one per push. The body
+ * is the job summary (counts, Mermaid diagram of the flows, table) plus one collapsed section per
+ * finding with its evidence, path and fix.
+ */
+import type { Finding, Severity } from '../findings.js';
+import type { ScanSummary } from '../scan.js';
+import { flowDiagram } from './flow-diagram.js';
+import type { ReportContext } from './index.js';
+import { ruleHelpUri } from './sarif.js';
+
+export const COMMENT_MARKER = '<!-- piilint-report -->';
+
+/** GitHub comments stop at 65,536 characters: long reports list the first findings and count the rest. */
+const MAX_TABLE_ROWS = 50;
+const MAX_DETAILS = 30;
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'note'];
+const SEVERITY_ICON: Record<Severity, string> = { error: '🔴', warning: '🟡', note: '🔵' };
+
+export function markdownReporter({ result }: ReportContext): string {
+  const findings = reportedFindings(result.findings);
+  const sections = [COMMENT_MARKER, reportMarkdown(result.findings, result.summary)];
+  if (findings.length > 0) sections.push(findingDetails(findings));
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** Heading, counts by rule, the flow diagram and the findings table: the job summary's content. */
+export function reportMarkdown(allFindings: readonly Finding[], summary: ScanSummary): string {
+  const findings = reportedFindings(allFindings);
+  const parts = [`## piilint: ${headline(summary)}`];
+  if (findings.length === 0) {
+    parts.push('No personal data leaks through the migrations, data maps or scripts scanned.');
+    return parts.join('\n\n');
+  }
+  parts.push(countsByRule(findings));
+  const diagram = flowDiagram(findings);
+  if (diagram) parts.push('### Personal-data flows', `\`\`\`mermaid\n${diagram}\n\`\`\``);
+  parts.push('### Findings', findingsTable(findings));
+  return parts.join('\n\n');
+}
+
+/** Unsuppressed findings, errors first, then by location. */
+function reportedFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .filter((finding) => !finding.suppressed)
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+        a.line - b.line ||
+        a.column - b.column,
+    );
+}
+
+function headline(summary: ScanSummary): string {
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.notes, 'note')} in ${plural(summary.files, 'file')}`;
+  const extras: string[] = [];
+  if (summary.suppressed > 0) extras.push(`${summary.suppressed} suppressed`);
+  if (summary.baselined !== undefined) extras.push(`${summary.baselined} in the baseline`);
+  if (summary.fixed) extras.push(`${summary.fixed} fixed since the baseline`);
+  const icon = summary.errors > 0 ? '❌' : summary.warnings + summary.notes > 0 ? '⚠️' : '✅';
+  return `${icon} ${counts}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
+function countsByRule(findings: readonly Finding[]): string {
+  const counts = new Map<string, Record<Severity, number>>();
+  for (const finding of findings) {
+    const row = counts.get(finding.ruleId) ?? { error: 0, warning: 0, note: 0 };
+    row[finding.severity]++;
+    counts.set(finding.ruleId, row);
+  }
+  const rows = [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([ruleId, row]) =>
+        `| [\`${ruleId}\`](${ruleHelpUri(ruleId)}) | ${row.error} | ${row.warning} | ${row.note} |`,
+    );
+  return ['| rule | errors | warnings | notes |', '| --- | ---: | ---: | ---: |', ...rows].join(
+    '\n',
+  );
+}
+
+function findingsTable(findings: readonly Finding[]): string {
+  const rows = findings
+    .slice(0, MAX_TABLE_ROWS)
+    .map(
+      (finding) =>
+        `| ${SEVERITY_ICON[finding.severity]} ${finding.severity} | \`${finding.ruleId}\` | \`${code(finding.file)}:${finding.line}\` | ${cell(finding.message)} |`,
+    );
+  const more =
+    findings.length > MAX_TABLE_ROWS
+      ? [`\n…and ${findings.length - MAX_TABLE_ROWS} more: see the SARIF report or the job log.`]
+      : [];
+  return [
+    '| severity | rule | location | message |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...more,
+  ].join('\n');
+}
+
+function findingDetails(findings: readonly Finding[]): string {
+  const sections = findings.slice(0, MAX_DETAILS).map((finding) => {
+    const lines = [
+      `<details><summary>${SEVERITY_ICON[finding.severity]} <code>${html(finding.ruleId)}</code> ${html(finding.file)}:${finding.line} — ${html(firstSentence(finding.message))}</summary>`,
+      '',
+      text(finding.message),
+      '',
+    ];
+    const data = describeData(finding);
+    if (data) lines.push(`- **Data:** ${data}`);
+    if (finding.target) {
+      const { exposure } = finding.target;
+      lines.push(
+        `- **Goes to:** \`${code(place(finding.target))}\`${exposure ? ` (${exposure})` : ''}`,
+      );
+    }
+    if (finding.evidence.length > 0)
+      lines.push(`- **Evidence:** ${finding.evidence.map(text).join('; ')}`);
+    if (finding.path.length > 1) {
+      lines.push('- **Path:**');
+      finding.path.forEach((step, index) =>
+        lines.push(`  ${index + 1}. \`${code(step.file)}:${step.line}\` ${text(step.description)}`),
+      );
+    }
+    lines.push(`- **Fix:** ${text(finding.fix)}`);
+    lines.push(`- **Rule:** [${finding.ruleId}](${ruleHelpUri(finding.ruleId)})`, '', '</details>');
+    return lines.join('\n');
+  });
+  if (findings.length > MAX_DETAILS) {
+    sections.push(`…and ${findings.length - MAX_DETAILS} more findings.`);
+  }
+  return ['### Details', ...sections].join('\n\n');
+}
+
+function describeData(finding: Finding): string {
+  const parts: string[] = [];
+  if (finding.categories.length > 0)
+    parts.push(finding.categories.map((category) => `\`${code(category)}\``).join(', '));
+  if (finding.phi) parts.push('(PHI)');
+  if (finding.source) parts.push(`from \`${code(place(finding.source))}\``);
+  return parts.join(' ');
+}
+
+function place(ref: { store: string; table: string; column?: string }): string {
+  return [ref.store, ref.table, ref.column].filter(Boolean).join('.');
+}
+
+/** The headline of a message: its first sentence on its first line. */
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  const end = line.indexOf('. ');
+  return end < 0 ? line : line.slice(0, end + 1);
+}
+
+/** Text from scanned code inside HTML: no markup survives. */
+function html(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Markdown text: no HTML, no accidental mentions or links to other issues. */
+function text(value: string): string {
+  return html(value).replace(/@/g, '@\u200b');
+}
+
+/** Inside a code span: entities would show as written, so only backticks, pipes and breaks change. */
+function code(value: string): string {
+  return value.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** One table cell: no pipes, no line breaks. */
+function cell(value: string): string {
+  return text(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
