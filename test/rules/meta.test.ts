@@ -87,7 +87,10 @@ test('parse-error turns parse problems into notes', () => {
     }),
   );
   assert.equal(findings.map(where), ['db/3_broken.sql:4:7']);
-  assert.is(findings[0]?.message, 'Could not analyse this file: syntax error at or near "TABEL"');
+  assert.is(
+    findings[0]?.message,
+    'Could not parse this statement; the rest of the file was read: syntax error at or near "TABEL"',
+  );
   assert.equal(parseError.check(context({})), []);
 });
 

@@ -203,4 +203,77 @@ test('analyseQuery: UPDATE parameters, other statements and unparsable text', ()
   assert.is(analyseQuery({ text: 'SELEC nothing', file: HOST, position }), undefined);
 });
 
+test('${…} after VALUES is a row, as a SET item an assignment: no parse error, exact places', () => {
+  const host = [
+    'await prisma.$executeRaw`',
+    '  UPDATE "Survey" AS s SET questions = v.questions',
+    '  FROM (VALUES ${valuesList}) AS v(id, questions) WHERE s.id = v.id;',
+    '  UPDATE "Survey" SET ${setClauses.join(", ")}, updated_at = NOW(), note = p.email',
+    '  FROM patients p WHERE p.id = ${id};',
+    '  INSERT INTO accounts (email, name) VALUES ${Prisma.join(rows)}, ${more};',
+    '`;',
+  ].join('\n');
+  const facts = extractSqlFragment(fragmentIn(host));
+  assert.equal(facts, [
+    {
+      kind: 'data-copied',
+      at: spanOf(
+        host,
+        'UPDATE "Survey" SET ${setClauses.join(", ")}, updated_at = NOW(), note = p.email\n  FROM patients p WHERE p.id = ${id}',
+        0,
+        HOST,
+      ),
+      target: { name: 'Survey' },
+      via: 'update',
+      columns: [
+        {
+          column: 'note',
+          value: { from: [{ table: { name: 'patients' }, column: 'email' }], transform: 'copy' },
+          at: spanOf(host, 'note = p.email', 0, HOST),
+        },
+      ],
+    },
+  ]);
+});
+
+test('a statement with ${…} that still does not parse is no parse error; others keep theirs', () => {
+  const host = 'db.query(`SELECT ${cols} ${more} ${rest} FROM t; CREATE TABL x (a int)`)';
+  assert.equal(extractSqlFragment(fragmentIn(host)), [
+    {
+      kind: 'parse-error',
+      at: spanOf(host, 'TABL', 0, HOST),
+      message: 'syntax error at or near "TABL"',
+    },
+  ]);
+});
+
+test('a parse error names the placeholder as written, never its stand-in', () => {
+  const host = 'knex.raw("SELECT * FROM t WHERE x IN ?? ??")';
+  assert.equal(extractSqlFragment(fragmentIn(host, '"')), [
+    {
+      kind: 'parse-error',
+      at: spanOf(host, '??', 0, HOST),
+      message: 'syntax error at or near "??"',
+    },
+  ]);
+});
+
+test('analyseQuery: SET ${assignments} is no column; VALUES ${rows} parses', () => {
+  const update = 'db.query(`UPDATE patients SET ${sets}, email = $1 WHERE id = $2`)';
+  assert.equal(analyseQuery(fragmentIn(update)), {
+    kind: 'update',
+    target: { name: 'patients' },
+    columns: [
+      {
+        column: 'email',
+        parameter: 1,
+        value: { from: [], transform: 'copy' },
+        at: spanOf(update, 'email = $1', 0, HOST),
+      },
+    ],
+  });
+  const insert = 'db.query(`INSERT INTO patients (email) VALUES ${rows}`)';
+  assert.is(analyseQuery(fragmentIn(insert))?.kind, 'insert');
+});
+
 test.run();

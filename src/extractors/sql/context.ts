@@ -9,8 +9,12 @@ export interface SqlSource {
   text: string;
   /** Location in the file of the range [start, end) of `text`. */
   locate(start: number, end: number): SourceLocation;
-  /** Fragments carry placeholder stand-ins; files never do. */
+  /** Fragments carry placeholder stand-ins; files only when they hold text templates (`{{ … }}`). */
   hasPlaceholders: boolean;
+  /** A `{{ … }}` template stand-in (`__pt1__`) and the template it stands for, normalised. */
+  templates?: ReadonlyMap<string, string>;
+  /** The text a stand-in replaced, as written (`${rows}`, `??`, `{{ .Table }}`), for messages. */
+  standInText?(name: string): string | undefined;
 }
 
 /** One parsed statement: where it is, and how parser byte offsets map to `source.text`. */
@@ -28,7 +32,12 @@ export function statementLocation(context: StatementContext): SourceLocation {
   return context.source.locate(context.start, context.end);
 }
 
-/** A table name as written, or undefined when a placeholder stands for it. */
+/**
+ * A table name as written, or undefined when a placeholder stands for it. A placeholder schema is
+ * dropped (`${schema}.users` is `users`), except a template's (`{{ .Namespace }}.users`): its value
+ * is unknowable, yet it is not `public` (supabase/auth renders it as `auth`), so the template text
+ * stays the schema name; the same template in every migration names the same schema.
+ */
 export function tableNameOf(
   context: StatementContext,
   relname: string | undefined,
@@ -37,6 +46,13 @@ export function tableNameOf(
   if (relname === undefined || relname === '') return undefined;
   if (context.source.hasPlaceholders && isPlaceholderName(relname)) return undefined;
   if (schemaname === undefined || schemaname === '') return { name: relname };
+  const template = context.source.templates?.get(schemaname);
+  if (template !== undefined) return { schema: template, name: relname };
   if (context.source.hasPlaceholders && isPlaceholderName(schemaname)) return { name: relname };
   return { schema: schemaname, name: relname };
+}
+
+/** A schema name as written; a template stand-in becomes its template text (see `tableNameOf`). */
+export function schemaNameOf(context: StatementContext, schema: string): string {
+  return context.source.templates?.get(schema) ?? schema;
 }

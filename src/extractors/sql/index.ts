@@ -3,11 +3,13 @@
  *
  * A text is parsed once with libpg-query (the real Postgres parser). When that fails, it is split
  * into statements and each is parsed alone; a statement Postgres rejects is tried as MySQL, and one
- * that neither reads becomes a `parse-error` fact at that statement while the rest is still read.
+ * that neither reads becomes a `parse-error` fact at that statement while the rest is still read
+ * (a few per file, one for a ClickHouse file; none for SQL built around a `${…}` at run time).
+ * Go and Jinja templates in `.sql` files are replaced by stand-ins first, as placeholders in code are.
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type { Node } from 'libpg-query';
-import type { Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
+import type { Fact, ParseProblem, SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { byteToCharOffsets, createLineIndex } from '../../util/location.js';
 import type { ScannedFile } from '../types.js';
 import type { SqlSource, StatementContext } from './context.js';
@@ -22,7 +24,14 @@ import {
   valueOf,
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
-import { positionalParameterOf, prepareFragmentText } from './placeholders.js';
+import {
+  STAND_IN_NAMES,
+  hasRuntimeStandIn,
+  isPlaceholderName,
+  positionalParameterOf,
+  prepareFragmentText,
+  replaceTextTemplates,
+} from './placeholders.js';
 import { SUPABASE_TEXT_HINT, collectStatementFacts, supabaseEvidence } from './postgres.js';
 import {
   SELECT_ITEM_STOP_WORDS,
@@ -85,7 +94,7 @@ export async function initSqlParser(): Promise<void> {
   await parserLoading;
 }
 
-function problem(at: SourceLocation, message: string): Fact {
+function problem(at: SourceLocation, message: string): ParseProblem {
   return { kind: 'parse-error', at, message };
 }
 
@@ -110,13 +119,26 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
     return [problem(fileStart(file.path), 'file is larger than 2 MiB; it is not read as SQL')];
   }
   const lines = createLineIndex(file.text);
-  const source: SqlSource = {
+  const text = blankDownSections(file.text);
+  const templated = replaceTextTemplates(text);
+  if (!templated) {
+    return extractSource({
+      file: file.path,
+      text,
+      locate: (start, end) => lines.range(file.path, start, end),
+      hasPlaceholders: false,
+    });
+  }
+  const { map, templates } = templated;
+  return extractSource({
     file: file.path,
-    text: blankDownSections(file.text),
-    locate: (start, end) => lines.range(file.path, start, end),
-    hasPlaceholders: false,
-  };
-  return extractSource(source);
+    text: templated.text,
+    locate: (start, end) =>
+      lines.range(file.path, map.toOriginal(start), map.toOriginal(Math.max(start, end))),
+    hasPlaceholders: true,
+    templates,
+    standInText: (name) => templates.get(name),
+  });
 }
 
 /** Turns a fragment into a source whose text has placeholders replaced by stand-ins. */
@@ -127,6 +149,11 @@ function fragmentSource(fragment: SqlFragment): SqlSource {
     file: fragment.file,
     text: prepared.text,
     hasPlaceholders: true,
+    standInText(name) {
+      const start = prepared.text.indexOf(name);
+      if (start < 0) return undefined;
+      return fragment.text.slice(map.toOriginal(start), map.toOriginal(start + name.length));
+    },
     locate(start, end) {
       const from = fragment.position(map.toOriginal(start));
       const to = fragment.position(map.toOriginal(Math.max(start, end)));
@@ -193,6 +220,7 @@ function extractSource(source: SqlSource): Fact[] {
     }
     return facts;
   }
+  const failures = new StatementFailures(source);
   for (const span of splitStatements(text)) {
     const sql = text.slice(span.start, span.end);
     const parsed = tryParse(sql);
@@ -215,9 +243,54 @@ function extractSource(source: SqlSource): Fact[] {
       facts.push(...mysqlFacts);
       continue;
     }
-    facts.push(parseErrorFact(source, span.start, span.end, sql, parsed.error));
+    // SQL built around a `${…}` is only known at run time: failing to parse it says nothing.
+    if (source.hasPlaceholders && hasRuntimeStandIn(sql)) continue;
+    failures.add(parseErrorFact(source, span.start, span.end, sql, parsed.error), facts);
   }
+  failures.finish();
   return facts;
+}
+
+/** Statement parse errors of one source reported in full before the rest are only counted. */
+const MAX_STATEMENT_ERRORS = 3;
+
+/** `ENGINE = MergeTree`, `CODEC(ZSTD(1))`, `LowCardinality(String)`: ClickHouse, not Postgres. */
+const CLICKHOUSE_HINT = /ENGINE\s*=\s*\w*MergeTree|\bCODEC\(|LowCardinality\(/i;
+
+/**
+ * Keeps a file with many failing statements to a few notes: the first `MAX_STATEMENT_ERRORS` in
+ * full, the last of them counting the rest; a ClickHouse file gets one note at its first failure.
+ */
+class StatementFailures {
+  private count = 0;
+  private lastReported: ParseProblem | undefined;
+  private clickHouse: boolean | undefined;
+
+  constructor(private readonly source: SqlSource) {}
+
+  add(failure: ParseProblem, facts: Fact[]): void {
+    this.count++;
+    // Tested once, and only for a source that has a failing statement.
+    this.clickHouse ??= CLICKHOUSE_HINT.test(this.source.text);
+    if (this.count === 1 || (!this.clickHouse && this.count <= MAX_STATEMENT_ERRORS)) {
+      facts.push(failure);
+      this.lastReported = failure;
+    }
+  }
+
+  finish(): void {
+    const last = this.lastReported;
+    if (!last) return;
+    if (this.clickHouse) {
+      const skipped = this.count === 1 ? '1 statement' : `${this.count} statements`;
+      last.message = `ClickHouse SQL is not supported; statements that failed to parse were skipped (${skipped}; here: ${last.message})`;
+      return;
+    }
+    const more = this.count - MAX_STATEMENT_ERRORS;
+    if (more > 0) {
+      last.message += `; and ${more} more ${more === 1 ? 'statement' : 'statements'} after this one could not be parsed`;
+    }
+  }
 }
 
 function readStatement(
@@ -260,9 +333,13 @@ function parseErrorFact(
   end: number,
   sql: string,
   error: unknown,
-): Fact {
+): ParseProblem {
   const details = (error as { sqlDetails?: { cursorPosition?: number } } | undefined)?.sqlDetails;
-  const message = error instanceof Error ? error.message : 'could not parse statement';
+  const raw = error instanceof Error ? error.message : 'could not parse statement';
+  // The parser quotes our stand-in names (`at or near "__pe1__"`); say what the author wrote.
+  const message = source.hasPlaceholders
+    ? raw.replace(STAND_IN_NAMES, (name) => source.standInText?.(name) ?? name)
+    : raw;
   const cursor = details?.cursorPosition;
   if (cursor === undefined || cursor < 0) return problem(source.locate(start, end), message);
   const tokenStart = Math.min(start + byteToCharOffsets(sql)(cursor), end);
@@ -380,6 +457,8 @@ function queryShape(statement: Node, context: StatementContext): QueryShape {
     const columns: QueryColumn[] = [];
     for (const node of update.targetList ?? []) {
       if (!('ResTarget' in node) || !node.ResTarget.name) continue;
+      // `SET ${assignments}` became `__pe1__ = NULL`: no column is known there.
+      if (isPlaceholderName(node.ResTarget.name)) continue;
       const start = context.charAt(node.ResTarget.location ?? 0);
       const end = findItemEnd(context.source.text, start, context.end, SELECT_ITEM_STOP_WORDS);
       const parameter = parameterOf(node.ResTarget.val);

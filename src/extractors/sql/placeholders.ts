@@ -13,8 +13,22 @@ export interface OffsetMap {
 
 export const IDENTITY_MAP: OffsetMap = { toOriginal: (offset) => offset };
 
-/** Stand-in names look like `__pq3__`: kind letter, then a per-kind ordinal. */
-const STAND_IN = /__p([qine])(\d+)__/;
+/**
+ * Stand-in names look like `__pq3__`: kind letter, then a per-kind ordinal. Kinds: `q` a `?`, `i` a
+ * `??`, `n` a `:name`, `e` a `${…}` expression, `t` a `{{ … }}` text template in a `.sql` file.
+ */
+const STAND_IN = /__p([qinet])(\d+)__/;
+
+/** Every stand-in name in a text (parser messages quote them). */
+export const STAND_IN_NAMES = /__p[a-z]*\d+__/g;
+
+/** A `${…}` stand-in: SQL whose text is only known at run time. */
+const RUNTIME_STAND_IN = /__pe\d+__/;
+
+/** Does this prepared statement hold a `${…}` stand-in, so its real text is only known at run time? */
+export function hasRuntimeStandIn(sql: string): boolean {
+  return sql.includes('__pe') && RUNTIME_STAND_IN.test(sql);
+}
 
 export interface PreparedSql {
   text: string;
@@ -52,6 +66,11 @@ class RewriteBuilder {
 
   replace(start: number, end: number, replacement: string): void {
     this.add(replacement, start, end - start, false);
+  }
+
+  /** Replaces with text of the same length, so every offset inside keeps its place. */
+  overwrite(start: number, end: number, replacement: string): void {
+    this.add(replacement, start, end - start, replacement.length === end - start);
   }
 
   private add(piece: string, originalStart: number, originalLength: number, copied: boolean): void {
@@ -139,17 +158,113 @@ function templateSpanEnd(text: string, start: number): number {
   return text.length;
 }
 
-/** Replaces every `${…}` (even inside SQL strings, where it is harmless) with a stand-in. */
+/**
+ * What a `${…}` stands for, judged from its neighbours: a whole row after `VALUES`
+ * (`VALUES ${rows}`, and `, ${more}` after such a row), a whole `col = value` item of a SET list
+ * (`SET ${assignments}, updated_at = now()`), or else a single name or value.
+ */
+type SpanRole = 'row' | 'set-item' | 'name-or-value';
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/** The lower-cased word ending just before `end` (after skipping whitespace), and where it starts. */
+function wordBefore(text: string, end: number): { word: string; start: number } {
+  let wordEnd = end;
+  while (wordEnd > 0 && isSpace(text.charCodeAt(wordEnd - 1))) wordEnd--;
+  let start = wordEnd;
+  while (start > 0 && isIdentifierChar(text.charCodeAt(start - 1))) start--;
+  return { word: text.slice(start, wordEnd).toLowerCase(), start };
+}
+
+function nextCharAfter(text: string, index: number): string {
+  let i = index;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return text.charAt(i);
+}
+
+const MAX_LOOK_BACK = 4_000;
+
+/** Clause words that end a SET list when read backwards from one of its commas. */
+const CLAUSE_WORDS: ReadonlySet<string> = new Set([
+  'set',
+  'select',
+  'from',
+  'where',
+  'values',
+  'returning',
+  'into',
+  'on',
+  'using',
+  'by',
+  'with',
+]);
+
+/** Is the comma at `comma` one of a SET list's (the nearest clause word before it, at depth 0, is SET)? */
+function commaInSetList(text: string, comma: number): boolean {
+  let depth = 0;
+  let i = comma - 1;
+  // Bounded, so a long generated list of `${…}` stays linear.
+  const stop = Math.max(0, comma - MAX_LOOK_BACK);
+  while (i >= stop) {
+    const code = text.charCodeAt(i);
+    if (code === 41 /* ) */) depth++;
+    else if (code === 40 /* ( */) {
+      if (depth === 0) return false;
+      depth--;
+    } else if (depth === 0 && isIdentifierChar(code)) {
+      const { word, start } = wordBefore(text, i + 1);
+      if (CLAUSE_WORDS.has(word)) return word === 'set';
+      i = start - 1;
+      continue;
+    }
+    i--;
+  }
+  return false;
+}
+
+function spanRole(text: string, start: number, end: number, previous?: RowSpan): SpanRole {
+  let before = start;
+  while (before > 0 && isSpace(text.charCodeAt(before - 1))) before--;
+  const previousChar = text.charCodeAt(before - 1);
+  const assignsAfter = nextCharAfter(text, end) === '=';
+  if (previousChar === 44 /* , */) {
+    if (previous && /^\s*,\s*$/.test(text.slice(previous.end, start))) return 'row';
+    return !assignsAfter && commaInSetList(text, before - 1) ? 'set-item' : 'name-or-value';
+  }
+  const { word } = wordBefore(text, start);
+  if (word === 'values') return 'row';
+  if (word === 'set' && !assignsAfter) return 'set-item';
+  return 'name-or-value';
+}
+
+interface RowSpan {
+  end: number;
+}
+
+/**
+ * Replaces every `${…}` (even inside SQL strings, where it is harmless) with a stand-in shaped for
+ * where it stands (see `SpanRole`), so `VALUES ${rows}` and `SET ${assignments}` still parse.
+ */
 function replaceTemplateSpans(text: string): PreparedSql {
   let templateStart = text.indexOf('${');
   if (templateStart < 0) return { text, map: IDENTITY_MAP };
   const builder = new RewriteBuilder(text);
   let copiedUpTo = 0;
   let ordinal = 0;
+  let previousRow: RowSpan | undefined;
   while (templateStart >= 0) {
     const end = templateSpanEnd(text, templateStart + 1);
+    const role = spanRole(text, templateStart, end, previousRow);
+    const name = `__pe${++ordinal}__`;
     builder.copy(copiedUpTo, templateStart);
-    builder.replace(templateStart, end, `__pe${++ordinal}__`);
+    // Decorations are zero-width pieces, so the name itself maps back to the whole `${…}`.
+    if (role === 'row') builder.replace(templateStart, templateStart, '(');
+    builder.replace(templateStart, end, name);
+    if (role === 'row') builder.replace(end, end, ')');
+    if (role === 'set-item') builder.replace(end, end, ' = NULL');
+    previousRow = role === 'row' ? { end } : undefined;
     copiedUpTo = end;
     templateStart = text.indexOf('${', end);
   }
@@ -241,4 +356,102 @@ export function prepareFragmentText(raw: string): PreparedSql {
   const decoded = raw.includes('\\') ? decodeJsEscapes(raw) : { text: raw, map: IDENTITY_MAP };
   const templated = compose(decoded, replaceTemplateSpans(decoded.text));
   return compose(templated, replaceBindings(templated.text));
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Text templates in `.sql` files
+ * --------------------------------------------------------------------------------------------- */
+
+/** A `.sql` file with its text templates replaced, and each stand-in's template, normalised. */
+export interface TemplatedSql extends PreparedSql {
+  templates: ReadonlyMap<string, string>;
+}
+
+/** `{{`, `{%` or `{#`: the cheap test before any template work. */
+const TEMPLATE_OPENING = /\{[{%#]/;
+
+/** Go template actions that steer the template instead of printing a value. */
+const GO_CONTROL = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+
+/** Templates longer than this are taken for something else (a JSON default, say) and left alone. */
+const MAX_TEMPLATE_CHARS = 2_000;
+
+/** The offset after the `}}` closing the action opened at `start` (strings skipped), or -1. */
+function actionEnd(text: string, start: number): number {
+  const limit = Math.min(text.length, start + MAX_TEMPLATE_CHARS);
+  for (let i = start + 2; i < limit; i++) {
+    const char = text[i];
+    if (char === '}' && text[i + 1] === '}') return i + 2;
+    if (char === '"' || char === "'" || char === '`') {
+      let close = i + 1;
+      while (close < limit && text[close] !== char) close += text[close] === '\\' ? 2 : 1;
+      if (close >= limit) return -1;
+      i = close;
+    } else if (char === '\n' && text[i + 1] === '\n') return -1;
+  }
+  return -1;
+}
+
+function blankOf(part: string): string {
+  return part.replace(/[^\r\n]/g, ' ');
+}
+
+/**
+ * Go (`{{ index .Options "Namespace" }}`) and Jinja/dbt (`{{ ref('users') }}`) templates are
+ * rendered before Postgres sees the file. A value template becomes a stand-in identifier
+ * (`__pt1__`), swallowing the double quotes written around it (`"{{ … }}".users`), since the
+ * template's own quotes would otherwise break the quoted name. Control blocks (`{% … %}`,
+ * `{{ if … }}`, `{{ end }}`) and template comments are blanked, keeping both branches of a
+ * conditional. Undefined when the text has no template. Offsets map back to `text`.
+ */
+export function replaceTextTemplates(text: string): TemplatedSql | undefined {
+  if (!TEMPLATE_OPENING.test(text)) return undefined;
+  const builder = new RewriteBuilder(text);
+  const templates = new Map<string, string>();
+  let copiedUpTo = 0;
+  let index = text.indexOf('{');
+  while (index >= 0 && index < text.length - 1) {
+    const kind = text[index + 1];
+    let end = -1;
+    let blank = false;
+    if (kind === '%' || kind === '#') {
+      const close = text.indexOf(`${kind}}`, index + 2);
+      if (close >= 0 && close - index <= MAX_TEMPLATE_CHARS) {
+        end = close + 2;
+        blank = true;
+      }
+    } else if (kind === '{') {
+      end = actionEnd(text, index);
+      const inner = text
+        .slice(index + 2, Math.max(index + 2, end - 2))
+        .replace(/^-?\s*/, '')
+        .replace(/\s*-?$/, '');
+      blank = inner.startsWith('/*') || GO_CONTROL.test(inner);
+      if (end >= 0 && !blank) {
+        const quoted = text[index - 1] === '"' && text[end] === '"' && index - 1 >= copiedUpTo;
+        const from = quoted ? index - 1 : index;
+        const to = quoted ? end + 1 : end;
+        const name = `__pt${templates.size + 1}__`;
+        templates.set(name, `{{ ${inner.replace(/\s+/g, ' ')} }}`);
+        builder.copy(copiedUpTo, from);
+        builder.replace(from, to, name);
+        copiedUpTo = to;
+        index = text.indexOf('{', to);
+        continue;
+      }
+    }
+    if (end < 0) {
+      index = text.indexOf('{', index + 1);
+      continue;
+    }
+    if (blank) {
+      builder.copy(copiedUpTo, index);
+      builder.overwrite(index, end, blankOf(text.slice(index, end)));
+      copiedUpTo = end;
+    }
+    index = text.indexOf('{', end);
+  }
+  if (copiedUpTo === 0) return undefined;
+  builder.copy(copiedUpTo, text.length);
+  return { ...builder.build(), templates };
 }

@@ -21,7 +21,7 @@ import type {
 } from 'libpg-query';
 import type { ColumnName, CopiedColumn, Fact, TableName, ValueSource } from '../../facts.js';
 import type { StatementContext } from './context.js';
-import { statementLocation, tableNameOf } from './context.js';
+import { schemaNameOf, statementLocation, tableNameOf } from './context.js';
 import type { SelectOutput } from './lineage.js';
 import {
   addCtes,
@@ -87,7 +87,10 @@ export function collectStatementFacts(
   else if ('GrantStmt' in statement) grant(statement.GrantStmt, undefined, context, facts);
   else if ('AlterDefaultPrivilegesStmt' in statement) {
     const { action, options } = statement.AlterDefaultPrivilegesStmt;
-    if (action) grant(action, defaultPrivilegeSchemas(options), context, facts);
+    if (action) {
+      const schemas = defaultPrivilegeSchemas(options).map((name) => schemaNameOf(context, name));
+      grant(action, schemas, context, facts);
+    }
   } else if ('CreatePolicyStmt' in statement)
     createPolicy(statement.CreatePolicyStmt, context, facts);
 }
@@ -631,7 +634,8 @@ function grant(
     if (defaultSchemas.length === 0) tables.push({ name: '*' });
     for (const schema of defaultSchemas) tables.push({ schema, name: '*' });
   } else if (statement.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
-    for (const schema of stringsOf(statement.objects)) tables.push({ schema, name: '*' });
+    for (const schema of stringsOf(statement.objects))
+      tables.push({ schema: schemaNameOf(context, schema), name: '*' });
   } else {
     for (const object of statement.objects ?? []) {
       const table = 'RangeVar' in object ? tableOf(context, object.RangeVar) : undefined;
