@@ -5,6 +5,7 @@ import {
   classifyColumn,
   compileExtraPatterns,
   encryptionEvidenceFromName,
+  hashEvidenceFromName,
   isBooleanType,
   isNumericType,
   isPersonLinked,
@@ -694,6 +695,9 @@ test('isPersonLinked: person names, person columns, person keys; not audit colum
     ['documents', [{ name: 'owner', referencesTable: 'users' }], true],
     ['messages', [{ name: 'recipient_email' }], true],
     ['shipments', [{ name: 'shipping_address' }], true],
+    // `last` starts audit columns (`last_modified_by`) but also `last_name`, which links.
+    ['signups', [{ name: 'last_name' }, { name: 'plan' }], true],
+    ['documents', [{ name: 'last_modified_by_user_id' }, { name: 'title' }], false],
     ['page_views', [{ name: 'visitor_id' }, { name: 'page_url' }], true],
     ['drugs', [{ name: 'id' }, { name: 'name' }, { name: 'ndc' }, { name: 'dosage' }, { name: 'generic_name' }], false],
     ['products', [{ name: 'name' }, { name: 'created_by', referencesTable: 'users' }], false],
@@ -740,6 +744,329 @@ test('encryptionEvidenceFromName reads ciphertext names on text and binary colum
   ];
   for (const [column, type] of none) {
     assert.is(encryptionEvidenceFromName(column, type), undefined, `${column} ${type}`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Trial on public migrations (documenso, trigger.dev, supabase auth, Outline, Unleash, atproto,
+// formbricks): false positives and misses.
+
+/** Classifies a column the way the model does: linked as `isPersonLinked` says for its table. */
+function inTable(
+  table: string,
+  columns: Array<{ name: string; dataType?: string; referencesTable?: string }>,
+  column: string,
+  health = false,
+): string[] {
+  const context: ColumnContext = {
+    table,
+    column,
+    siblingColumns: columns.map((entry) => entry.name),
+    personLinked: isPersonLinked(table, columns),
+    healthContext: health,
+  };
+  return classifyColumn(context).map((found) => found.category);
+}
+
+test('fingerprint is biometric only first, after a person noun or after finger/thumb', () => {
+  const notBiometric: Array<[string, Where]> = [
+    ['errorFingerprint', { table: 'error_groups', linked: true }],
+    ['error_fingerprint', { table: 'task_runs_v2', linked: false }],
+    ['error_fingerprint', CUSTOMERS],
+    ['browser_fingerprint', { table: 'users' }],
+    ['ssh_fingerprint', { table: 'users' }],
+    ['certificate_fingerprint', { table: 'users' }],
+    ['key_fingerprint', { table: 'users' }],
+    ['device_fingerprint', { table: 'users' }],
+    ['request_body_fingerprint', { table: 'users' }],
+  ];
+  for (const [column, where] of notBiometric) {
+    assert.equal(categoriesOf(column, where), [], `${where.table}.${column}`);
+  }
+  // A hash of an email is still a matchable email (taxonomy.md, "Transforms"), never biometric.
+  assert.equal(categoriesOf('emailFingerprint', { table: 'share_subscriptions', linked: true }), [
+    'contact.email',
+  ]);
+  const biometric: Array<[string, Where]> = [
+    ['fingerprint_template', { table: 'patients' }],
+    ['fingerprint_template', { table: 'employees', linked: false }],
+    ['fingerprint', { table: 'users' }],
+    ['thumb_fingerprint', { table: 'employees' }],
+    ['finger_fingerprint', { table: 'employees' }],
+    ['employee_fingerprint', { table: 'badges', linked: true }],
+  ];
+  for (const [column, where] of biometric) {
+    assert.equal(categoriesOf(column, where), ['biometric.template'], `${where.table}.${column}`);
+  }
+});
+
+test('a false fingerprint no longer links task_runs_v2 to a person, so region stays coarse-free', () => {
+  const taskRuns = [
+    { name: 'id' },
+    { name: 'error_fingerprint' },
+    { name: 'region' },
+    { name: 'project_id' },
+  ];
+  assert.is(isPersonLinked('task_runs_v2', taskRuns), false);
+  assert.equal(inTable('task_runs_v2', taskRuns, 'region'), []);
+  const people = [{ name: 'id' }, { name: 'fingerprint' }, { name: 'region' }];
+  assert.is(isPersonLinked('scans', people), true);
+  assert.equal(inTable('scans', people, 'region'), ['location.coarse']);
+});
+
+test('tokens, codes and nonces sent to a contact are not the contact', () => {
+  const users = { table: 'users' };
+  for (const column of [
+    'email_change_token',
+    'phone_change_token',
+    'email_change_token_current',
+    'email_change_token_new',
+    'email_otp',
+    'phone_nonce',
+    'email_challenge',
+    'phone_code',
+    'emailVerificationTokens',
+  ]) {
+    assert.equal(categoriesOf(column, users), [], column);
+  }
+  assert.equal(categoriesOf('email', users), ['contact.email']);
+  assert.equal(categoriesOf('new_email', users), ['contact.email']);
+  assert.equal(categoriesOf('email_change', users), ['contact.email']);
+  assert.equal(categoriesOf('phone_change', users), ['contact.phone']);
+  // `code` blocks only contact channels: elsewhere it is the data itself.
+  assert.equal(categoriesOf('pin_code', users), ['credential.secret']);
+  assert.equal(categoriesOf('state_code', { ...CUSTOMERS, siblings: ADDRESS_SIBLINGS }), [
+    'contact.address.state',
+  ]);
+  assert.equal(categoriesOf('icd_code', PATIENTS), ['health.diagnosis']);
+});
+
+test('claim id and claim number are health data only in a health context or table', () => {
+  for (const [table, column] of [
+    ['Organisation', 'organisationClaimId'],
+    ['subscriptions', 'originalSubscriptionClaimId'],
+    ['watches', 'delivery_claim_id'],
+    ['rewards', 'claim_number'],
+  ]) {
+    assert.equal(
+      categoriesOf(column as string, { table, linked: false }),
+      [],
+      `${table}.${column}`,
+    );
+    const linked = categoriesOf(column as string, { table, linked: true });
+    assert.not.ok(linked.includes('health.claim_id'), `${table}.${column}`);
+  }
+  // Outside health, a claim id in a person-linked table is a transaction id (the spec's row).
+  assert.equal(categoriesOf('delivery_claim_id', { table: 'watches', linked: true }), [
+    'identifier.transaction_id',
+  ]);
+  assert.equal(categoriesOf('claim_id', { table: 'claims', linked: true }), ['health.claim_id']);
+  assert.equal(categoriesOf('claim_number', { table: 'remittances', health: true }), [
+    'health.claim_id',
+  ]);
+  assert.equal(categoriesOf('claim_id', { table: 'insurance_payments', linked: false }), [
+    'health.claim_id',
+  ]);
+});
+
+test('sender, recipient and server addresses and a mail transport address are not postal', () => {
+  for (const column of [
+    'from_address',
+    'to_address',
+    'reply_to_address',
+    'sender_address',
+    'smtp_address',
+    'server_address',
+    'bind_address',
+  ]) {
+    assert.equal(categoriesOf(column, CUSTOMERS), [], column);
+  }
+  for (const [table, column] of [
+    ['EmailTransport', 'fromAddress'],
+    ['EmailTransport', 'address'],
+    ['smtp_settings', 'address'],
+    ['mail_servers', 'address'],
+  ]) {
+    assert.equal(categoriesOf(column as string, { table, linked: true }), [], `${table}.${column}`);
+  }
+  assert.equal(categoriesOf('address', CUSTOMERS), ['contact.address.street']);
+  assert.equal(categoriesOf('shipToAddress', { table: 'orders', linked: true }), [
+    'contact.address.street',
+  ]);
+  assert.equal(categoriesOf('bill_to_address', { table: 'invoices', linked: true }), [
+    'contact.address.street',
+  ]);
+  assert.equal(categoriesOf('street', { table: 'email_recipients', linked: true }), [
+    'contact.address.street',
+  ]);
+  assert.equal(categoriesOf('mailing_address', { table: 'email_recipients', linked: true }), [
+    'contact.address.street',
+  ]);
+});
+
+test('a repository, team or app has a full name of its own', () => {
+  const tables = [
+    'GithubRepository',
+    'repos',
+    'projects',
+    'packages',
+    'Workspace',
+    'teams',
+    'GithubAppInstallation',
+    'integrations',
+    'Organisation',
+    'organizations',
+    'orgs',
+    'companies',
+    'apps',
+    'applications',
+    'templates',
+    'buckets',
+    'channels',
+  ];
+  for (const table of tables) {
+    for (const column of ['fullName', 'full_name', 'display_name', 'displayName']) {
+      assert.equal(categoriesOf(column, { table, linked: true }), [], `${table}.${column}`);
+    }
+  }
+  assert.equal(categoriesOf('fullName', { table: 'users' }), ['person.name']);
+  assert.equal(categoriesOf('display_name', { table: 'team_members' }), ['person.name']);
+  assert.equal(categoriesOf('ownerFullName', { table: 'GithubRepository', linked: true }), [
+    'person.name',
+  ]);
+  assert.equal(categoriesOf('full_name', CUSTOMERS), ['person.name']);
+});
+
+test('an installation id is a device id only in a person-linked table, never an app install', () => {
+  assert.equal(
+    categoriesOf('installationId', { table: 'GithubAppInstallation', linked: false }),
+    [],
+  );
+  assert.equal(categoriesOf('appInstallationId', { table: 'GithubAppInstallation' }), []);
+  assert.equal(categoriesOf('app_installation_id', { table: 'users' }), []);
+  assert.equal(categoriesOf('github_installation_id', { table: 'users' }), []);
+  assert.equal(categoriesOf('installation_id', { table: 'push_tokens', linked: true }), [
+    'device.device_id',
+  ]);
+  assert.equal(categoriesOf('installation_id', { table: 'users' }), ['device.device_id']);
+  assert.is(
+    isPersonLinked('GithubAppInstallation', [{ name: 'id' }, { name: 'appInstallationId' }]),
+    false,
+  );
+});
+
+test('an api key is a credential only in a table named after a person', () => {
+  assert.equal(categoriesOf('apiKey', { table: 'RuntimeEnvironment', linked: true }), []);
+  assert.equal(categoriesOf('api_key', { table: 'projects', linked: true }), []);
+  assert.equal(categoriesOf('api_key', { table: 'users' }), ['credential.secret']);
+  assert.equal(categoriesOf('api_key', { table: 'user_api_keys', linked: true }), [
+    'credential.secret',
+  ]);
+  // Passwords, passphrases and pins stay credentials in any person-linked table.
+  assert.equal(categoriesOf('password', { table: 'RuntimeEnvironment', linked: true }), [
+    'credential.secret',
+  ]);
+  assert.equal(categoriesOf('pin', { table: 'cards', linked: true }), ['credential.secret']);
+});
+
+test('client ids of machines and OAuth clients are not person ids', () => {
+  assert.equal(categoriesOf('client_id', { table: 'edge_hmac_nonces', linked: true }), []);
+  const authentications = [
+    { name: 'id' },
+    { name: 'clientId' },
+    { name: 'clientSecret' },
+    { name: 'scopes' },
+  ];
+  assert.equal(inTable('authentications', authentications, 'clientId'), []);
+  assert.is(isPersonLinked('authentications', authentications), false);
+  for (const table of ['m2m_tokens', 'machine_credentials', 'oauth_grants', 'integration_logs']) {
+    assert.equal(categoriesOf('client_id', { table, linked: true }), [], table);
+  }
+  const sessions = { table: 'sessions', linked: true, siblings: ['client_id', 'client_secret'] };
+  assert.equal(categoriesOf('client_id', sessions), []);
+  assert.equal(categoriesOf('client_id', { table: 'invoices', linked: true }), [
+    'identifier.person_id',
+  ]);
+  assert.is(isPersonLinked('invoices', [{ name: 'client_id' }, { name: 'amount' }]), true);
+});
+
+test('revoked, suspended, ignored, archived and resolved by columns are audit columns', () => {
+  for (const column of [
+    'revokedById',
+    'suspendedById',
+    'ignoredByUserId',
+    'archived_by_user_id',
+    'resolvedByUserId',
+    'assigned_by_user_id',
+  ]) {
+    assert.is(isPersonLinked('api_keys', [{ name: column }]), false, column);
+    assert.equal(categoriesOf(column, { table: 'api_keys', references: 'users' }), [], column);
+  }
+  // The person a ticket is assigned to is a real link.
+  assert.is(isPersonLinked('tickets', [{ name: 'assigned_to_user_id' }]), true);
+  assert.is(isPersonLinked('tickets', [{ name: 'assigned_user_id' }]), true);
+  assert.is(isPersonLinked('tickets', [{ name: 'user_id' }]), true);
+});
+
+test("a user's TOTP seed is a credential; other secrets are not", () => {
+  const factors = [
+    { name: 'id' },
+    { name: 'user_id' },
+    { name: 'secret' },
+    { name: 'factor_type' },
+  ];
+  assert.equal(inTable('mfa_factors', factors, 'secret'), ['credential.secret']);
+  for (const column of ['totp_secret', 'otp_secret', 'mfa_secret', 'twoFactorSecret']) {
+    assert.equal(categoriesOf(column, { table: 'users' }), ['credential.secret'], column);
+  }
+  assert.equal(inTable('mfa_factors', factors, 'totp_secret'), ['credential.secret']);
+  // A secret with no person key beside it, or of a webhook or OAuth client, is not a person's.
+  assert.equal(inTable('settings', [{ name: 'secret' }, { name: 'value' }], 'secret'), []);
+  const webhooks = [{ name: 'user_id' }, { name: 'url' }, { name: 'secret' }];
+  assert.equal(inTable('webhooks', webhooks, 'secret'), []);
+  assert.equal(inTable('oauth_clients', [{ name: 'user_id' }, { name: 'secret' }], 'secret'), []);
+  for (const column of ['client_secret', 'webhook_secret', 'signing_secret', 'secret_name']) {
+    assert.equal(inTable('mfa_factors', factors, column), [], column);
+  }
+  // A salt is metadata about a hash, not the secret.
+  assert.equal(categoriesOf('password_salt', { table: 'users' }), []);
+});
+
+test('an atproto actor is a person: its handle is a username', () => {
+  assert.is(isPersonTableName('actor'), true);
+  assert.equal(inTable('actor', [{ name: 'did' }, { name: 'handle' }], 'handle'), [
+    'person.username',
+  ]);
+  assert.equal(categoriesOf('handle', { table: 'widgets', linked: false }), []);
+  assert.equal(categoriesOf('handle', { table: 'factors', linked: false }), []);
+});
+
+test('hashEvidenceFromName reads one-way hash names, not hash bookkeeping', () => {
+  for (const column of [
+    'password_hash',
+    'passwordHash',
+    'hashed_password',
+    'passwordScrypt',
+    'password_bcrypt',
+    'password_digest',
+    'pin_argon2',
+    'password_pbkdf2',
+    'api_key_hash',
+    'crypted_password',
+  ]) {
+    assert.ok(hashEvidenceFromName(column, 'text'), column);
+  }
+  assert.match(hashEvidenceFromName('password_hash') ?? '', /^name "password_hash" says hashed/);
+  for (const [column, type] of [
+    ['password', 'text'],
+    ['password_hash', 'integer'],
+    ['is_hashed', 'boolean'],
+    ['hash_algorithm', 'text'],
+    ['password_hashed_at', undefined],
+    ['hash', 'text'],
+    ['password_salt', 'text'],
+  ] as Array<[string, string | undefined]>) {
+    assert.is(hashEvidenceFromName(column, type), undefined, `${column} ${type}`);
   }
 });
 

@@ -1,6 +1,6 @@
 import { CATEGORIES, getCategory } from './categories.js';
 import type { Classification, ColumnContext } from './types.js';
-import { nameWords } from './words.js';
+import { containsWords, nameWords } from './words.js';
 
 /*
  * The built-in classifier reads a column's name as whole words (never substrings), matches the
@@ -29,7 +29,7 @@ const PERSON_NOUNS = new Set([
   'guest', 'beneficiary', 'enrollee', 'resident', 'student', 'applicant', 'candidate',
   'participant', 'caregiver', 'dependent', 'consumer', 'individual', 'pharmacist', 'nurse',
   'clinician', 'practitioner', 'recipient', 'buyer', 'borrower', 'donor', 'staff', 'personnel',
-  'passenger', 'traveler', 'traveller', 'visitor', 'admin', 'people',
+  'passenger', 'traveler', 'traveller', 'visitor', 'admin', 'people', 'actor',
 ]);
 
 /** Nouns of people that may appear in a column name inside an organisation's table. */
@@ -88,14 +88,30 @@ const FIELD_METADATA_WORDS = new Set([
   'length', 'reset', 'changed', 'attempts', 'required', 'field', 'label', 'placeholder',
   'validation', 'regex', 'pattern', 'app', 'platform', 'version', 'os', 'extension', 'ext',
   'domain', 'at', 'id', 'ids', 'uuid', 'fk', 'ref', 'key', 'expires', 'expiry', 'expiration',
+  'token', 'tokens', 'otp', 'nonce', 'nonces', 'challenge', 'challenges', 'salt',
 ]);
+
+/**
+ * Words after a contact hint that name a one-time value sent to the contact, not the contact
+ * (`email_code`, `phone_code`). Only for contact channels: elsewhere `code` is the data itself
+ * (`icd_code`, `state_code`, `pin_code`).
+ */
+const CONTACT_FIELD_WORDS = new Set(['code', 'codes']);
+const CONTACT_CHANNEL_CATEGORIES = new Set(['contact.email', 'contact.phone', 'contact.fax']);
 
 /** Verbs of audit columns (`created_by`, `updated_by_user_id`): they never link or identify. */
 // prettier-ignore
 const AUDIT_VERBS = new Set([
   'created', 'updated', 'modified', 'deleted', 'approved', 'reviewed', 'changed', 'inserted',
-  'edited', 'archived', 'submitted', 'last', 'assigned', 'processed', 'verified', 'imported',
+  'edited', 'archived', 'submitted', 'processed', 'verified', 'imported', 'revoked',
+  'suspended', 'ignored', 'resolved',
 ]);
+
+/**
+ * Verbs that make an audit column only as `<verb> by` (`assigned_by`): `assigned_to_user_id` and
+ * `assigned_user_id` name the person responsible, a real person link.
+ */
+const BY_ONLY_AUDIT_VERBS = new Set(['assigned']);
 
 /** Words that say a column stores ciphertext (`ssn_encrypted`, `enc_diagnosis`). */
 const ENCRYPTION_WORDS = new Set([
@@ -108,6 +124,20 @@ const ENCRYPTION_WORDS = new Set([
   'crypt',
   'crypted',
   'sealed',
+]);
+
+/** Words that say a column stores a one-way hash (`password_hash`, `passwordScrypt`). */
+// prettier-ignore
+const HASH_WORDS = new Set([
+  'hash', 'hashed', 'digest', 'bcrypt', 'scrypt', 'argon', 'argon2', 'pbkdf', 'pbkdf2', 'crypt',
+  'crypted', 'sha', 'sha256', 'sha512',
+]);
+
+/** Names about hashing, not hashes (`is_hashed`, `hash_algorithm`, `hashed_at`). */
+// prettier-ignore
+const HASH_METADATA_WORDS = new Set([
+  'is', 'has', 'salt', 'algorithm', 'algo', 'version', 'method', 'type', 'at', 'on', 'enabled',
+  'flag', 'status', 'scheme', 'cost', 'rounds', 'iterations', 'params',
 ]);
 
 /** Names about encryption, not encrypted data (`is_encrypted`, `encryption_key_id`). */
@@ -124,8 +154,50 @@ const ENCOUNTER_WORDS = new Set(['id', 'date', 'type', 'number', 'code', 'dt', '
 // prettier-ignore
 const SOFTWARE_CLIENT_WORDS = new Set([
   'oauth', 'auth', 'api', 'app', 'application', 'token', 'integration', 'sso', 'saml', 'oidc',
-  'credential', 'webhook', 'service', 'grant',
+  'credential', 'webhook', 'service', 'grant', 'hmac', 'edge', 'machine', 'm2m',
+  'authentication',
 ]);
+
+/** A sibling column that makes `client_id` an OAuth client's (`client_secret`, `clientSecret`). */
+const SOFTWARE_CLIENT_SIBLINGS = [['client', 'secret']];
+
+/**
+ * Tables of things that carry a name of their own: their `full_name` or `display_name`
+ * (`GithubRepository.fullName`, `teams.display_name`) is not a person's.
+ */
+// prettier-ignore
+const NAMED_THING_TABLE_WORDS = new Set([
+  'repository', 'repo', 'project', 'package', 'workspace', 'team', 'installation', 'integration',
+  'organisation', 'organization', 'org', 'company', 'app', 'application', 'template', 'bucket',
+  'channel',
+]);
+
+/** Tables of mail transport: their `address` is an email address, not a postal one. */
+// prettier-ignore
+const MAIL_TABLE_WORDS = new Set([
+  'email', 'mail', 'smtp', 'transport', 'mailer', 'mailbox', 'inbox', 'newsletter',
+]);
+
+/**
+ * Hints that mean the category only as the name's first word or after one of these words or a
+ * person noun: `fingerprint` is biometric as `fingerprint_template`, `user_fingerprint`,
+ * `thumb_fingerprint`, never as `error_fingerprint` or `email_fingerprint` (hashes of things).
+ */
+const PRECEDING_WORDS = new Map<string, ReadonlySet<string>>([
+  ['biometric.template|fingerprint', new Set(['finger', 'thumb'])],
+]);
+
+/** Hints that mean the category only in a table whose own name names a person (`users.api_key`). */
+const PERSON_TABLE_NAME_HINTS = new Set(['credential.secret|api key']);
+
+/**
+ * Hints that need a person's key beside them (`mfa_factors.secret` with `user_id`), or a table
+ * named after a person; never in an OAuth, webhook or API client's table.
+ */
+const PERSON_KEY_HINTS = new Set(['credential.secret|secret']);
+
+/** Hints that mean a postal address unless the table moves mail (`EmailTransport.fromAddress`). */
+const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 
 // ---------------------------------------------------------------------------------------------
 // Hints beyond the spec table: inflections and compact spellings the table implies.
@@ -135,7 +207,13 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   'person.name': ['fullname', 'physician name'],
   'person.username': ['login id', 'user handle'],
   'contact.phone': ['cell phone', 'mobile number', 'mobile phone', 'phonenumber'],
-  'contact.address.street': ['street address', 'address1', 'address2'],
+  'contact.address.street': [
+    'street address', 'address1', 'address2', 'ship to address', 'bill to address',
+    'sold to address', 'deliver to address', 'mail to address', 'remit to address',
+  ],
+  'credential.secret': [
+    'secret', 'totp secret', 'otp secret', 'mfa secret', 'two factor secret', 'totp seed',
+  ],
   'identifier.person_id': [
     'person id', 'employee id', 'cardholder id', 'shopper id', 'guest id', 'subscriber id',
     'contact id',
@@ -172,11 +250,15 @@ const SUPPLEMENTARY_TRAPS: Record<string, string[]> = {
     'deleted by user id', 'modified by user id', 'approved by user id', 'reviewed by user id',
     'oauth client id', 'api client id', 'ga client id',
   ],
-  'contact.address.street': ['mac addr', 'email addr', 'wallet address', 'contract address'],
+  'contact.address.street': [
+    'mac addr', 'email addr', 'wallet address', 'contract address', 'from address', 'to address',
+    'reply to address', 'sender address', 'smtp address', 'server address', 'bind address',
+  ],
+  'device.device_id': ['app installation id', 'github installation id'],
   'biometric.template': [
     'device fingerprint', 'key fingerprint', 'file fingerprint', 'tls fingerprint',
     'cert fingerprint', 'gpg fingerprint', 'pgp fingerprint', 'content fingerprint',
-    'document fingerprint', 'request fingerprint',
+    'document fingerprint', 'request fingerprint', 'error fingerprint', 'email fingerprint',
   ],
   'health.sensitive_condition': ['hearing aids', 'visual aids', 'opioid free'],
   'health.procedure': ['stored procedure name'],
@@ -193,10 +275,15 @@ const EXACT_ONLY_HINTS = new Set([
   'person.username|handle',
   'health.prescriber_name|prescriber',
   'health.medication|drug',
+  'credential.secret|secret',
 ]);
 
 /** Hints that the spec ties to a person table (by name, or by a person link). */
-const LINKED_HINTS = new Set(['person.name|display name', 'person.username|handle']);
+const LINKED_HINTS = new Set([
+  'person.name|display name',
+  'person.username|handle',
+  'device.device_id|installation id',
+]);
 
 /** Ambiguous hints that mean health data only in a health store or a health table. */
 const HEALTH_SCOPE_HINTS = new Set([
@@ -220,6 +307,15 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.dates|appointment date',
   'health.dates|fill date',
   'health.dates|filled at',
+  'health.claim_id|claim id',
+  'health.claim_id|claim number',
+]);
+
+/** Hints of a person's name that a repository, team or app also has (`GithubRepository.fullName`). */
+const THING_NAME_HINTS = new Set([
+  'person.name|full name',
+  'person.name|fullname',
+  'person.name|display name',
 ]);
 
 const HEALTH_IDENTIFIERS = new Set([
@@ -428,6 +524,12 @@ interface TableFacts {
   organisationTable: boolean;
   infrastructureTable: boolean;
   softwareClientTable: boolean;
+  /** A repository, team, app…: its `full_name` is its own. */
+  namedThingTable: boolean;
+  /** A mail transport's table: its `address` is an email address. */
+  mailTable: boolean;
+  /** Some word of the table's own name is a person (`users`, `user_api_keys`, `member_tokens`). */
+  namesPerson: boolean;
 }
 
 const TABLE_FACTS_CACHE = new Map<string, TableFacts>();
@@ -449,6 +551,9 @@ function tableFacts(table: string): TableFacts {
     organisationTable: hasAny(ORGANISATION_NOUNS) && !words.some(isPersonNoun),
     infrastructureTable: hasAny(INFRASTRUCTURE_NOUNS),
     softwareClientTable: hasAny(SOFTWARE_CLIENT_WORDS),
+    namedThingTable: hasAny(NAMED_THING_TABLE_WORDS),
+    mailTable: hasAny(MAIL_TABLE_WORDS),
+    namesPerson: personTable || words.some(isPersonNoun),
   };
   if (TABLE_FACTS_CACHE.size >= TABLE_FACTS_CACHE_LIMIT) TABLE_FACTS_CACHE.clear();
   TABLE_FACTS_CACHE.set(table, facts);
@@ -470,9 +575,45 @@ function isAuditName(words: readonly string[]): boolean {
   const first = words[0];
   if (first !== undefined && AUDIT_VERBS.has(first) && words.length > 1) return true;
   for (let index = 1; index < words.length; index++) {
-    if (words[index] === 'by' && AUDIT_VERBS.has(words[index - 1] as string)) return true;
+    if (words[index] !== 'by') continue;
+    const verb = words[index - 1] as string;
+    if (AUDIT_VERBS.has(verb) || BY_ONLY_AUDIT_VERBS.has(verb)) return true;
   }
   return false;
+}
+
+/**
+ * A column named `<person>_id` (`user_id`, `customerId`, `account_id`) that is not an audit
+ * column nor a software client's `client_id`.
+ */
+function isPersonKeyName(
+  words: readonly string[],
+  table: TableFacts,
+  siblings: readonly string[],
+): boolean {
+  const last = words.at(-1);
+  const beforeLast = words.at(-2);
+  if (last !== 'id' || beforeLast === undefined || !isPersonNoun(beforeLast)) return false;
+  if (isAuditName(words)) return false;
+  return singular(beforeLast) !== 'client' || !isSoftwareClient(table, siblings);
+}
+
+/** The table holds OAuth or API clients: by its name, or a `client_secret` column beside. */
+function isSoftwareClient(table: TableFacts, siblings: readonly string[]): boolean {
+  if (table.softwareClientTable) return true;
+  return siblings.some((sibling) => {
+    const words = nameWords(sibling);
+    return SOFTWARE_CLIENT_SIBLINGS.some((phrase) => containsWords(words, phrase));
+  });
+}
+
+function hasPersonKeySibling(scope: Scope): boolean {
+  const { context, table } = scope;
+  return context.siblingColumns.some(
+    (sibling) =>
+      sibling !== context.column &&
+      isPersonKeyName(columnWords(sibling), table, context.siblingColumns),
+  );
 }
 
 // prettier-ignore
@@ -559,6 +700,13 @@ function blockedByNeighbours(words: readonly string[], match: Match): boolean {
     if (AGGREGATE_WORDS.has(word)) return true;
     // `num_refills` counts; a trailing `num` was already read as `number`.
     if (word === 'num' && index < match.start) return true;
+    if (
+      index >= match.end &&
+      CONTACT_FIELD_WORDS.has(word) &&
+      CONTACT_CHANNEL_CATEGORIES.has(match.hint.category)
+    ) {
+      return true;
+    }
     if (index >= match.end && FIELD_METADATA_WORDS.has(word)) {
       // A biometric `template` is the data itself (`fingerprint_template`).
       if (!(word === 'template' && match.hint.category.startsWith('biometric.'))) return true;
@@ -619,7 +767,28 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (!scope.healthScope) return false;
     notes.push(describeHealth(scope));
   }
-  if (key === 'identifier.person_id|client id' && table.softwareClientTable) return false;
+  if (key === 'identifier.person_id|client id' && isSoftwareClient(table, context.siblingColumns)) {
+    return false;
+  }
+  const preceding = PRECEDING_WORDS.get(key);
+  if (preceding !== undefined && match.start > 0) {
+    const before = words[match.start - 1] as string;
+    if (!preceding.has(before) && !COLUMN_PERSON_NOUNS.has(singular(before))) return false;
+  }
+  if (THING_NAME_HINTS.has(key) && table.namedThingTable && !table.personTable) {
+    if (!namesPerson(words)) return false;
+  }
+  if (POSTAL_ADDRESS_HINTS.has(key) && table.mailTable && !namesPerson(words)) return false;
+  if (PERSON_TABLE_NAME_HINTS.has(key)) {
+    if (!table.namesPerson) return false;
+    notes.push(`in table "${context.table}" named after a person`);
+  }
+  if (PERSON_KEY_HINTS.has(key)) {
+    if (isSoftwareClient(table, context.siblingColumns)) return false;
+    if (table.namesPerson) notes.push(`in table "${context.table}" named after a person`);
+    else if (hasPersonKeySibling(scope)) notes.push(`beside a person's key in "${context.table}"`);
+    else return false;
+  }
 
   if (category === 'identifier.person_id' || HEALTH_IDENTIFIERS.has(category)) {
     if (isAuditName(words)) return false;
@@ -636,10 +805,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   }
 
   if (ORGANISATION_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix))) {
-    const namesPerson = words.some(
-      (word) => COLUMN_PERSON_NOUNS.has(word) || COLUMN_PERSON_NOUNS.has(singular(word)),
-    );
-    if (!namesPerson) {
+    if (!namesPerson(words)) {
       if (table.organisationTable) return false;
       for (let index = 0; index < match.start; index++) {
         if (ORGANISATION_COLUMN_PREFIXES.has(singular(words[index] as string))) return false;
@@ -655,6 +821,13 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   }
 
   return notes.length > 0 ? notes.join(', ') : undefined;
+}
+
+/** The column's name names a person (`owner_full_name`, `contact_address`). */
+function namesPerson(words: readonly string[]): boolean {
+  return words.some(
+    (word) => COLUMN_PERSON_NOUNS.has(word) || COLUMN_PERSON_NOUNS.has(singular(word)),
+  );
 }
 
 function typeAllows(context: ColumnContext, match: Match): boolean {
@@ -786,17 +959,14 @@ export function isPersonLinked(
 ): boolean {
   if (isPersonTableName(table)) return true;
   const siblingColumns = columns.map((column) => column.name);
+  const facts = tableFacts(table);
   for (const column of columns) {
     const words = columnWords(column.name);
     if (words.length === 0 || isAuditName(words)) continue;
     if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
       return true;
     }
-    const last = words.at(-1);
-    const beforeLast = words.at(-2);
-    if (last === 'id' && beforeLast !== undefined && isPersonNoun(beforeLast)) {
-      if (!(beforeLast === 'client' && tableFacts(table).softwareClientTable)) return true;
-    }
+    if (isPersonKeyName(words, facts, siblingColumns)) return true;
     const context: ColumnContext = {
       table,
       column: column.name,
@@ -842,6 +1012,28 @@ export function encryptionEvidenceFromName(column: string, dataType?: string): s
     return undefined;
   }
   return `name "${column}" says encrypted`;
+}
+
+/**
+ * Evidence from the name alone that a column holds a one-way hash: `password_hash`,
+ * `hashed_password`, `passwordScrypt`, `password_bcrypt`, `password_digest`, `pin_argon2`, on a
+ * text, binary or unknown type. Flags and bookkeeping (`is_hashed`, `hash_algorithm`,
+ * `hashed_at`) are not evidence. Credentials may be hashed instead of encrypted (taxonomy.md,
+ * "Default encryption policy"); `pii-unencrypted` reads this for `credential.*` only.
+ */
+export function hashEvidenceFromName(column: string, dataType?: string): string | undefined {
+  if (
+    dataType !== undefined &&
+    (isNumericType(dataType) || isBooleanType(dataType) || isTemporalType(dataType))
+  ) {
+    return undefined;
+  }
+  const words = nameWords(column);
+  const marker = words.find((word) => HASH_WORDS.has(word));
+  if (marker === undefined) return undefined;
+  if (words.some((word) => HASH_METADATA_WORDS.has(word))) return undefined;
+  if (words.every((word) => HASH_WORDS.has(word))) return undefined;
+  return `name "${column}" says hashed (${marker})`;
 }
 
 /**
