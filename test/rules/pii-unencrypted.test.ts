@@ -134,4 +134,85 @@ test('a column filled with a required category by a copy is reported at the copy
   );
 });
 
+const users = (password: string, dataType = 'text') => [
+  f.table('db/1_users.sql', 1, 'users'),
+  f.column('db/1_users.sql', 2, 'users', 'id', 'uuid', { primaryKey: true }),
+  f.column('db/1_users.sql', 3, 'users', 'email'),
+  f.column('db/1_users.sql', 4, 'users', password, dataType),
+];
+
+test('a plain password fails, and the message and fix say hash it or encrypt it', () => {
+  const findings = check(piiUnencrypted, users('password'));
+  assert.equal(findings.map(where), ['db/1_users.sql:4:3']);
+  assert.equal(findings[0]?.categories, ['credential.secret']);
+  assert.is(
+    findings[0]?.message,
+    'Personal data (credential.secret per the classifier) is stored in db.users.password without column-level encryption or a password hash. Hash it with a password hash (bcrypt, scrypt, argon2) or encrypt it.',
+  );
+  assert.match(findings[0]?.fix ?? '', /^Hash it with a password hash \(bcrypt, scrypt, argon2\)/);
+  assert.match(findings[0]?.fix ?? '', /or encrypt it/);
+});
+
+test('a credential whose name says hashed satisfies the rule (credentials may be hashed)', () => {
+  for (const column of [
+    'password_hash',
+    'passwordHash',
+    'hashed_password',
+    'passwordScrypt',
+    'password_bcrypt',
+    'password_digest',
+    'pin_argon2',
+    'encrypted_password',
+  ]) {
+    assert.equal(check(piiUnencrypted, users(column)), [], column);
+  }
+  // A credential with no hash in its name still fails.
+  assert.equal(check(piiUnencrypted, users('passwd')).map(where), ['db/1_users.sql:4:3']);
+});
+
+test('a hash function writing a credential satisfies the rule; it does not for other categories', () => {
+  const hashedWrite = [
+    ...users('password'),
+    f.copy('db/2_seed.sql', 1, 'users', [
+      item('db/2_seed.sql', 2, 'password', [], 'hash', { via: 'crypt' }),
+    ]),
+  ];
+  assert.equal(check(piiUnencrypted, hashedWrite), []);
+  const ssnHashed = [
+    f.table('db/1_users.sql', 1, 'users'),
+    f.column('db/1_users.sql', 2, 'users', 'ssn_hash'),
+    f.column('db/1_users.sql', 3, 'users', 'ssn'),
+    f.copy('db/2_seed.sql', 1, 'users', [
+      item('db/2_seed.sql', 2, 'ssn', [], 'hash', { via: 'sha256' }),
+    ]),
+  ];
+  const findings = check(piiUnencrypted, ssnHashed);
+  assert.equal(findings.map(where), ['db/1_users.sql:2:3', 'db/1_users.sql:3:3']);
+  for (const finding of findings) {
+    assert.match(finding.message, /without column-level encryption\. Encrypt the column\.$/);
+    assert.match(finding.fix ?? '', /^Encrypt the column/);
+  }
+});
+
+test('a copy into a column the scan never saw defined: a required category flowing in is reported at the copy; the name alone is not', () => {
+  const input = [
+    ...prescriptions,
+    f.column('db/1_init.sql', 8, 'prescriptions', 'refill_count', 'integer'),
+    // `archive` is built outside the scan; these INSERTs fill columns it already has.
+    f.copy('db/2_archive.sql', 1, 'archive', [
+      item('db/2_archive.sql', 3, 'med_copy', [col('prescriptions', 'medication')]),
+    ]),
+    f.copy('db/2_archive.sql', 5, 'archive', [
+      item('db/2_archive.sql', 6, 'diagnosis', [col('prescriptions', 'refill_count')]),
+    ]),
+  ];
+  const findings = check(piiUnencrypted, input);
+  assert.equal(findings.map(where), ['db/1_init.sql:7:3', 'db/2_archive.sql:3:10']);
+  assert.equal(findings[1]?.target?.column, 'med_copy');
+  assert.match(
+    findings[1]?.message ?? '',
+    /^PHI \(health\.medication from db\.prescriptions\.medication\) is stored in db\.archive\.med_copy without column-level encryption/,
+  );
+});
+
 test.run();
