@@ -42,14 +42,7 @@ export interface ColumnName {
 
 /** What a copy does to the values it moves (datamap.md, "Transforms"); `decrypt` turns ciphertext back into plain text. */
 export type Transform =
-  | 'copy'
-  | 'encrypt'
-  | 'decrypt'
-  | 'tokenize'
-  | 'hash'
-  | 'mask'
-  | 'generalize'
-  | 'drop';
+  'copy' | 'encrypt' | 'decrypt' | 'tokenize' | 'hash' | 'mask' | 'generalize' | 'drop';
 
 /** One step of a multi-step flow, shown to the reviewer ("read at line 4 → mapped at line 9 → inserted at line 12"). */
 export interface FlowStep {
@@ -204,7 +197,13 @@ export type Sink =
   | { type: 'log'; logger: string }
   | { type: 'http'; host?: string; url?: string; client: string }
   | { type: 'sdk'; sdk: string; vendor: string; host?: string }
-  | { type: 'object-store'; service: 's3' | 'gcs' | 'azure' | 'supabase'; bucket?: string; key?: string; publicAcl: boolean };
+  | {
+      type: 'object-store';
+      service: 's3' | 'gcs' | 'azure' | 'supabase';
+      bucket?: string;
+      key?: string;
+      publicAcl: boolean;
+    };
 
 /** Personal values leaving the database: a log line, an HTTP call, an analytics SDK, an object-store upload. */
 export interface DataSent extends FactBase {

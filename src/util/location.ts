@@ -48,5 +48,6 @@ export function byteToCharOffsets(text: string): (byteOffset: number) => number 
     if (code >= 0x10000) i++; // surrogate pair: two UTF-16 units, one code point
   }
   const total = text.length;
-  return (byteOffset) => (byteOffset >= byteToChar.length ? total : (byteToChar[byteOffset] as number));
+  return (byteOffset) =>
+    byteOffset >= byteToChar.length ? total : (byteToChar[byteOffset] as number);
 }
