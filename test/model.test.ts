@@ -456,4 +456,115 @@ test('sends: categories from the columns read, host matched to a store by hosts'
   assert.is(toInternal?.thirdParty, false);
 });
 
+test('a copy by INSERT, UPDATE, ORM, script or mapping fills columns defined elsewhere; only CREATE TABLE AS and views define theirs', () => {
+  const source = [
+    f.table('db/1.sql', 1, 'patients'),
+    f.column('db/1.sql', 2, 'patients', 'full_name'),
+    f.table('db/1.sql', 4, 'accounts'),
+    f.column('db/1.sql', 5, 'accounts', 'id', 'integer'),
+  ];
+  const built = model([
+    ...source,
+    f.copy('db/2.sql', 1, 'accounts', [
+      item('db/2.sql', 2, 'display_name', [col('patients', 'full_name')]),
+    ]),
+    f.copy(
+      'db/2.sql',
+      4,
+      'mailing',
+      [item('db/2.sql', 5, 'name', [col('patients', 'full_name')])],
+      'update',
+    ),
+    f.copy(
+      'scripts/sync.ts',
+      7,
+      'contacts',
+      [item('scripts/sync.ts', 7, 'name', [col('patients', 'full_name')])],
+      'script',
+    ),
+    f.copy(
+      'db/3.sql',
+      1,
+      'patient_names',
+      [item('db/3.sql', 2, 'name', [col('patients', 'full_name')])],
+      'create-table-as',
+    ),
+    f.copy(
+      'db/3.sql',
+      4,
+      'names_view',
+      [item('db/3.sql', 5, 'name', [col('patients', 'full_name')])],
+      'view',
+    ),
+  ]);
+  const filled = column(built, 'db', 'accounts', 'display_name');
+  assert.is(filled.definedInCode, false);
+  assert.equal(categories(filled), ['person.name']);
+  assert.is(table(built, 'db', 'accounts').definedInCode, true);
+  for (const name of ['mailing', 'contacts']) {
+    const seen =
+      built.stores.get('db')?.tables.get(name) ?? built.stores.get('scripts')?.tables.get(name);
+    assert.is(seen?.definedInCode, false, `${name} is first seen in a write`);
+    assert.is(seen?.columns.get('name')?.definedInCode, false);
+  }
+  assert.is(table(built, 'db', 'patient_names').definedInCode, true);
+  assert.is(column(built, 'db', 'patient_names', 'name').definedInCode, true);
+  assert.is(column(built, 'db', 'names_view', 'name').definedInCode, true);
+  // A migration that later adds the column defines it there.
+  const added = model([
+    ...source,
+    f.copy('db/2.sql', 1, 'accounts', [
+      item('db/2.sql', 2, 'display_name', [col('patients', 'full_name')]),
+    ]),
+    f.column('db/3.sql', 1, 'accounts', 'display_name'),
+  ]);
+  const defined = column(added, 'db', 'accounts', 'display_name');
+  assert.is(defined.definedInCode, true);
+  assert.equal([defined.definedAt.file, defined.definedAt.line], ['db/3.sql', 1]);
+});
+
+test('a send path is in execution order and ends at the send: a later write to the column read is not in it', () => {
+  const step = (line: number, column: number, description: string) => ({
+    at: { file: 'scripts/fix.ts', line, column, endLine: line, endColumn: column + 10 },
+    description,
+  });
+  const read = step(4, 23, 'read users.id, users.password through prisma');
+  const each = step(5, 14, 'each item of users as user');
+  const built = model([
+    f.table('db/1.sql', 1, 'users'),
+    f.column('db/1.sql', 2, 'users', 'password'),
+    f.copy(
+      'scripts/fix.ts',
+      6,
+      'users',
+      [
+        item('scripts/fix.ts', 6, 'password', [col('users', 'password')], 'copy', {
+          path: [read, each, step(6, 1, 'updated users through prisma')],
+        }),
+      ],
+      'script',
+    ),
+    f.send('scripts/fix.ts', 7, { type: 'log', logger: 'logger' }, [
+      {
+        from: [col('users', 'password')],
+        transform: 'copy',
+        path: [read, each, step(7, 5, 'logged with logger.info')],
+      },
+    ]),
+  ]);
+  const [send] = built.sends;
+  assert.equal(
+    send?.path.map((entry) => `${entry.line}:${entry.column} ${entry.description}`),
+    [
+      '4:23 read users.id, users.password through prisma',
+      '5:14 each item of users as user',
+      '7:5 logged with logger.info',
+    ],
+  );
+  assert.equal(
+    send?.categories.map((entry) => entry.path.map((entry) => entry.line)),
+    [[4, 5, 7]],
+  );
+});
+
 test.run();

@@ -30,7 +30,7 @@ import {
   isPersonLinked,
   isPersonTableName,
 } from '../taxonomy/classifier.js';
-import { formatLocation, formatRef, mergePaths, pathStep } from './describe.js';
+import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
 import { orderFacts } from './order.js';
 import { defaultPolicy } from './policy.js';
 import type {
@@ -305,12 +305,17 @@ class ModelBuilder {
     return table;
   }
 
-  /** The table a fact names, created when the scan has not seen it yet (defined outside the scan). */
+  /**
+   * The table a fact names, created when the scan has not seen it yet (defined outside the scan).
+   * `inCode` false for a table first seen in an INSERT or UPDATE: writing rows is no evidence that
+   * a migration of the scan builds the table.
+   */
   private tableFor(
     name: TableName,
     at: SourceLocation,
     objectType: ModelTable['objectType'] = 'table',
     lookElsewhere = true,
+    inCode = true,
   ) {
     const resolved = this.resolveName(name, at.file, lookElsewhere);
     const existing = resolved.store.tables.get(resolved.key);
@@ -324,7 +329,7 @@ class ModelBuilder {
       resolved.declared ?? resolved.store.decl?.tables.get(resolved.key),
       at,
       objectType,
-      true,
+      inCode,
       name.schema,
     );
   }
@@ -909,9 +914,11 @@ class ModelBuilder {
   // ---------------------------------------------------------------- copies and sends
 
   private applyCopy(fact: DataCopied, fileIndex: number): ResolvedCopy | undefined {
+    // Only CREATE TABLE AS and views define their columns through the copy; an INSERT, UPDATE,
+    // ORM or script write into a column the scan has not seen fills a column defined elsewhere.
     const definesTarget = fact.via === 'view' || fact.via === 'create-table-as';
     const objectType = fact.via === 'view' ? 'view' : 'table';
-    const table = this.tableFor(fact.target, fact.at, objectType, !definesTarget);
+    const table = this.tableFor(fact.target, fact.at, objectType, !definesTarget, definesTarget);
     const description = COPY_DESCRIPTIONS[fact.via];
     const file = fact.at.file;
     const columns: CopiedColumnResult[] = [];
@@ -925,14 +932,34 @@ class ModelBuilder {
               ...copied.value,
               from: [{ table: source.table, column: sourceColumn }],
             };
-            columns.push(this.copyColumn(table, sourceColumn, copied.at, value, description, file));
+            columns.push(
+              this.copyColumn(
+                table,
+                sourceColumn,
+                copied.at,
+                value,
+                description,
+                file,
+                undefined,
+                definesTarget,
+              ),
+            );
           }
         }
         continue;
       }
       if (copied.column === '*') continue;
       columns.push(
-        this.copyColumn(table, copied.column, copied.at, copied.value, description, file),
+        this.copyColumn(
+          table,
+          copied.column,
+          copied.at,
+          copied.value,
+          description,
+          file,
+          undefined,
+          definesTarget,
+        ),
       );
     }
     return this.recordCopy(fact, fact.at, description, table, columns, fileIndex);
@@ -976,7 +1003,8 @@ class ModelBuilder {
     file: string,
     sourceResolver: (source: ColumnName) => CategoryEvidence[] = (source) =>
       this.sourceCategories(source, file),
-    inCode = true,
+    /** The copy defines the column (CREATE TABLE AS, a view); other copies fill existing ones. */
+    inCode = false,
   ): CopiedColumnResult {
     let column = table.columns.get(name);
     if (column === undefined) column = this.createColumn(table, name, at, inCode);
@@ -985,6 +1013,8 @@ class ModelBuilder {
     const stepDescription = `${sources.length > 0 ? `${sources.map(formatRef).join(', ')} ` : ''}copied into ${formatRef(target)} (${description}${value.via !== undefined ? `, ${value.via}` : ''})`;
     const step = pathStep(at, stepDescription);
     const scriptSteps = (value.path ?? []).map((entry) => pathStep(entry.at, entry.description));
+    // A script's steps end at its write call: that step closes the path, not the model's own.
+    const callAt = scriptSteps.at(-1) ?? step;
     const received: CategoryEvidence[] = [];
     const incoming = value.from.flatMap((source) => sourceResolver(source));
     for (const entry of incoming) {
@@ -998,7 +1028,12 @@ class ModelBuilder {
         phi: entry.phi || isPhiCategory(category, table.healthContext),
         from: entry.from,
         at,
-        path: mergePaths([entry.path, scriptSteps, [step]]),
+        path: orderPath(
+          [historyBefore(entry.path, scriptSteps), scriptSteps],
+          scriptSteps,
+          step,
+          callAt,
+        ),
       });
     }
     const state = this.state(column);
@@ -1032,7 +1067,12 @@ class ModelBuilder {
       via: value.via,
       sources,
       categories: received,
-      path: mergePaths([...received.map((entry) => entry.path), scriptSteps, [step]]),
+      path: orderPath(
+        [...received.map((entry) => entry.path), scriptSteps],
+        scriptSteps,
+        step,
+        callAt,
+      ),
     };
   }
 
@@ -1135,16 +1175,26 @@ class ModelBuilder {
     const categories: CategoryEvidence[] = [];
     const sources: ColumnRef[] = [];
     const paths: PathStep[][] = [];
+    const scriptFinals: PathStep[] = [];
     for (const value of fact.values) {
       const scriptSteps = (value.path ?? []).map((entry) => pathStep(entry.at, entry.description));
-      paths.push(scriptSteps);
+      // A value's own steps go in through its categories' paths, after their history, so the
+      // path stays in execution order; a value that carries nothing still shows its steps.
+      const valuePaths: PathStep[][] = [];
+      const scriptFinal = scriptSteps.at(-1);
+      if (scriptFinal !== undefined) scriptFinals.push(scriptFinal);
       for (const source of value.from) {
         sources.push(this.refOfName(source, file));
         for (const entry of this.sourceCategories(source, file)) {
           const category = transformCategory(entry.category, value.transform);
           if (category === undefined) continue;
-          const path = mergePaths([entry.path, scriptSteps, [sendStep]]);
-          paths.push(path);
+          const path = orderPath(
+            [historyBefore(entry.path, scriptSteps), scriptSteps],
+            scriptSteps,
+            sendStep,
+            fact.at,
+          );
+          valuePaths.push(path);
           categories.push({
             ...entry,
             category,
@@ -1156,6 +1206,7 @@ class ModelBuilder {
           });
         }
       }
+      paths.push(...(valuePaths.length > 0 ? valuePaths : [scriptSteps]));
     }
     this.sends.push({
       fact,
@@ -1169,7 +1220,7 @@ class ModelBuilder {
       thirdParty,
       categories,
       sources,
-      path: mergePaths([...paths, [sendStep]]),
+      path: orderPath(paths, scriptFinals.slice(0, 1), sendStep, fact.at),
     });
   }
 
@@ -1277,6 +1328,23 @@ function strongestFirst(entries: CategoryEvidence[]): CategoryEvidence[] {
     kept.push(entry);
   }
   return kept;
+}
+
+/**
+ * The part of a source column's history that can reach a value read in a script: steps in other
+ * files (earlier migrations), and steps in the script itself before its first step (the read). A
+ * write the script makes to that column later (`UPDATE "User" …` at line 6 after reading at
+ * line 4) did not feed the value read, and listing it would put the path out of order.
+ */
+function historyBefore(history: readonly PathStep[], scriptSteps: readonly PathStep[]): PathStep[] {
+  const read = scriptSteps[0];
+  if (read === undefined) return [...history];
+  return history.filter(
+    (step) =>
+      step.file !== read.file ||
+      step.line < read.line ||
+      (step.line === read.line && step.column < read.column),
+  );
 }
 
 function bareTableName(key: string): string {

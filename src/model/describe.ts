@@ -49,6 +49,38 @@ export function mergePaths(paths: readonly (readonly PathStep[])[]): PathStep[] 
   return merged;
 }
 
+/**
+ * The path of a write or send, as a reviewer reads it: steps from earlier files first (in replay
+ * order), then this file's steps in source order, then the write or send itself. When a data
+ * script's own steps already end with the call, that step is the final one and the model's generic
+ * step is dropped, so the call is not listed twice.
+ */
+export function orderPath(
+  paths: readonly (readonly PathStep[])[],
+  scriptSteps: readonly PathStep[],
+  modelStep: PathStep,
+  callAt: { file: string; line: number; column: number },
+): PathStep[] {
+  const scriptFinal = scriptSteps.at(-1);
+  const final =
+    scriptFinal !== undefined &&
+    scriptFinal.file === callAt.file &&
+    scriptFinal.line === callAt.line &&
+    scriptFinal.column === callAt.column
+      ? scriptFinal
+      : modelStep;
+  const isFinalCall = (step: PathStep) =>
+    step === final ||
+    step === modelStep ||
+    (step.file === callAt.file && step.line === callAt.line && step.column === callAt.column);
+  const steps = mergePaths(paths).filter((step) => !isFinalCall(step));
+  const earlier = steps.filter((step) => step.file !== callAt.file);
+  const local = steps
+    .filter((step) => step.file === callAt.file)
+    .sort((left, right) => left.line - right.line || left.column - right.column);
+  return [...earlier, ...local, final];
+}
+
 /** `PHI (person.name from pps.patients.full_name)` or `Personal data (contact.email from …)`. */
 export function describeData(categories: readonly CategoryEvidence[]): string {
   const kind = categories.some((entry) => entry.phi) ? 'PHI' : 'Personal data';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { unclassifiedPii } from '../../src/rules/unclassified-pii.js';
-import { check, dataMap, facts as f, where } from './_helpers.js';
+import { check, col, dataMap, facts as f, item, where } from './_helpers.js';
 
 const map = dataMap({
   shop: {
@@ -62,6 +62,37 @@ test('silent without a data map, and for stores the map does not declare', () =>
     }),
     [],
   );
+});
+
+test('an INSERT, UPDATE or script write into a column the scan never saw defined is no finding; CREATE TABLE AS is', () => {
+  const writes = [
+    ...input,
+    // The row values of an INSERT: `email_address` and `contacts` exist in the database already.
+    f.copy('db/3.sql', 1, 'customers', [
+      item('db/3.sql', 2, 'email_address', [col('customers', 'email')]),
+    ]),
+    f.copy(
+      'db/3.sql',
+      4,
+      'contacts',
+      [item('db/3.sql', 5, 'phone_number', [col('customers', 'email')])],
+      'update',
+    ),
+    f.copy(
+      'db/3.sql',
+      7,
+      'customer_phones',
+      [item('db/3.sql', 8, 'phone_number', [col('customers', 'nickname')])],
+      'create-table-as',
+    ),
+  ];
+  const findings = check(unclassifiedPii, writes, { dataMap: map });
+  assert.equal(findings.map(where), ['db/2.sql:1:3', 'db/3.sql:8:10']);
+  assert.equal(findings[1]?.target, {
+    store: 'shop',
+    table: 'customer_phones',
+    column: 'phone_number',
+  });
 });
 
 test.run();

@@ -238,4 +238,47 @@ console.log(rows);
   assert.equal(await factsOf("const r = await db('p').select(; console.log(r.)) }}} ((("), []);
   assert.equal(await factsOf(''), []);
 });
+test('write results are counts: $executeRaw, $executeRawUnsafe, knex update, DELETE carry nothing to the log; RETURNING and knex returning() read the target back; a Prisma.sql fragment keeps its values', async () => {
+  const facts = summarise(
+    await extractScript(fixtureText('write-results.ts'), 'scripts/write-results.ts'),
+  );
+  // formbricks: `inserted=${inserted}` logged after `tx.$executeRaw\`INSERT … ${user.password}\`` is no finding.
+  assert.not.ok(facts.some((line) => line.startsWith('send 14:')));
+  assert.equal(facts, [
+    'copy 10:30-10:128 script → prisma:Account',
+    '  userId ← prisma:User.id (copy) @10:100-10:107',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 10:30 inserted into Account through prisma',
+    '  password ← prisma:User.password (copy) @10:112-10:125',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 10:30 inserted into Account through prisma',
+    'copy 11:29-11:116 script → prisma:User',
+    '  email ← prisma:User.email (copy) @11:96-11:106',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 11:29 updated User through prisma',
+    'copy 12:27-12:94 script → db[DATABASE_URL]:accounts',
+    '  email ← prisma:User.email (copy) @12:51-12:68',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 12:27 updated accounts through db',
+    'copy 15:24-15:84 script → sql:audit',
+    '  email ← prisma:User.email (copy) @15:71-15:81',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 15:24 inserted into audit through sql',
+    'send 16:7-16:29 type=log logger=logger',
+    '  prisma:User.email (copy)',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 16:7 logged with logger.debug',
+    'copy 17:26-17:122 script → prisma:contacts',
+    '  email ← prisma:User.email (copy) @17:78-17:88',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 17:26 inserted into contacts through prisma',
+    'send 18:7-18:24 type=log logger=logger',
+    '  prisma:contacts.id (copy)',
+    '    17:26 read contacts.id, contacts.email through prisma → 18:7 logged with logger.info',
+    '  prisma:contacts.email (copy)',
+    '    17:26 read contacts.id, contacts.email through prisma → 18:7 logged with logger.info',
+    'copy 19:25-19:96 script → db[DATABASE_URL]:accounts',
+    '  email ← prisma:User.email (copy) @19:49-19:66',
+    '    7:23 read User.id, User.email, User.password through prisma → 9:16 each item of users as user → 19:25 inserted into accounts through db',
+    'send 20:7-20:23 type=log logger=logger',
+    '  db[DATABASE_URL]:accounts.id (copy)',
+    '    19:25 read accounts.id, accounts.email through db → 20:7 logged with logger.info',
+    '  db[DATABASE_URL]:accounts.email (copy)',
+    '    19:25 read accounts.id, accounts.email through db → 20:7 logged with logger.info',
+  ]);
+});
+
 test.run();

@@ -188,4 +188,60 @@ test('runs through the TypeScript pipeline (registered)', () => {
   );
 });
 
+test('a bare callback migration (no dbmigrate setup, no _meta) is read: createTable with string, timestamp and a String default', () => {
+  const file = '20200416201319-create-members.js';
+  const members = { name: 'members' };
+  const text = readFileSync(`${DIR}/${file}`, 'utf8');
+  assert.not.ok(/dbmigrate|_meta|runSql|removeColumn|changeColumn/.test(text));
+  const facts = extractTypeScriptFile(fixture(file));
+  assert.equal(facts[0], {
+    kind: 'table-created',
+    at: at(file, 5, 3, 17, 4),
+    table: members,
+    objectType: 'table',
+  });
+  assert.equal(
+    facts
+      .slice(1)
+      .map((fact) =>
+        fact.kind === 'column-defined'
+          ? [fact.column, fact.dataType, fact.at.line, fact.at.column, fact.at.endColumn]
+          : [fact.kind],
+      ),
+    [
+      ['id', 'integer', 8, 7, 65],
+      ['display_name', 'varchar(255)', 9, 7, 52],
+      ['login', 'varchar(255)', 10, 7, 59],
+      ['email', 'varchar(255)', 11, 7, 45],
+      ['avatar_url', 'varchar(255)', 12, 7, 37],
+      ['password_hash', 'varchar(255)', 13, 7, 40],
+      ['joined_at', 'timestamp', 14, 7, 74],
+    ],
+  );
+});
+
+test('the bare form: async and arrow `up`, each builder call; Sequelize, node-pg-migrate and Knex are left alone', () => {
+  const accepted = [
+    "exports.up = async function (db) { await db.addColumn('members', 'phone', { type: 'string' }); };",
+    "exports.up = (db, callback) => db.renameColumn('members', 'login', 'username', callback);",
+    "exports.up = async (db) => { await db.addIndex('members', 'members_email', ['email']); };",
+    "exports.up = db => db.dropTable('old_members');",
+  ];
+  for (const text of accepted) assert.ok(dbMigrateExtractor.applies(text), text);
+  const phone = extract(fixture('add-phone.js', accepted[0]));
+  assert.equal(
+    phone.map((fact) => [fact.kind, fact.at.line, fact.at.column]),
+    [['column-defined', 1, 42]],
+  );
+  const refused = [
+    // A builder call without db-migrate's `up (db, …)`.
+    "export async function seed(db) { await db.createTable('x', {}); }",
+    // Knex names its parameter knex.
+    "exports.up = function (knex) { return knex.schema.createTable('members', (t) => { t.string('email'); }); };",
+    "exports.up = async (queryInterface, Sequelize) => { await queryInterface.createTable('members', { email: Sequelize.STRING }); };",
+    "exports.up = (db) => { const pgm = db; pgm.createTable('members', { email: 'text' }); db.createTable('x', {}); };",
+  ];
+  for (const text of refused) assert.not.ok(dbMigrateExtractor.applies(text), text);
+});
+
 test.run();

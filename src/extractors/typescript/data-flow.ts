@@ -215,6 +215,12 @@ export interface TrackerHooks {
   readAt(node: ts.Expression): Value | undefined;
   /** True when `call` is a method of an SDK builder that accumulates its arguments (`new UserData().setEmail(x)`). */
   isBuilderCall(call: ts.CallExpression): boolean;
+  /**
+   * True when `node` runs a write whose result is a count or a status, never the values written
+   * (`$executeRaw`, an INSERT/UPDATE/DELETE without RETURNING, Knex `.insert()`/`.update()`).
+   * Asked only after `readAt`, which answers for the rows a RETURNING clause reads back.
+   */
+  isWriteResult(node: ts.Expression): boolean;
 }
 
 type ScopeNode = ts.Node;
@@ -657,6 +663,8 @@ export class ValueTracker {
     if (ts.isTaggedTemplateExpression(node)) {
       const read = this.hooks.readAt(node);
       if (read) return read;
+      // A write returns a count; other tags (`Prisma.sql`, `html`) build a value from their parts.
+      if (this.hooks.isWriteResult(node)) return undefined;
       return this.valueOf(node.template as ts.Expression);
     }
     if (ts.isTemplateExpression(node)) {
@@ -752,6 +760,7 @@ export class ValueTracker {
   private callValue(call: ts.CallExpression): Value | undefined {
     const read = this.hooks.readAt(call);
     if (read) return read;
+    if (this.hooks.isWriteResult(call)) return undefined;
     const callee = unwrap(call.expression);
     const args = call.arguments;
 

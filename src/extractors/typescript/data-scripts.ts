@@ -138,6 +138,11 @@ const RAW_RESULT: Record<string, 'result' | 'rows' | 'row' | 'none'> = {
   $executeRawUnsafe: 'none',
 };
 const SQL_TAGS = /^(?:sql|\$queryRaw|\$executeRaw|\$queryRawUnsafe)$/;
+/** Prisma's raw writes: they return the number of rows changed, never rows. */
+const EXECUTE_RAW = /^\$executeRaw(?:Unsafe)?$/;
+/** Packages whose `sql` tag builds a query fragment instead of running it. */
+const FRAGMENT_MODULES =
+  /^(?:@prisma\/client(?:\/.*)?|drizzle-orm(?:\/.*)?|kysely|slonik|sql-template-strings|sql-template-tag|@databases\/\w+|pg-sql2|@sequelize\/core)$/;
 const PERSON_TABLE =
   /patient|customer|member|user|account|cardholder|prescriber|doctor|employee|person|people|contact|subscriber|profile|client|lead|student|guest|owner/i;
 
@@ -228,6 +233,7 @@ class DataScriptReader {
     this.tracker = new ValueTracker(this.sourceFile, (node) => this.locate(node), {
       readAt: (node) => this.readAt(node),
       isBuilderCall: (call) => this.isBuilderCall(call),
+      isWriteResult: (node) => this.isWriteResult(node),
     });
     this.dialect = /['"](?:mysql2?|mariadb)(?:\/promise)?['"]/.test(this.sourceFile.text)
       ? 'mysql'
@@ -634,9 +640,8 @@ class DataScriptReader {
 
   private knexRead(call: ts.CallExpression): Value | undefined {
     const { links, root } = this.knexChainOf(call);
-    if (links.some((link) => KNEX_WRITES.has(link.name) || KNEX_AGGREGATES.has(link.name))) {
-      return undefined;
-    }
+    if (links.some((link) => KNEX_WRITES.has(link.name))) return this.knexReturning(call, links);
+    if (links.some((link) => KNEX_AGGREGATES.has(link.name))) return undefined;
     if (links.some((link) => link.name === 'batchInsert' || link.name === 'selectFrom'))
       return undefined;
     if (!links.every((link) => KNEX_READ_METHODS.test(link.name))) return undefined;
@@ -697,6 +702,24 @@ class DataScriptReader {
       return field ? { element: { leaf: field.leaf as Leaf } } : undefined;
     }
     return links.some((link) => link.name === 'first') ? row : { element: row };
+  }
+
+  /** `db('accounts').insert(row).returning(['id', 'email'])`: the returned columns of the target. */
+  private knexReturning(call: ts.CallExpression, links: ChainLink[]): Value | undefined {
+    const returning = links.find((link) => link.name === 'returning');
+    const target = returning && this.knexWrite(call);
+    if (!returning || !target) return undefined;
+    const tables = new Map([[target.table.name, target.table]]);
+    const items: SelectItem[] = [];
+    let star: TableName | undefined;
+    for (const argument of returning.args.slice(0, 1)) {
+      const parsed = this.selectArguments(argument, tables, target.table);
+      if (!parsed) return undefined;
+      items.push(...parsed.items);
+      star ??= parsed.star;
+    }
+    if (items.length === 0 && !star) return undefined;
+    return { element: this.rowValue(call, items, star) };
   }
 
   /** Select-list arguments: `'a'`, `'t.a as b'`, `['a', 'b']`, `{ b: 'a' }`, `'*'`. */
@@ -979,7 +1002,7 @@ class DataScriptReader {
       return undefined;
     }
     const text = pieces.map((piece) => piece.text).join('');
-    if (!/^\s*(?:select|with|insert|update)\b/i.test(text)) return undefined;
+    if (!/^\s*(?:select|with|insert|update|delete)\b/i.test(text)) return undefined;
     const starts: number[] = [];
     let offset = 0;
     for (const piece of pieces) {
@@ -1003,15 +1026,74 @@ class DataScriptReader {
 
   private analyse(
     expression: ts.Expression | undefined,
-  ): { shape: QueryShape; spans: ts.Expression[] } | undefined {
+  ): { shape: QueryShape; spans: ts.Expression[]; fragment: SqlFragment } | undefined {
     const sql = this.sqlFragmentOf(expression);
     if (!sql) return undefined;
     try {
       const shape = analyseQuery(sql.fragment);
-      return shape ? { shape, spans: sql.spans } : undefined;
+      return shape ? { shape, spans: sql.spans, fragment: sql.fragment } : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** True when the SQL handed over is an INSERT, UPDATE or DELETE (its result is a count). */
+  private isWriteStatement(expression: ts.Expression | undefined): boolean {
+    const sql = this.sqlFragmentOf(expression);
+    if (!sql) return false;
+    if (/^\s*(?:insert|update|delete)\b/i.test(sql.fragment.text)) return true;
+    const kind = this.analyse(expression)?.shape.kind;
+    return kind === 'insert' || kind === 'update';
+  }
+
+  /**
+   * `INSERT … RETURNING id, email`: the returned columns are read back from the target table.
+   * The parser's shape does not carry the list, so it is read from the text: plain column names,
+   * `t.col`, `col AS alias` and `*`; computed items return no column.
+   */
+  private returningValue(
+    node: ts.Node,
+    shape: QueryShape,
+    fragment: SqlFragment,
+    via: ts.Expression,
+  ): Value | undefined {
+    if (shape.kind !== 'insert' && shape.kind !== 'update') return undefined;
+    const text = fragment.text;
+    const found = [...text.matchAll(/\breturning\b/gi)].pop();
+    if (found?.index === undefined) return undefined;
+    const table = this.tableName(
+      shape.target.schema ? `${shape.target.schema}.${shape.target.name}` : shape.target.name,
+      via,
+    );
+    const items: SelectItem[] = [];
+    let star: TableName | undefined;
+    let start = found.index + found[0].length;
+    const end = text.replace(/[\s;]*$/, '').length;
+    for (const part of `${text.slice(start, end)},`.split(',')) {
+      const leading = part.length - part.trimStart().length;
+      const item = part.trim();
+      const itemStart = start + leading;
+      start += part.length + 1;
+      const match = /^(?:(?:"[^"]+"|\w+)\.)?(\*|"[^"]+"|\w+)(?:\s+(?:as\s+)?("[^"]+"|\w+))?$/i.exec(
+        item,
+      );
+      if (!match) continue;
+      const column = identifierOf(match[1] as string);
+      if (column === '*') {
+        star = table;
+        continue;
+      }
+      const from = fragment.position(itemStart);
+      const to = fragment.position(itemStart + item.length);
+      items.push({
+        output: match[2] ? identifierOf(match[2]) : column,
+        table,
+        column,
+        at: { file: fragment.file, ...from, endLine: to.line, endColumn: to.column },
+      });
+    }
+    if (items.length === 0 && !star) return undefined;
+    return this.rowValue(node, items, star);
   }
 
   private selectValue(node: ts.Node, shape: QueryShape, via: ts.Expression): Value | undefined {
@@ -1060,7 +1142,9 @@ class DataScriptReader {
     if (!shapeOfResult || shapeOfResult === 'none') return undefined;
     const analysed = this.analyse(call.arguments[0]);
     if (!analysed) return undefined;
-    const row = this.selectValue(call, analysed.shape, callee.expression);
+    const row =
+      this.selectValue(call, analysed.shape, callee.expression) ??
+      this.returningValue(call, analysed.shape, analysed.fragment, callee.expression);
     if (!row) return undefined;
     return resultShape(row, shapeOfResult);
   }
@@ -1072,11 +1156,58 @@ class DataScriptReader {
       : ts.isPropertyAccessExpression(tag)
         ? tag.name.text
         : '';
-    if (!SQL_TAGS.test(name)) return undefined;
+    if (!SQL_TAGS.test(name) || EXECUTE_RAW.test(name)) return undefined;
     const analysed = this.analyse(node);
     if (!analysed) return undefined;
-    const row = this.selectValue(node, analysed.shape, tag);
+    const via = tagClient(tag);
+    const row =
+      this.selectValue(node, analysed.shape, via) ??
+      this.returningValue(node, analysed.shape, analysed.fragment, via);
     return row ? { element: row } : undefined;
+  }
+
+  /**
+   * Results that are counts or statuses: raw SQL writes without RETURNING (`$executeRaw` always),
+   * Knex and Kysely writes without `returning`, Sequelize and TypeORM `update`. A log of such a
+   * result is no finding, whatever values the write carried.
+   */
+  private isWriteResult(node: ts.Expression): boolean {
+    if (ts.isTaggedTemplateExpression(node)) {
+      const name = tagNameOf(node.tag);
+      if (EXECUTE_RAW.test(name)) return true;
+      if (!SQL_TAGS.test(name) || this.isFragmentBuilder(node.tag)) return false;
+      return this.isWriteStatement(node);
+    }
+    if (!ts.isCallExpression(node)) return false;
+    const callee = stripParentheses(node.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    const method = callee.name.text;
+    if (EXECUTE_RAW.test(method)) return true;
+    if (Object.hasOwn(RAW_RESULT, method) && this.isWriteStatement(node.arguments[0])) return true;
+    const { links, root } = this.knexChainOf(node);
+    if (links.some((link) => /^returning/.test(link.name))) return false;
+    if (links.some((link) => /^(?:insertInto|replaceInto|updateTable|deleteFrom)$/.test(link.name)))
+      return links.some((link) => KYSELY_EXECUTE.test(link.name));
+    // Knex: `db('t').insert(…)`, `db.insert(…).into('t')`, `db.batchInsert(…)` on a client.
+    const client = ts.isCallExpression(root) ? root.expression : root;
+    if (
+      links.some((link) => KNEX_WRITES.has(link.name) || link.name === 'batchInsert') &&
+      this.isClientLike(client)
+    ) {
+      return true;
+    }
+    return this.modelWrite(node)?.verb === 'updated';
+  }
+
+  /** `Prisma.sql`, or a `sql` tag of a query-building package: it builds a fragment, runs nothing. */
+  private isFragmentBuilder(tag: ts.Expression): boolean {
+    const node = stripParentheses(tag);
+    if (ts.isPropertyAccessExpression(node)) {
+      const owner = stripParentheses(node.expression);
+      return ts.isIdentifier(owner) && owner.text === 'Prisma';
+    }
+    const module = this.importOf(node)?.module;
+    return module !== undefined && FRAGMENT_MODULES.test(module);
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────
@@ -1297,7 +1428,7 @@ class DataScriptReader {
       expression: span as ts.Expression,
       value: undefined,
     }));
-    this.emitParameterisedCopy(node, analysed.shape, parameters, tag);
+    this.emitParameterisedCopy(node, analysed.shape, parameters, tagClient(tag));
   }
 
   /** The values bound to `$1…$n` / `?`: an array literal, `{ text, values }`, or further arguments. */
@@ -2001,6 +2132,26 @@ function objectProperty(
       return property.name;
   }
   return undefined;
+}
+
+/** The tag's name: `sql`, `$executeRaw` of `tx.$executeRaw`. */
+function tagNameOf(tag: ts.Expression): string {
+  const node = stripParentheses(tag);
+  if (ts.isIdentifier(node)) return node.text;
+  return ts.isPropertyAccessExpression(node) ? node.name.text : '';
+}
+
+/** The client a tag runs through: `tx` of `tx.$executeRaw`, the `sql` of postgres.js itself. */
+function tagClient(tag: ts.Expression): ts.Expression {
+  const node = stripParentheses(tag);
+  return ts.isPropertyAccessExpression(node) && node.name.text.startsWith('$')
+    ? node.expression
+    : node;
+}
+
+/** A SQL identifier as the catalogue names it: quoted keeps its case, unquoted is lowercased. */
+function identifierOf(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1) : text.toLowerCase();
 }
 
 /** `'patients as p'` → `p`; `'patients'` → `patients`. */

@@ -23,11 +23,25 @@ import type { ReceiverRules } from './receivers.js';
  */
 const DB_MIGRATE_EVIDENCE =
   /\bdbmigrate\b|db-migrate|\bexports\._meta\b|\.runSql\s*\(|\.removeColumn\s*\(|\.changeColumn\s*\(/;
-const SEQUELIZE_EVIDENCE = /\bqueryInterface\b|\bSequelize\b/;
+/**
+ * A bare db-migrate file (Unleash's `exports.up = function (db, cb) { db.createTable(…) }`) has
+ * none of the words above: its `up` takes `db` first and calls the driver's builder on it.
+ */
+const DB_MIGRATE_UP =
+  /\bexports\.up\s*=\s*(?:async\s+)?(?:function\s*\w*\s*\(\s*db\b|\(\s*db\s*(?:,[^)]*)?\)\s*=>|db\s*=>)/;
+const DB_MIGRATE_BUILDER = /\bdb\.(?:createTable|addColumn|renameColumn|dropTable|addIndex)\s*\(/;
+const OTHER_TOOL_EVIDENCE = /\bqueryInterface\b|\bSequelize\b|\bpgm\b/;
+
+function isDbMigrate(text: string): boolean {
+  if (OTHER_TOOL_EVIDENCE.test(text)) return false;
+  return (
+    DB_MIGRATE_EVIDENCE.test(text) || (DB_MIGRATE_UP.test(text) && DB_MIGRATE_BUILDER.test(text))
+  );
+}
 
 export const dbMigrateExtractor: OrmExtractor = {
   name: 'db-migrate',
-  applies: (text) => DB_MIGRATE_EVIDENCE.test(text) && !SEQUELIZE_EVIDENCE.test(text),
+  applies: isDbMigrate,
   extract(context) {
     const facts: Fact[] = [];
     for (const { call, method } of migrationCalls(context.sourceFile, DRIVER_RULES)) {
