@@ -20,18 +20,16 @@ interface JsonFinding {
   source: { store: string; table: string; column?: string } | null;
   target: { store: string; table: string; column?: string; exposure?: string } | null;
   fix: string;
+  path: Array<{ file: string; line: number; column: number; description: string }>;
 }
 
 function scan(example: string, format: 'json' | 'text') {
-  const run = spawnSync(
-    process.execPath,
-    [BIN, 'scan', `examples/${example}`, '--format', format],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  );
+  const target = example.includes('/') ? example : `examples/${example}`;
+  const run = spawnSync(process.execPath, [BIN, 'scan', target, '--format', format], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -132,6 +130,90 @@ test('supabase-anon: one public-access-grant at the statement that made the tabl
   for (const column of ['full_name', 'email', 'date_of_birth', 'diagnosis']) {
     assert.match(grant?.message ?? '', column);
   }
+});
+
+const step = (finding: JsonFinding | undefined, index: number) => {
+  const found = index < 0 ? finding?.path.at(index) : finding?.path[index];
+  return found ? `${found.line}:${found.column} ${found.description}` : undefined;
+};
+
+test('pps-kroger-script: the merge script across two connections, with its path', () => {
+  const { code, findings } = findingsOf('pps-kroger-script');
+  assert.is(code, 1);
+  const file = 'examples/pps-kroger-script/scripts/merge-pps-members.ts';
+  assert.equal(findings.map(where), [
+    `pii-public-exposure error ${file}:14:43`,
+    `pii-public-exposure error ${file}:14:70`,
+    `pii-logged warning ${file}:17:7`,
+  ]);
+  const [name, email, logged] = findings;
+  assert.equal(name?.source, { store: 'pps', table: 'patients', column: 'full_name' });
+  assert.equal(name?.target, {
+    store: 'kroger',
+    table: 'accounts',
+    column: 'display_name',
+    exposure: 'public',
+  });
+  assert.equal(email?.categories, ['contact.email']);
+  assert.is(name?.phi, true);
+  // The path starts at the read through ppsDb and ends at the insert through krogerDb.
+  for (const finding of [name, email]) {
+    assert.match(
+      step(finding, 0) ?? '',
+      /^8:26 read patients\.full_name, patients\.email through ppsDb/,
+    );
+    assert.match(step(finding, -1) ?? '', /^14:13 inserted into accounts through krogerDb/);
+  }
+  // Progress counts and the status are logged too, but only the email in the catch branch is a finding.
+  assert.equal(logged?.categories, ['contact.email']);
+  assert.match(step(logged, 0) ?? '', /^8:26 read /);
+  assert.match(step(logged, -1) ?? '', /^17:7 logged /);
+});
+
+test('insulet-marketing: IP addresses and pump usage sent to Segment and a partner host', () => {
+  const { code, findings } = findingsOf('insulet-marketing');
+  assert.is(code, 1);
+  const file = 'examples/insulet-marketing/src/telemetry/forward-pump-events.ts';
+  assert.equal(findings.map(where), [
+    `pii-third-party error ${file}:17:5`,
+    `pii-third-party error ${file}:25:9`,
+  ]);
+  const [segment, partner] = findings;
+  assert.ok(segment?.categories.includes('device.ip_address'));
+  assert.ok(segment?.categories.includes('health.device_usage'));
+  assert.equal(partner?.categories.sort(), ['device.ip_address', 'health.device_serial']);
+  assert.is(partner?.target?.store, 'marketing_partner');
+  assert.is(partner?.target?.exposure, 'partner');
+  assert.match(partner?.message ?? '', 'collect.adpartner.example');
+  for (const finding of [segment, partner]) {
+    assert.is(finding?.phi, true);
+    assert.match(step(finding, 0) ?? '', /^11:26 read pump_events\./);
+    // Steps are in source order and end at the send itself.
+    const last = finding?.path.at(-1);
+    assert.equal([last?.line, last?.column], [finding?.line, finding?.column]);
+    const lines = finding?.path.map((entry) => entry.line) ?? [];
+    assert.equal(
+      lines.slice(0, 2),
+      [...lines.slice(0, 2)].sort((a, b) => a - b),
+    );
+  }
+});
+
+test('a backfill that logs patient emails is a finding; counts, ids and statuses are not', () => {
+  const dir = 'test/fixtures/cli/backfill-logs-emails';
+  const { code, findings } = findingsOf(dir);
+  assert.is(code, 0); // pii-logged is a warning: the default --fail-on error passes
+  const file = `${dir}/migrations/20240302090000_backfill_normalized_email.ts`;
+  assert.equal(findings.map(where), [`pii-logged warning ${file}:9:5`]);
+  const [logged] = findings;
+  assert.equal(logged?.categories, ['contact.email']);
+  assert.equal(logged?.source, {
+    store: 'backfill-logs-emails',
+    table: 'patients',
+    column: 'email',
+  });
+  assert.match(step(logged, 0) ?? '', /^5:22 read patients\.id, patients\.email/);
+  assert.match(step(logged, 1) ?? '', /^7:14 each item of rows as row/);
 });
 
 test.run();
