@@ -11,6 +11,7 @@
  */
 import { ts } from 'ts-morph';
 import type { ColumnName, FlowStep, SourceLocation, TableName, Transform } from '../../facts.js';
+import { unwrapRaw } from './receivers.js';
 
 /** A value computed from columns as a whole: a string built from them, a serialised row. */
 export interface Leaf {
@@ -315,23 +316,7 @@ export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaratio
 }
 
 /** Looks through parentheses, `await`, `as`, `!` and `satisfies`. */
-export function unwrap(node: ts.Expression): ts.Expression {
-  let current = node;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAwaitExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isTypeAssertionExpression(current) ||
-      ts.isSatisfiesExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
-}
+export const unwrap = unwrapRaw;
 
 export function propertyNameText(name: ts.PropertyName | ts.BindingName): string | undefined {
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;

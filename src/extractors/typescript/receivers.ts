@@ -105,7 +105,8 @@ function syntaxIndexOf(sourceFile: SourceFile): SyntaxIndex {
   return index;
 }
 
-function unwrapRaw(node: ts.Expression): ts.Expression {
+/** Looks through parentheses, `await`, `as`, `!`, `<T>` and `satisfies` on a raw compiler node. */
+export function unwrapRaw(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
     if (
