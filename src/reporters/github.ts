@@ -8,23 +8,14 @@ import { appendFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Finding, Severity } from '../findings.js';
 import type { ReportContext } from './index.js';
-import { reportMarkdown } from './markdown.js';
+import { reportMarkdown, reportedFindings } from './markdown.js';
 import { ruleHelpUri } from './sarif.js';
 import { summaryLine } from './text.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
-const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'note'];
 
 export function githubReporter({ result }: ReportContext): string {
-  const findings = result.findings
-    .filter((finding) => !finding.suppressed)
-    .sort(
-      (a, b) =>
-        SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
-        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-        a.line - b.line ||
-        a.column - b.column,
-    );
+  const findings = reportedFindings(result.findings);
   const prefix = workspacePrefix();
   const lines = findings.map((finding) => annotation(finding, prefix));
 

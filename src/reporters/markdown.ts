@@ -41,8 +41,8 @@ export function reportMarkdown(allFindings: readonly Finding[], summary: ScanSum
   return parts.join('\n\n');
 }
 
-/** Unsuppressed findings, errors first, then by location. */
-function reportedFindings(findings: readonly Finding[]): Finding[] {
+/** Unsuppressed findings, errors first, then by location (GitHub shows only the first annotations). */
+export function reportedFindings(findings: readonly Finding[]): Finding[] {
   return findings
     .filter((finding) => !finding.suppressed)
     .sort(
