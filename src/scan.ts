@@ -71,20 +71,12 @@ export interface ScanResult {
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { cwd } = options;
-  const config = loadScanConfig(options);
+  const config = loadProjectConfig(options);
   // Resolved first so a missing ref stops the run before the analysis.
   const changedFiles = options.changedSince
     ? changedFilesSince(options.changedSince, cwd)
     : undefined;
-  const globBase = config.file ? dirname(config.file) : cwd;
-
-  const discovered = await discoverFiles({
-    cwd,
-    paths: options.paths,
-    include: config.include,
-    exclude: config.exclude,
-    globBase,
-  });
+  const { discovered, globBase } = await discoverSources(options, config);
 
   const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
     (file) => readRequiredSource(file, cwd, 'data map'),
@@ -92,17 +84,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { dataMap, problems: mapProblems } =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
 
-  const facts: Fact[] = [];
-  const files: ScannedFile[] = [];
-  for (const absolutePath of discovered.sourceFiles) {
-    const outcome = readScannedFile(absolutePath, cwd);
-    if ('problem' in outcome) facts.push(outcome.problem);
-    else files.push(outcome.file);
-  }
-  const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
-  await loadExtractors(toParse.map((file) => file.path));
-  for (const file of toParse) facts.push(...extractFile(file, options));
-
+  const { files, facts } = await readFacts(discovered.sourceFiles, options);
   const model = buildModel({ facts, dataMap, config, cwd });
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
@@ -132,7 +114,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 }
 
 /** Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2). */
-function loadScanConfig(options: ScanOptions): Config {
+export function loadProjectConfig(options: { cwd: string; configFile?: string }): Config {
   const file = options.configFile
     ? requireFile(options.configFile, options.cwd, 'config file')
     : findConfigFile(options.cwd);
@@ -143,6 +125,43 @@ function loadScanConfig(options: ScanOptions): Config {
       `${describeProblem(first)} — fix the config file (\`piilint validate\` lists every problem)`,
     );
   return config;
+}
+
+/** The files under the paths, narrowed by the config; globs in the config are relative to it. */
+export async function discoverSources(
+  options: { cwd: string; paths: string[] },
+  config: Config,
+): Promise<{ discovered: Awaited<ReturnType<typeof discoverFiles>>; globBase: string }> {
+  const globBase = config.file ? dirname(config.file) : options.cwd;
+  const discovered = await discoverFiles({
+    cwd: options.cwd,
+    paths: options.paths,
+    include: config.include,
+    exclude: config.exclude,
+    globBase,
+  });
+  return { discovered, globBase };
+}
+
+/**
+ * Reads each source file once and extracts its facts. A file that cannot be read becomes a
+ * parse-error fact; files that mention no database, SQL, HTTP, logger or SDK API are not parsed.
+ */
+export async function readFacts(
+  sourceFiles: readonly string[],
+  options: { cwd: string; debug?: boolean },
+): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
+  const facts: Fact[] = [];
+  const files: ScannedFile[] = [];
+  for (const absolutePath of sourceFiles) {
+    const outcome = readScannedFile(absolutePath, options.cwd);
+    if ('problem' in outcome) facts.push(outcome.problem);
+    else files.push(outcome.file);
+  }
+  const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
+  await loadExtractors(toParse.map((file) => file.path));
+  for (const file of toParse) facts.push(...extractFile(file, options));
+  return { files, facts };
 }
 
 function describeProblem(problem: MapProblem): string {

@@ -8,16 +8,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findConfigFile, loadConfig } from '../config/load.js';
-import type { Config } from '../config/types.js';
 import { implicitStoreId } from '../datamap/resolve.js';
-import { discoverFiles, displayPath, mentionsDataApi, readScannedFile } from '../discover.js';
+import { displayPath } from '../discover.js';
 import { UsageError } from '../errors.js';
-import { extractFile, loadExtractors } from '../extractors/index.js';
-import type { ScannedFile } from '../extractors/types.js';
 import type { Fact } from '../facts.js';
 import { buildModel } from '../model/build.js';
 import type { Model, ModelColumn, ModelStore, ModelTable } from '../model/types.js';
+import { discoverSources, loadProjectConfig, readFacts } from '../scan.js';
 
 export interface InitOptions {
   cwd: string;
@@ -52,24 +49,9 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
     );
   }
 
-  const config = loadInitConfig(options);
-  const globBase = config.file ? dirname(config.file) : cwd;
-  const discovered = await discoverFiles({
-    cwd,
-    paths: options.paths,
-    include: config.include,
-    exclude: config.exclude,
-    globBase,
-  });
-  const files: ScannedFile[] = [];
-  for (const absolutePath of discovered.sourceFiles) {
-    const outcome = readScannedFile(absolutePath, cwd);
-    if ('file' in outcome && mentionsDataApi(outcome.file.path, outcome.file.text)) {
-      files.push(outcome.file);
-    }
-  }
-  await loadExtractors(files.map((file) => file.path));
-  const facts: Fact[] = files.flatMap((file) => extractFile(file));
+  const config = loadProjectConfig(options);
+  const { discovered } = await discoverSources(options, config);
+  const { facts } = await readFacts(discovered.sourceFiles, options);
   // No data map: every table lands in the implicit store of its migration folder, as in `scan`.
   const model = buildModel({ facts, config, cwd });
 
@@ -101,20 +83,6 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
     columns: columns.length,
     classified: columns.filter((column) => column.suggestion.length > 0).length,
   };
-}
-
-function loadInitConfig(options: InitOptions): Config {
-  const file = options.configFile
-    ? resolve(options.cwd, options.configFile)
-    : findConfigFile(options.cwd);
-  const { config, problems } = loadConfig(file, options.cwd);
-  const first = problems[0];
-  if (first) {
-    throw new UsageError(
-      `${first.at.file}:${first.at.line}:${first.at.column}: ${first.message} — fix the config file (\`piilint validate\` lists every problem)`,
-    );
-  }
-  return config;
 }
 
 interface StoreDraft {
