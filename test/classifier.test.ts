@@ -97,7 +97,7 @@ const POSITIVES: Array<[string, string, Where]> = [
   ['health.record_number', 'mrn', PATIENTS],
   ['health.plan_member_id', 'member_id', PATIENTS],
   ['health.plan', 'health_plan', PATIENTS],
-  ['health.claim_id', 'claim_id', { table: 'claims', linked: true }],
+  ['health.claim_id', 'claim_id', { table: 'claims', linked: true, health: true }],
   ['health.rx_number', 'rx_number', { table: 'fills', linked: true }],
   ['health.prescription', 'days_supply', { table: 'prescriptions', linked: true, type: 'int' }],
   ['health.medication', 'medication', { table: 'prescriptions', linked: true }],
@@ -512,7 +512,7 @@ test('health content needs a person link; a drug catalogue is not personal', () 
 
 test('member ids: plan member id only in a health context, else a person id', () => {
   assert.equal(categoriesOf('member_id', PATIENTS), ['health.plan_member_id']);
-  assert.equal(categoriesOf('member_id', { table: 'claims', linked: true }), [
+  assert.equal(categoriesOf('member_id', { table: 'claims', linked: true, health: true }), [
     'health.plan_member_id',
   ]);
   assert.equal(categoriesOf('member_id', { table: 'orders', linked: true }), [
@@ -534,7 +534,7 @@ test('person ids: most specific, never audit columns, never a table key of its o
   assert.equal(categoriesOf('customer_id', { table: 'orders' }), ['identifier.person_id']);
   assert.equal(categoriesOf('user_id', { table: 'user_roles' }), ['identifier.person_id']);
   assert.equal(categoriesOf('loyalty_id', { table: 'orders' }), ['identifier.person_id']);
-  assert.equal(categoriesOf('claim_id', { table: 'claims' }), ['health.claim_id']);
+  assert.equal(categoriesOf('claim_id', { table: 'claims', health: true }), ['health.claim_id']);
   assert.equal(categoriesOf('id', { table: 'patients', primaryKey: true }), []);
   assert.equal(categoriesOf('patient_id', { table: 'patients', primaryKey: true }), []);
   assert.equal(categoriesOf('customer_id', { table: 'customers', primaryKey: true }), []);
@@ -860,7 +860,10 @@ test('claim id and claim number are health data only in a health context or tabl
   assert.equal(categoriesOf('delivery_claim_id', { table: 'watches', linked: true }), [
     'identifier.transaction_id',
   ]);
-  assert.equal(categoriesOf('claim_id', { table: 'claims', linked: true }), ['health.claim_id']);
+  // A table named `claims` alone is not health: subscription and work-queue claims are common.
+  assert.equal(categoriesOf('claim_id', { table: 'claims', linked: true }), [
+    'identifier.transaction_id',
+  ]);
   assert.equal(categoriesOf('claim_number', { table: 'remittances', health: true }), [
     'health.claim_id',
   ]);
@@ -988,6 +991,22 @@ test('client ids of machines and OAuth clients are not person ids', () => {
     'identifier.person_id',
   ]);
   assert.is(isPersonLinked('invoices', [{ name: 'client_id' }, { name: 'amount' }]), true);
+});
+
+test('claim ids are health data only in a health context; elsewhere transaction ids', () => {
+  const claims = { table: 'OrganisationClaim', linked: true, health: false };
+  assert.equal(categoriesOf('originalSubscriptionClaimId', claims), ['identifier.transaction_id']);
+  assert.equal(categoriesOf('claim_id', { table: 'claims', linked: true, health: true }), [
+    'health.claim_id',
+  ]);
+});
+
+test('OAuth authorization requests name apps, and a status about an age is not an age', () => {
+  assert.equal(categoriesOf('clientId', { table: 'authorization_request', linked: true }), []);
+  assert.equal(categoriesOf('ageAssuranceStatus', { table: 'actor', linked: true }), []);
+  assert.equal(categoriesOf('email_status', CUSTOMERS), []);
+  assert.equal(categoriesOf('age', PATIENTS), ['demographic.age']);
+  assert.equal(categoriesOf('marital_status', CUSTOMERS), ['demographic.marital_status']);
 });
 
 test('revoked, suspended, ignored, archived and resolved by columns are audit columns', () => {

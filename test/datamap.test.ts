@@ -727,6 +727,12 @@ test('implicit store ids: the migration folder, one level up for per-migration f
   assert.is(implicitStoreId('drizzle/0001_users/up.sql'), 'drizzle');
   assert.is(implicitStoreId('db/V2__accounts/migration.sql'), 'db');
   assert.is(implicitStoreId('migrations/001_init.sql'), 'migrations');
+  assert.is(implicitStoreId('src/database/migrations/1715028537217-CreateUser.ts'), 'database');
+  assert.is(
+    implicitStoreId('packages/database/migration/20260416110000_backfill/migration.ts'),
+    'database',
+  );
+  assert.is(implicitStoreId('services/billing/src/migrations/001.sql'), 'billing');
   assert.is(implicitStoreId('init.sql'), 'default');
 });
 

@@ -160,39 +160,49 @@ export function globToRegExp(glob: string): RegExp {
 const MIGRATION_FOLDER = /^(?:\d{3,}|V\d+__)/;
 
 /** Folder names that say "migrations live here" rather than which database they build. */
-const GENERIC_FOLDERS = new Set([
-  'migrations',
-  'migration',
-  'migrate',
-  'sql',
-  'db',
-  'database',
-  'databases',
-  'schema',
-  'schemas',
+const MIGRATION_WORDS = new Set(['migrations', 'migration', 'migrate', 'up', 'versions', 'sql']);
+
+/** Folder names that say nothing about a database: source layout. */
+const LAYOUT_FOLDERS = new Set([
   'src',
-  'up',
-  'versions',
+  'lib',
+  'app',
+  'apps',
+  'packages',
+  'internal-packages',
+  'server',
+  'backend',
   'deploy',
 ]);
+
+/** Folders that name the kind of thing, not which one: a name of last resort. */
+const GENERIC_FOLDERS = new Set(['db', 'database', 'databases', 'schema', 'schemas']);
 
 /**
  * The implicit store of a file no store claims, named after its migration folder so findings read
  * `pps.patients.email` rather than a path: the nearest folder above the file that names a database
  * (`db/pps/migrations/001.sql` → `pps`, `supabase/migrations/…` → `supabase`). Per-migration folders
- * (Prisma's `migrations/<timestamp>_name/migration.sql`, Drizzle's, Flyway's) and generic names
- * (`migrations`, `db`, `sql`) are skipped. Files of one folder always share one store.
+ * (Prisma's `migrations/<timestamp>_name/migration.sql`, Drizzle's, Flyway's), migration folder
+ * names and source-layout folders (`src`, `packages`) are skipped; `db`/`database` is used only
+ * when nothing better names it. Files of one folder always share one store.
  */
 export function implicitStoreId(file: string): string {
-  const folders = posix.dirname(file.split('\\').join('/')).split('/');
-  for (let index = folders.length - 1; index >= 0; index--) {
-    const folder = folders[index] as string;
-    if (folder === '' || folder === '.' || folder === '..') continue;
-    if (MIGRATION_FOLDER.test(folder) || GENERIC_FOLDERS.has(folder.toLowerCase())) continue;
-    return folder;
-  }
-  const generic = folders.filter((folder) => folder !== '' && folder !== '.' && folder !== '..');
-  return generic.length > 0 && !MIGRATION_FOLDER.test(generic[0] as string)
-    ? (generic[0] as string)
-    : 'default';
+  const folders = posix
+    .dirname(file.split('\\').join('/'))
+    .split('/')
+    .filter((folder) => folder !== '' && folder !== '.' && folder !== '..')
+    .filter((folder) => !MIGRATION_FOLDER.test(folder));
+  const lowered = (folder: string) => folder.toLowerCase();
+  const named = folders.findLast(
+    (folder) =>
+      !MIGRATION_WORDS.has(lowered(folder)) &&
+      !LAYOUT_FOLDERS.has(lowered(folder)) &&
+      !GENERIC_FOLDERS.has(lowered(folder)),
+  );
+  return (
+    named ??
+    folders.findLast((folder) => GENERIC_FOLDERS.has(lowered(folder))) ??
+    folders.findLast((folder) => MIGRATION_WORDS.has(lowered(folder))) ??
+    'default'
+  );
 }

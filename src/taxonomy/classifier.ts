@@ -65,7 +65,8 @@ const INFRASTRUCTURE_NOUNS = new Set([
 /** Table words that place a table in health care even when the store does not say so. */
 // prettier-ignore
 const HEALTH_TABLE_WORDS = new Set([
-  'patient', 'pt', 'prescription', 'rx', 'pharmacy', 'claim', 'insurance', 'coverage',
+  // Not `claim`: subscription and work-queue claims are common; an insurer's store says `context: health`.
+  'patient', 'pt', 'prescription', 'rx', 'pharmacy', 'insurance', 'coverage',
   'eligibility', 'medication', 'medical', 'clinical', 'encounter', 'diagnosis', 'health',
   'hospital', 'clinic', 'lab', 'vital', 'immunization', 'vaccination', 'allergy', 'pump',
   'insulin', 'glucose', 'cgm', 'pdm', 'dispense', 'dispensing', 'refill', 'ehr', 'emr', 'chart',
@@ -88,7 +89,8 @@ const FIELD_METADATA_WORDS = new Set([
   'length', 'reset', 'changed', 'attempts', 'required', 'field', 'label', 'placeholder',
   'validation', 'regex', 'pattern', 'app', 'platform', 'version', 'os', 'extension', 'ext',
   'domain', 'at', 'id', 'ids', 'uuid', 'fk', 'ref', 'key', 'expires', 'expiry', 'expiration',
-  'token', 'tokens', 'otp', 'nonce', 'nonces', 'challenge', 'challenges', 'salt',
+  'token', 'tokens', 'otp', 'nonce', 'nonces', 'challenge', 'challenges', 'salt', 'status',
+  'assurance',
 ]);
 
 /**
@@ -155,7 +157,7 @@ const ENCOUNTER_WORDS = new Set(['id', 'date', 'type', 'number', 'code', 'dt', '
 const SOFTWARE_CLIENT_WORDS = new Set([
   'oauth', 'auth', 'api', 'app', 'application', 'token', 'integration', 'sso', 'saml', 'oidc',
   'credential', 'webhook', 'service', 'grant', 'hmac', 'edge', 'machine', 'm2m',
-  'authentication',
+  'authentication', 'authorization',
 ]);
 
 /** A sibling column that makes `client_id` an OAuth client's (`client_secret`, `clientSecret`). */
