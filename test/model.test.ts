@@ -111,7 +111,12 @@ test('flows propagate over two steps with the full path', () => {
   assert.equal(categories(title), ['person.name']);
   assert.is(title.categories[0]?.origin, 'flow');
   assert.equal(title.categories[0]?.from, { store: 'db', table: 'patients', column: 'full_name' });
-  assert.is(title.categories[0]?.evidence, 'flow from db.patients.full_name (db/3_copy.sql:8)');
+  // Every hop is named by the column it came through, then what made the data personal.
+  assert.is(
+    title.categories[0]?.evidence,
+    'flow from db.staging.label (db/3_copy.sql:8); flow from db.patients.full_name (db/2_copy.sql:4); ' +
+      'db.patients.full_name: classifier: name "full_name" reads as person.name (hint "full name")',
+  );
   const second = built.copies[1];
   assert.equal(
     second?.columns[0]?.path.map((step) => `${step.file}:${step.line} ${step.description}`),
@@ -225,13 +230,16 @@ test('the data map beats the classifier; {} learns only from flows; none is not 
   );
   const email = column(built, 'kroger', 'accounts', 'email');
   assert.equal(categories(email), ['person.username']);
-  assert.is(email.categories[0]?.evidence, 'data map');
+  assert.is(email.categories[0]?.evidence, 'declared in the data map (datamap.yaml:7)');
   // `{}`: declared unknown: the classifier would read person.name in `display_name`, but is not applied.
   assert.equal(categories(column(built, 'kroger', 'accounts', 'display_name')), []);
   assert.equal(categories(column(built, 'pps', 'patients', 'nickname')), []);
   const tier = column(built, 'kroger', 'accounts', 'tier');
   assert.equal(categories(tier), ['person.name']);
-  assert.is(tier.categories[0]?.evidence, 'flow from pps.patients.full_name (db/kroger/2.sql:2)');
+  assert.is(
+    tier.categories[0]?.evidence,
+    'flow from pps.patients.full_name (db/kroger/2.sql:2); pps.patients.full_name: declared in the data map (datamap.yaml:3)',
+  );
 });
 
 test('a declared mapping is a copy after every migration, at each target field', () => {

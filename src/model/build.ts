@@ -782,7 +782,16 @@ class ModelBuilder {
     const self = refOf(column);
     if (declared?.status === 'classified') {
       for (const category of declared.categories) {
-        own.push(this.ownCategory(table, column, category, 'map', 'data map', self));
+        own.push(
+          this.ownCategory(
+            table,
+            column,
+            category,
+            'map',
+            `declared in the data map (${formatLocation(declared.at)})`,
+            self,
+          ),
+        );
       }
     } else if (declared === undefined) {
       own.push(...state.carried);
@@ -1016,14 +1025,17 @@ class ModelBuilder {
     // A script's steps end at its write call: that step closes the path, not the model's own.
     const callAt = scriptSteps.at(-1) ?? step;
     const received: CategoryEvidence[] = [];
-    const incoming = value.from.flatMap((source) => sourceResolver(source));
-    for (const entry of incoming) {
+    const incomingFrom = value.from.flatMap((source, index) =>
+      sourceResolver(source).map((entry) => ({ entry, copiedFrom: sources[index] as ColumnRef })),
+    );
+    const incoming = incomingFrom.map(({ entry }) => entry);
+    for (const { entry, copiedFrom } of incomingFrom) {
       const category = transformCategory(entry.category, value.transform);
       if (category === undefined) continue;
       received.push({
         category,
         origin: 'flow',
-        evidence: `flow from ${formatRef(entry.from)} (${formatLocation(at)})`,
+        evidence: flowEvidence(entry, copiedFrom, at),
         pseudonymous: entry.pseudonymous || isPseudonymising(value.transform),
         phi: entry.phi || isPhiCategory(category, table.healthContext),
         from: entry.from,
@@ -1184,7 +1196,8 @@ class ModelBuilder {
       const scriptFinal = scriptSteps.at(-1);
       if (scriptFinal !== undefined) scriptFinals.push(scriptFinal);
       for (const source of value.from) {
-        sources.push(this.refOfName(source, file));
+        const sentFrom = this.refOfName(source, file);
+        sources.push(sentFrom);
         for (const entry of this.sourceCategories(source, file)) {
           const category = transformCategory(entry.category, value.transform);
           if (category === undefined) continue;
@@ -1199,7 +1212,7 @@ class ModelBuilder {
             ...entry,
             category,
             origin: 'flow',
-            evidence: `flow from ${formatRef(entry.from)} (${formatLocation(fact.at)})`,
+            evidence: flowEvidence(entry, sentFrom, fact.at),
             pseudonymous: entry.pseudonymous || isPseudonymising(value.transform),
             at: fact.at,
             path,
@@ -1385,4 +1398,16 @@ function safely<T>(run: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * Why a flowed category is believed: the copy from the column it came through, and what made the
+ * data personal in the first place (`flow from pps.patients.email (002.sql:3); pps.patients.email:
+ * declared in the data map (datamap.yaml:16)`). Multi-step flows list every hop, latest first.
+ */
+function flowEvidence(source: CategoryEvidence, copiedFrom: ColumnRef, at: SourceLocation): string {
+  const copied = `flow from ${formatRef(copiedFrom)} (${formatLocation(at)})`;
+  return source.origin === 'flow'
+    ? `${copied}; ${source.evidence}`
+    : `${copied}; ${formatRef(source.from)}: ${source.evidence}`;
 }

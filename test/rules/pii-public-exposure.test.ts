@@ -61,7 +61,9 @@ test('PPS → Kroger: PHI copied into a public table, one finding per target col
     column: 'display_name',
     exposure: 'public',
   });
-  assert.equal(name?.evidence, [`flow from pps.patients.full_name (${MERGE}:2)`]);
+  assert.equal(name?.evidence, [
+    `flow from pps.patients.full_name (${MERGE}:2); pps.patients.full_name: classifier: name "full_name" reads as person.name (hint "full name")`,
+  ]);
   assert.is(name?.at.endColumn, 22);
   assert.equal(email?.categories, ['contact.email']);
   assert.match(
