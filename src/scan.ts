@@ -88,15 +88,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const model = buildModel({ facts, dataMap, config, cwd });
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
-  let findings = assignFingerprints(
-    ...runRules(context, { ...config.rules, ...options.ruleSettings }),
-  );
+  const ruleSettings = { ...config.rules, ...options.ruleSettings };
+  let findings = assignFingerprints(...runRules(context, ruleSettings));
 
   // Later steps, in this order (they need the fingerprints above):
-  findings = applySuppressions(findings, [...dataMapSources, ...files], {
-    ...config.rules,
-    ...options.ruleSettings,
-  });
+  findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
   const baseline = baselineStep(findings, options);
   findings = baseline.findings;
   if (changedFiles) findings = onlyChangedFiles(findings, changedFiles);
