@@ -333,7 +333,9 @@ test('words match whole, never as substrings', () => {
     ['page', []],
     ['usage', []],
     ['dosage_form', ['health.medication']],
-    ['image', []],
+    // Never an age; in a person table a user's image is their picture.
+    ['image', ['person.photo']],
+    ['product_image', []],
     ['average', []],
     ['ip', ['device.ip_address']],
     ['client_ip', ['device.ip_address']],
@@ -1087,6 +1089,81 @@ test('hashEvidenceFromName reads one-way hash names, not hash bookkeeping', () =
   ] as Array<[string, string | undefined]>) {
     assert.is(hashEvidenceFromName(column, type), undefined, `${column} ${type}`);
   }
+});
+
+test('session ids: a browser session in a person-linked or browsing table, never a machine session', () => {
+  // trigger.dev: an environment's or an agent run's session is a process's, not a browser's.
+  assert.equal(categoriesOf('currentSessionId', { table: 'RuntimeEnvironment', linked: true }), []);
+  assert.equal(categoriesOf('sessionId', { table: 'SessionRun', linked: true }), []);
+  for (const table of ['job_runs', 'worker_sessions', 'agent_sessions', 'deployments', 'tasks']) {
+    assert.equal(categoriesOf('session_id', { table, linked: true }), [], table);
+  }
+  // No person link and nothing about browsing: a session of something unknown.
+  assert.equal(categoriesOf('session_id', { table: 'events', linked: false }), []);
+  assert.equal(categoriesOf('session_id', UNLINKED), []);
+  // A person's events and tokens, and browsing tables even before anything links them.
+  assert.equal(categoriesOf('session_id', { table: 'events', linked: true }), ['device.cookie_id']);
+  assert.equal(categoriesOf('session_id', { table: 'refresh_tokens', linked: true }), [
+    'device.cookie_id',
+  ]);
+  for (const table of ['page_views', 'PageView', 'pageviews', 'visits', 'sessions']) {
+    assert.equal(categoriesOf('session_id', { table, linked: false }), ['device.cookie_id'], table);
+  }
+  const [found] = classifyColumn(contextOf('session_id', { table: 'page_views', linked: false }));
+  assert.is(
+    found?.reason,
+    'name "session_id" reads as device.cookie_id (hint "session id") in browsing table "page_views"',
+  );
+  // Other cookie ids are not tied to browsing tables.
+  assert.equal(categoriesOf('visitor_id', { table: 'RuntimeEnvironment', linked: false }), [
+    'device.cookie_id',
+  ]);
+  // A machine session no longer links its table to a person.
+  assert.is(isPersonLinked('SessionRun', [{ name: 'id' }, { name: 'sessionId' }]), false);
+  assert.is(isPersonLinked('page_views', [{ name: 'id' }, { name: 'session_id' }]), true);
+});
+
+test('two-factor backup and recovery codes are credentials', () => {
+  assert.equal(categoriesOf('twoFactorBackupCodes', { table: 'User' }), ['credential.secret']);
+  assert.equal(categoriesOf('backup_codes', { table: 'mfa_factors', linked: true }), [
+    'credential.secret',
+  ]);
+  assert.equal(categoriesOf('recovery_codes', { table: 'users' }), ['credential.secret']);
+  assert.equal(categoriesOf('recovery_code', { table: 'users' }), ['credential.secret']);
+  // About the codes, not the codes; and with no person, not a person's credential.
+  assert.equal(categoriesOf('recovery_codes_count', { table: 'users', type: 'text' }), []);
+  assert.equal(categoriesOf('backup_codes_generated_at', { table: 'users' }), []);
+  assert.equal(categoriesOf('backup_codes', { table: 'db_snapshots', linked: false }), []);
+});
+
+test('profile pictures: image and picture columns of a person table are photos', () => {
+  // Unleash `users.image_url`, NextAuth `User.image`.
+  for (const column of [
+    'image_url',
+    'image',
+    'imageUrl',
+    'avatar_url',
+    'profile_image_url',
+    'photo_url',
+    'picture',
+    'user_image',
+  ]) {
+    assert.equal(categoriesOf(column, { table: 'users' }), ['person.photo'], column);
+  }
+  const [found] = classifyColumn(contextOf('image_url', { table: 'users' }));
+  assert.is(
+    found?.reason,
+    'name "image_url" reads as person.photo (hint "image") in person table "users"',
+  );
+  // Products, posts and a person's other images are no one's face.
+  assert.equal(categoriesOf('product_image_url', { table: 'products', linked: false }), []);
+  assert.equal(categoriesOf('product_image_url', { table: 'users' }), []);
+  assert.equal(categoriesOf('image_url', { table: 'products', linked: false }), []);
+  assert.equal(categoriesOf('image_url', { table: 'posts', linked: true }), []);
+  assert.equal(categoriesOf('image', { table: 'user_uploads', linked: true }), []);
+  assert.equal(categoriesOf('cover_image', { table: 'users' }), []);
+  assert.equal(categoriesOf('image_type', { table: 'users' }), []);
+  assert.equal(categoriesOf('image_count', { table: 'users', type: 'text' }), []);
 });
 
 test('bad input never throws', () => {

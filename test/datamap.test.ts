@@ -5,7 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadDataMaps, validateDataMapFile } from '../src/datamap/load.js';
 import type { DataMapSource } from '../src/datamap/load.js';
-import { globMatches, implicitStoreId, resolveTable } from '../src/datamap/resolve.js';
+import {
+  globMatches,
+  implicitStoreId,
+  isTemplateSchema,
+  resolveTable,
+} from '../src/datamap/resolve.js';
 import type { DataMap, MapProblem } from '../src/datamap/types.js';
 import { UsageError } from '../src/errors.js';
 import { DEFAULT_ENCRYPTION_REQUIRED } from '../src/taxonomy/categories.js';
@@ -717,6 +722,55 @@ test('the `public` schema is the default schema, not a store or an exposure', ()
     cwd,
   });
   assert.equal([resolved.store, resolved.table, resolved.implicit], ['public', 'directory', false]);
+});
+
+test('a template schema ({{ … }}) is an unknown schema: resolved by the bare name, never as a key', () => {
+  const templated = { schema: '{{ index .Options "Namespace" }}', name: 'mfa_factors' };
+  const file = 'migrations/20221003041349_add_mfa_schema.up.sql';
+  const resolveWith = (lines: string[]) => {
+    const resolved = resolveTable(templated, file, { dataMap: load(lines).dataMap, cwd });
+    return [resolved.store, resolved.table, resolved.declared?.name, resolved.implicit];
+  };
+  const header = ['version: 1', 'stores:', '  auth:', '    exposure: internal'];
+  // Step 4: the one store declaring `mfa_factors`, bare or as the one key ending `.mfa_factors`.
+  assert.equal(resolveWith([...header, '    tables: {mfa_factors: {}}']), [
+    'auth',
+    'mfa_factors',
+    'mfa_factors',
+    false,
+  ]);
+  assert.equal(resolveWith([...header, '    tables: {auth.mfa_factors: {}, auth.users: {}}']), [
+    'auth',
+    'auth.mfa_factors',
+    'auth.mfa_factors',
+    false,
+  ]);
+  // Two keys end in `.mfa_factors`: the store is known, the declaration is not guessed.
+  assert.equal(
+    resolveWith([...header, '    tables: {auth.mfa_factors: {}, audit.mfa_factors: {}}']),
+    ['auth', 'mfa_factors', undefined, false],
+  );
+  // Step 3: the store whose globs hold the file, keyed the same way.
+  assert.equal(
+    resolveWith([
+      ...header,
+      '    migrations: [resolve/migrations/**]',
+      '    tables: {auth.mfa_factors: {}}',
+      '  other:',
+      '    exposure: internal',
+      '    tables: {mfa_factors: {}}',
+    ]),
+    ['auth', 'auth.mfa_factors', 'auth.mfa_factors', false],
+  );
+  // No map: the implicit store keys the table by its name, not by the raw template.
+  assert.equal(resolveTable(templated, file, { cwd }), {
+    store: 'migrations',
+    table: 'mfa_factors',
+    implicit: true,
+  });
+  assert.is(isTemplateSchema('{{ .Schema }}'), true);
+  assert.is(isTemplateSchema('auth'), false);
+  assert.is(isTemplateSchema(undefined), false);
 });
 
 test('implicit store ids: the migration folder, one level up for per-migration folders', () => {

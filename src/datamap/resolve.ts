@@ -17,9 +17,22 @@ export interface ResolvedTable {
 const DEFAULT_SCHEMA = 'public';
 
 /**
+ * A schema written as a text template (`{{ index .Options "Namespace" }}` in supabase/auth's
+ * migrations): its value is only known when the template is rendered. For resolving names it is an
+ * unknown schema: no store id or schema-qualified key equals it, and the table resolves by its bare
+ * name (a key `mfa_factors`, or the one key ending in `.mfa_factors` such as `auth.mfa_factors`).
+ * The model still keeps it as the table's schema, which is not `public`: the template is no
+ * evidence that Supabase's default grants to `anon` apply.
+ */
+export function isTemplateSchema(schema: string | undefined): boolean {
+  return schema !== undefined && schema.startsWith('{{') && schema.endsWith('}}');
+}
+
+/**
  * The store a table named in code belongs to, in the order of datamap.md "Resolving names in
  * code": a store qualifier or connection; a schema-qualified table key; the store whose migration
- * globs hold the file; the one store declaring the name; else an implicit store.
+ * globs hold the file; the one store declaring the name; else an implicit store. A template schema
+ * (`{{ … }}`) is an unknown schema: the table resolves as if unqualified (see `isTemplateSchema`).
  */
 export function resolveTable(
   table: TableName,
@@ -27,7 +40,8 @@ export function resolveTable(
   options: { dataMap?: DataMap; cwd: string },
 ): ResolvedTable {
   const stores = [...(options.dataMap?.stores.values() ?? [])];
-  const schema = table.schema;
+  const unknownSchema = isTemplateSchema(table.schema);
+  const schema = unknownSchema ? undefined : table.schema;
   const qualifiedName = schema !== undefined ? `${schema}.${table.name}` : undefined;
   const nameInCode =
     schema === undefined || schema === DEFAULT_SCHEMA ? table.name : (qualifiedName as string);
@@ -41,7 +55,7 @@ export function resolveTable(
   const byConnection = stores.find((store) =>
     connectionNames.some((name) => store.connections.includes(name)),
   );
-  if (byConnection !== undefined) return inStore(byConnection, nameInCode);
+  if (byConnection !== undefined) return inStore(byConnection, nameInCode, unknownSchema);
 
   if (qualifiedName !== undefined) {
     const keyed = stores.filter((store) => store.tables.has(qualifiedName));
@@ -50,19 +64,25 @@ export function resolveTable(
   }
 
   const byMigrations = stores.find((store) => migrationsContain(store, file, options.cwd));
-  if (byMigrations !== undefined) return inStore(byMigrations, nameInCode);
+  if (byMigrations !== undefined) return inStore(byMigrations, nameInCode, unknownSchema);
 
   if (schema === undefined || schema === DEFAULT_SCHEMA) {
     const declaring = stores.filter((store) => declaresUnqualified(store, table.name));
     const only = declaring.length === 1 ? declaring[0] : undefined;
-    if (only !== undefined) return inStore(only, table.name);
+    if (only !== undefined) return inStore(only, table.name, unknownSchema);
   }
 
   return { store: implicitStoreId(file), table: nameInCode, implicit: true };
 }
 
-function inStore(store: StoreDecl, name: string): ResolvedTable {
-  const declared = findTable(store, name) ?? findBySuffix(store, name);
+/**
+ * The store's declaration of a table named in code. Under an unknown (template) schema the name is
+ * not known to be in `public`: the bare key, else the one key ending in `.name`.
+ */
+function inStore(store: StoreDecl, name: string, unknownSchema = false): ResolvedTable {
+  const declared = unknownSchema
+    ? (store.tables.get(name) ?? findBySuffix(store, name))
+    : (findTable(store, name) ?? findBySuffix(store, name));
   if (declared !== undefined) {
     return { store: store.id, table: declared.name, declared, storeDecl: store, implicit: false };
   }

@@ -174,6 +174,26 @@ const NAMED_THING_TABLE_WORDS = new Set([
   'channel',
 ]);
 
+/**
+ * Tables of machines and automation (`RuntimeEnvironment`, `SessionRun`, `worker_sessions`): a
+ * session there is a process's or an agent's, not a browser's, so its `session_id` is no cookie id.
+ */
+// prettier-ignore
+const MACHINE_TABLE_WORDS = new Set([
+  'machine', 'runtime', 'worker', 'job', 'agent', 'run', 'runner', 'environment', 'env',
+  'deployment', 'deploy', 'task', 'build', 'pipeline', 'workflow', 'queue', 'daemon', 'bot',
+  'container', 'pod', 'server', 'instance', 'cluster', 'execution', 'attempt', 'sandbox',
+  'process', 'scheduler', 'cron', 'crawler',
+]);
+
+/** Tables of web browsing (`sessions`, `page_views`, `visits`): a `session_id` there is a browser's. */
+// prettier-ignore
+const BROWSING_TABLE_WORDS = new Set([
+  'session', 'visit', 'visitor', 'pageview', 'click', 'clickstream', 'impression', 'browsing',
+]);
+/** Two-word browsing table names (`page_views`). */
+const BROWSING_TABLE_PHRASES = [['page', 'view']];
+
 /** Tables of mail transport: their `address` is an email address, not a postal one. */
 // prettier-ignore
 const MAIL_TABLE_WORDS = new Set([
@@ -198,6 +218,21 @@ const PERSON_TABLE_NAME_HINTS = new Set(['credential.secret|api key']);
  */
 const PERSON_KEY_HINTS = new Set(['credential.secret|secret']);
 
+/**
+ * Hints of a person's picture that products and posts also have (`image`, `picture`): a photo only
+ * in a table whose name is a person, alone or after a person noun (`users.image_url`,
+ * `members.user_picture`), and followed only by words that point at the file (`url`, `path`).
+ * `products.image_url`, `users.cover_image` and `users.product_image_url` are no one's face.
+ */
+const PERSON_TABLE_PHOTO_HINTS = new Set(['person.photo|image', 'person.photo|picture']);
+// prettier-ignore
+const PHOTO_REFERENCE_WORDS = new Set([
+  'url', 'uri', 'link', 'path', 'src', 'file', 'filename', 'location',
+]);
+
+/** `session id` is a cookie id only where a browser's session is meant (see `contextAllows`). */
+const SESSION_ID_HINT = 'device.cookie_id|session id';
+
 /** Hints that mean a postal address unless the table moves mail (`EmailTransport.fromAddress`). */
 const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 
@@ -208,6 +243,7 @@ const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   'person.name': ['fullname', 'physician name'],
   'person.username': ['login id', 'user handle'],
+  'person.photo': ['image', 'picture'],
   'contact.phone': ['cell phone', 'mobile number', 'mobile phone', 'phonenumber'],
   'contact.address.street': [
     'street address', 'address1', 'address2', 'ship to address', 'bill to address',
@@ -215,6 +251,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'credential.secret': [
     'secret', 'totp secret', 'otp secret', 'mfa secret', 'two factor secret', 'totp seed',
+    // Two-factor recovery codes log in as the person (`twoFactorBackupCodes`, `recovery_codes`).
+    'backup code', 'backup codes', 'recovery code', 'recovery codes', 'two factor backup codes',
+    'two factor recovery codes', 'mfa backup codes', 'mfa recovery codes',
   ],
   'identifier.person_id': [
     'person id', 'employee id', 'cardholder id', 'shopper id', 'guest id', 'subscriber id',
@@ -500,6 +539,10 @@ function singular(word: string): string {
   return word;
 }
 
+function singularWordList(words: readonly string[]): string[] {
+  return words.map(singular);
+}
+
 function isPersonNoun(word: string): boolean {
   return PERSON_NOUNS.has(word) || PERSON_NOUNS.has(singular(word));
 }
@@ -532,6 +575,10 @@ interface TableFacts {
   mailTable: boolean;
   /** Some word of the table's own name is a person (`users`, `user_api_keys`, `member_tokens`). */
   namesPerson: boolean;
+  /** A table of machines or automation (`RuntimeEnvironment`, `SessionRun`, `job_runs`). */
+  machineTable: boolean;
+  /** A table of web browsing (`sessions`, `page_views`, `visits`). */
+  browsingTable: boolean;
 }
 
 const TABLE_FACTS_CACHE = new Map<string, TableFacts>();
@@ -556,6 +603,10 @@ function tableFacts(table: string): TableFacts {
     namedThingTable: hasAny(NAMED_THING_TABLE_WORDS),
     mailTable: hasAny(MAIL_TABLE_WORDS),
     namesPerson: personTable || words.some(isPersonNoun),
+    machineTable: hasAny(MACHINE_TABLE_WORDS),
+    browsingTable:
+      hasAny(BROWSING_TABLE_WORDS) ||
+      BROWSING_TABLE_PHRASES.some((phrase) => containsWords(singularWordList(words), phrase)),
   };
   if (TABLE_FACTS_CACHE.size >= TABLE_FACTS_CACHE_LIMIT) TABLE_FACTS_CACHE.clear();
   TABLE_FACTS_CACHE.set(table, facts);
@@ -781,6 +832,23 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (!namesPerson(words)) return false;
   }
   if (POSTAL_ADDRESS_HINTS.has(key) && table.mailTable && !namesPerson(words)) return false;
+  if (PERSON_TABLE_PHOTO_HINTS.has(key)) {
+    if (!table.personTable) return false;
+    for (let index = 0; index < match.start; index++) {
+      if (!COLUMN_PERSON_NOUNS.has(singular(words[index] as string))) return false;
+    }
+    for (let index = match.end; index < words.length; index++) {
+      if (!PHOTO_REFERENCE_WORDS.has(words[index] as string)) return false;
+    }
+    notes.push(`in person table "${context.table}"`);
+  }
+  if (key === SESSION_ID_HINT) {
+    // A process's, a job's or an agent's session is not a browser's, whoever it belongs to.
+    if (table.machineTable) return false;
+    if (table.browsingTable) notes.push(`in browsing table "${context.table}"`);
+    else if (scope.linked) notes.push(describeLink(scope));
+    else return false;
+  }
   if (PERSON_TABLE_NAME_HINTS.has(key)) {
     if (!table.namesPerson) return false;
     notes.push(`in table "${context.table}" named after a person`);

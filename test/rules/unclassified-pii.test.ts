@@ -95,4 +95,47 @@ test('an INSERT, UPDATE or script write into a column the scan never saw defined
   });
 });
 
+test('a view column whose own name reads as personal is reported at its select item, whatever flows into it', () => {
+  const view = [
+    ...input,
+    f.view('db/3.sql', 1, 'customer_contacts'),
+    f.copy(
+      'db/3.sql',
+      1,
+      'customer_contacts',
+      [
+        // `customers.email AS customer_email`: contact.email flows in and the name reads as it.
+        item('db/3.sql', 2, 'customer_email', [col('customers', 'email')]),
+        // The name reads as a phone; nothing personal flows in (`nickname` is declared `{}`).
+        item('db/3.sql', 3, 'phone_number', [col('customers', 'nickname')]),
+        // Personal only by what flows in: the map learns it from the flow, nothing to declare.
+        item('db/3.sql', 4, 'label', [col('customers', 'email')]),
+      ],
+      'view',
+    ),
+  ];
+  const findings = check(unclassifiedPii, view, { dataMap: map });
+  assert.equal(findings.map(where), ['db/2.sql:1:3', 'db/3.sql:2:10', 'db/3.sql:3:10']);
+  assert.is(
+    findings[1]?.message,
+    'shop.customer_contacts.customer_email reads as contact.email, but the data map does not declare it (table customer_contacts is not in the data map at all). Add it to datamap.yaml with its category.',
+  );
+  assert.equal(findings[1]?.categories, ['contact.email']);
+  assert.equal(findings[1]?.evidence, [
+    'classifier: name "customer_email" reads as contact.email (hint "email")',
+  ]);
+  // Declared in the map: silent, whatever flows in.
+  const declared = dataMap({
+    shop: {
+      exposure: 'internal',
+      migrations: ['db/**'],
+      tables: {
+        customers: { columns: { email: 'contact.email', nickname: {}, phone_hash: 'none' } },
+        customer_contacts: { columns: { customer_email: {}, phone_number: 'none' } },
+      },
+    },
+  });
+  assert.equal(check(unclassifiedPii, view, { dataMap: declared }).map(where), ['db/2.sql:1:3']);
+});
+
 test.run();

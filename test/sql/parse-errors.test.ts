@@ -28,6 +28,111 @@ test('ClickHouse: one note at the first failing statement, what parses is still 
   ]);
 });
 
+const CLICKHOUSE_NOTE =
+  'ClickHouse SQL is not supported; statements that failed to parse were skipped';
+
+test('ClickHouse files with no ENGINE, CODEC or LowCardinality: one labelled note each', () => {
+  const cases: Array<[sql: string, failing: string, token: string, count: number]> = [
+    [
+      'ALTER TABLE analytics.page_events\nADD COLUMN tags Array(String) DEFAULT [],\nADD COLUMN note text;\nALTER TABLE analytics.page_events ADD COLUMN referrer text;',
+      'Array',
+      'Array',
+      1,
+    ],
+    [
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.mv_daily\nTO analytics.daily_counts AS\nSELECT toDate(ts) AS day, count() AS n FROM analytics.page_events GROUP BY day;',
+      'TO',
+      'TO',
+      1,
+    ],
+    [
+      'ALTER TABLE analytics.page_events\n    ADD INDEX IF NOT EXISTS idx_path lower(path) TYPE ngrambf_v1(3, 32768, 2, 0) GRANULARITY 1;\nALTER TABLE analytics.page_events\n    ADD INDEX IF NOT EXISTS idx_ref lower(referrer) TYPE ngrambf_v1(3, 32768, 2, 0) GRANULARITY 1;\nALTER TABLE analytics.page_events\n    ADD INDEX IF NOT EXISTS idx_ua lower(agent) TYPE ngrambf_v1(3, 32768, 2, 0) GRANULARITY 1;\nALTER TABLE analytics.page_events\n    ADD INDEX IF NOT EXISTS idx_ip ip TYPE bloom_filter GRANULARITY 4;',
+      'EXISTS',
+      'EXISTS',
+      4,
+    ],
+    [
+      'ALTER TABLE analytics.mv_daily MODIFY QUERY\nSELECT toDate(ts) AS day, count() AS n FROM analytics.page_events GROUP BY day;',
+      'MODIFY',
+      'MODIFY',
+      1,
+    ],
+    [
+      'ALTER TABLE analytics.page_events\n  ADD COLUMN IF NOT EXISTS seen_at Nullable(DateTime64(3)) AFTER created_at;',
+      'AFTER',
+      'AFTER',
+      1,
+    ],
+  ];
+  for (const [sql, failing, token, count] of cases) {
+    const errors = extract(sql).filter((fact) => fact.kind === 'parse-error');
+    const skipped = count === 1 ? '1 statement' : `${count} statements`;
+    assert.equal(
+      errors,
+      [
+        {
+          kind: 'parse-error',
+          at: spanOf(sql, failing),
+          message: `${CLICKHOUSE_NOTE} (${skipped}; here: syntax error at or near "${token}")`,
+        },
+      ],
+      sql.slice(0, 60),
+    );
+  }
+});
+
+test('a file under a clickhouse folder is ClickHouse even when its text says nothing', () => {
+  const sql = fixture('clickhouse/drop-indexes.sql');
+  const file = 'internal-packages/clickhouse/schema/018_drop_indexes.sql';
+  assert.equal(extract(sql, file), [
+    {
+      kind: 'parse-error',
+      at: spanOf(sql, 'IF', 0, file),
+      message: `${CLICKHOUSE_NOTE} (4 statements; here: syntax error at or near "IF")`,
+    },
+  ]);
+  // The same text elsewhere (its ClickHouse index is in the Down part, never read): plain errors.
+  const elsewhere = extract(sql).filter((fact) => fact.kind === 'parse-error');
+  assert.equal(
+    elsewhere.map((fact) => [
+      fact.at.line,
+      fact.at.column,
+      fact.kind === 'parse-error' && fact.message,
+    ]),
+    [
+      [3, 16, 'syntax error at or near "IF"'],
+      [6, 16, 'syntax error at or near "IF"'],
+      [
+        9,
+        16,
+        'syntax error at or near "IF"; and 1 more statement after this one could not be parsed',
+      ],
+    ],
+  );
+});
+
+test('Postgres ARRAY(SELECT …) and MySQL MODIFY COLUMN are not ClickHouse', () => {
+  const sql = [
+    'CREATE TABL a (x int);',
+    'SELECT ARRAY(SELECT 1);',
+    'CREATE TABL b (x int);',
+    'ALTER TABLE t MODIFY COLUMN x int;',
+    'ALTER TABLE t ADD INDEX idx_type (type);',
+  ].join('\n');
+  const errors = extract(sql).filter((fact) => fact.kind === 'parse-error');
+  assert.equal(
+    errors.map((fact) => [
+      fact.at.line,
+      fact.at.column,
+      fact.kind === 'parse-error' && fact.message,
+    ]),
+    [
+      [1, 8, 'syntax error at or near "TABL"'],
+      [3, 8, 'syntax error at or near "TABL"'],
+    ],
+  );
+});
+
 test('at most 3 statement parse errors per file; the third counts the rest', () => {
   const sql = [
     'CREATE TABL a (x int);',

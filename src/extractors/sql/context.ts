@@ -35,8 +35,11 @@ export function statementLocation(context: StatementContext): SourceLocation {
 /**
  * A table name as written, or undefined when a placeholder stands for it. A placeholder schema is
  * dropped (`${schema}.users` is `users`), except a template's (`{{ .Namespace }}.users`): its value
- * is unknowable, yet it is not `public` (supabase/auth renders it as `auth`), so the template text
- * stays the schema name; the same template in every migration names the same schema.
+ * is unknowable, yet it is not `public` (supabase/auth renders it as `auth`), so the template text,
+ * normalised to `{{ index .Options "Namespace" }}`, stays the schema name; the same template in
+ * every migration names the same schema. Name resolution reads a `{{ … }}` schema as unknown
+ * (`isTemplateSchema` in datamap/resolve.ts): the table is keyed by its bare name, so findings read
+ * `supabase.mfa_factors` and a data map key `mfa_factors` or `auth.mfa_factors` declares it.
  */
 export function tableNameOf(
   context: StatementContext,

@@ -254,8 +254,44 @@ function extractSource(source: SqlSource): Fact[] {
 /** Statement parse errors of one source reported in full before the rest are only counted. */
 const MAX_STATEMENT_ERRORS = 3;
 
-/** `ENGINE = MergeTree`, `CODEC(ZSTD(1))`, `LowCardinality(String)`: ClickHouse, not Postgres. */
-const CLICKHOUSE_HINT = /ENGINE\s*=\s*\w*MergeTree|\bCODEC\(|LowCardinality\(/i;
+/**
+ * ClickHouse, not Postgres: `ENGINE = MergeTree`, `CODEC(ZSTD(1))`, `LowCardinality(String)`,
+ * `Nullable(`, `DateTime64(`, a data-skipping index (`ADD INDEX i expr TYPE minmax GRANULARITY 1`),
+ * a materialized view writing `TO db.table`, `MODIFY QUERY|TTL|ORDER BY|SAMPLE BY|SETTING`. Each is
+ * a syntax Postgres and MySQL do not have (`MODIFY COLUMN` and a plain `ADD INDEX` are MySQL's).
+ */
+const CLICKHOUSE_HINT = new RegExp(
+  [
+    String.raw`ENGINE\s*=\s*\w*MergeTree`,
+    String.raw`\bCODEC\s*\(`,
+    String.raw`\bLowCardinality\s*\(`,
+    String.raw`\bNullable\s*\(`,
+    String.raw`\bDateTime64\s*\(`,
+    String.raw`\bADD\s+INDEX\b[^;]{0,500}?\bTYPE\s+(?:minmax|set|bloom_filter|ngrambf_v1|tokenbf_v1)\b`,
+    String.raw`\bGRANULARITY\s+\d`,
+    String.raw`\bMATERIALIZED\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?[\w."\x60]+\s+(?:ON\s+CLUSTER\s+\S+\s+)?TO\s`,
+    String.raw`\bMODIFY\s+(?:QUERY|TTL|ORDER\s+BY|SAMPLE\s+BY|SETTING)\b`,
+  ].join('|'),
+  'i',
+);
+
+/**
+ * ClickHouse's composite types, written in its own casing (`Array(String)`, `Map(String, UInt64)`):
+ * case-sensitive, so Postgres's `ARRAY(SELECT …)` constructor is not mistaken for one.
+ */
+const CLICKHOUSE_TYPE_HINT =
+  /\b(?:Array|Map|Tuple)\(\s*(?:String|FixedString|U?Int(?:8|16|32|64|128|256)\b|Float(?:32|64)\b|Decimal|DateTime|Date|UUID|Bool|Nullable|LowCardinality|Array|Map|Tuple|Enum(?:8|16)\b|IPv[46]\b|JSON\b)/;
+
+/** A file under a `clickhouse` folder (`internal-packages/clickhouse/schema/…`) is ClickHouse SQL. */
+const CLICKHOUSE_FOLDER = /(?:^|[\\/])[^\\/]*clickhouse[^\\/]*[\\/]/i;
+
+function isClickHouse(source: SqlSource): boolean {
+  return (
+    CLICKHOUSE_FOLDER.test(source.file) ||
+    CLICKHOUSE_HINT.test(source.text) ||
+    CLICKHOUSE_TYPE_HINT.test(source.text)
+  );
+}
 
 /**
  * Keeps a file with many failing statements to a few notes: the first `MAX_STATEMENT_ERRORS` in
@@ -271,7 +307,7 @@ class StatementFailures {
   add(failure: ParseProblem, facts: Fact[]): void {
     this.count++;
     // Tested once, and only for a source that has a failing statement.
-    this.clickHouse ??= CLICKHOUSE_HINT.test(this.source.text);
+    this.clickHouse ??= isClickHouse(this.source);
     if (this.count === 1 || (!this.clickHouse && this.count <= MAX_STATEMENT_ERRORS)) {
       facts.push(failure);
       this.lastReported = failure;
