@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { globby } from 'globby';
+import { globbySync } from 'globby';
 import { UsageError } from './errors.js';
 import type { ParseProblem } from './facts.js';
 import type { ScannedFile } from './extractors/types.js';
@@ -98,27 +98,32 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
       if (isSourceFile(absolutePath) || isDataMapFile(absolutePath)) found.add(absolutePath);
       continue;
     }
-    for (const file of await filesUnder(absolutePath)) found.add(file);
+    for (const file of filesUnder(absolutePath)) found.add(file);
   }
 
   let files = [...found];
   const globBase = options.globBase ?? options.cwd;
   const exclude = options.exclude ?? [];
   if (exclude.length > 0) {
-    const excluded = await matchGlobs(exclude, globBase);
+    const excluded = matchGlobs(exclude, globBase);
     files = files.filter((file) => !excluded.has(file));
   }
   const dataMapFiles = files.filter(isDataMapFile).sort();
   let sourceFiles = files.filter((file) => !isDataMapFile(file)).sort();
   if (options.include && options.include.length > 0) {
-    const included = await matchGlobs(options.include, globBase);
+    const included = matchGlobs(options.include, globBase);
     sourceFiles = sourceFiles.filter((file) => included.has(file));
   }
   return { sourceFiles, dataMapFiles };
 }
 
-async function filesUnder(root: string): Promise<string[]> {
-  const files = await globby([SOURCE_GLOB, ...DATA_MAP_GLOBS], {
+/**
+ * Discovery is synchronous on purpose: nothing else runs while it walks, and globby's async
+ * `.gitignore` filter stats every result through a promise of its own, which cost twice the sync
+ * walk on 2,000 files. The results are the same.
+ */
+function filesUnder(root: string): string[] {
+  const files = globbySync([SOURCE_GLOB, ...DATA_MAP_GLOBS], {
     cwd: root,
     absolute: true,
     onlyFiles: true,
@@ -126,7 +131,7 @@ async function filesUnder(root: string): Promise<string[]> {
     followSymbolicLinks: false,
     ignore: SKIPPED_GLOBS,
   });
-  const realRoot = realpathSync(root);
+  const realRoot = realpathSync.native(root);
   return files
     .map((file) => resolve(file))
     .filter((file) => isInside(realRoot, file) && isSourceOrMap(file));
@@ -140,7 +145,8 @@ function isSourceOrMap(file: string): boolean {
 function isInside(realRoot: string, file: string): boolean {
   let realFile: string;
   try {
-    realFile = realpathSync(file);
+    // The native call is one system call; the JS one `lstat`s every component of every path.
+    realFile = realpathSync.native(file);
   } catch {
     return false; // dangling link
   }
@@ -148,8 +154,8 @@ function isInside(realRoot: string, file: string): boolean {
   return relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath);
 }
 
-async function matchGlobs(globs: string[], cwd: string): Promise<Set<string>> {
-  const matches = await globby(globs, {
+function matchGlobs(globs: string[], cwd: string): Set<string> {
+  const matches = globbySync(globs, {
     cwd,
     absolute: true,
     onlyFiles: true,

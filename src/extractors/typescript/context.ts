@@ -4,7 +4,7 @@
  * back into the TypeScript file. A literal is extracted once per file, whichever extractor reaches
  * it first (the embedded-SQL pass runs last and picks up the rest).
  */
-import { Node, ts } from 'ts-morph';
+import { Node, ts } from './morph.js';
 import type { CallExpression, SourceFile } from 'ts-morph';
 import type { Fact, SourceLocation } from '../../facts.js';
 import { createLineIndex } from '../../util/location.js';

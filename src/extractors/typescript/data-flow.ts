@@ -9,7 +9,7 @@
  * expression of a script and the wrappers would only slow it down. Bindings are resolved by
  * lexical scope, without the type checker (design.md).
  */
-import { ts } from 'ts-morph';
+import { ts } from './morph.js';
 import type { ColumnName, FlowStep, SourceLocation, TableName, Transform } from '../../facts.js';
 import { unwrapRaw } from './receivers.js';
 

@@ -10,7 +10,7 @@
  * Everything is recognised by syntax: client variables, the packages named in the file's own
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
-import { ts } from 'ts-morph';
+import { ts } from './morph.js';
 import type {
   ColumnName,
   CopiedColumn,

@@ -2,7 +2,7 @@
  * db-migrate migrations: `exports.up = function (db, callback) { db.createTable(…, callback) }`,
  * promise chains and `async` forms. Only the forward direction is read; `down` is never applied.
  */
-import { Node } from 'ts-morph';
+import { Node } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnName, Fact, TableName } from '../../facts.js';
 import type { OrmExtractor, TsFileContext } from './types.js';

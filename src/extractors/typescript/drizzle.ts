@@ -8,7 +8,7 @@
  * (a `casing: 'snake_case'` option of the drizzle client is not visible here). Types are written
  * as the SQL drizzle-kit generates for the builder, in the SQL reader's normal form.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from './morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type {
   ColumnName,

@@ -5,7 +5,7 @@
  * SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
  * extractor (with a prefix or a better anchor) is not read twice. SQL inside `down` is skipped.
  */
-import { ts } from 'ts-morph';
+import { ts } from './morph.js';
 import type { Fact } from '../../facts.js';
 import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './context.js';
 import { isInDownMigration, wrapNode } from './receivers.js';

@@ -10,7 +10,7 @@
  * Knex quotes every identifier, so names keep their case; `'audit.patients'` and
  * `withSchema('audit')` give the schema.
  */
-import { Node, ts } from 'ts-morph';
+import { Node, ts } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
 import { extractSqlStatement, methodCallsOf } from './context.js';

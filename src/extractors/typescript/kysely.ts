@@ -12,7 +12,7 @@
  *
  * Kysely quotes identifiers, so names keep their case; `'audit.patients'` gives the schema.
  */
-import { Node } from 'ts-morph';
+import { Node } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
 import { methodCallsOf, extractSqlStatement, locateCallSegment } from './context.js';

@@ -3,7 +3,7 @@
  * Every statement is SQL handed to `addSql` (queued) or `execute` (run at once); only `up` is read,
  * `down` is never applied.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from './morph.js';
 import type { ClassDeclaration, ClassExpression } from 'ts-morph';
 import type { Fact } from '../../facts.js';
 import type { OrmExtractor } from './types.js';

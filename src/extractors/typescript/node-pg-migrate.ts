@@ -6,7 +6,7 @@
  * node-pg-migrate quotes every identifier it is given, so table and column names keep the case
  * they are written with, and column types are passed to Postgres verbatim.
  */
-import { Node } from 'ts-morph';
+import { Node } from './morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type { AccessChanged, ColumnName, Fact, PolicyCreated, TableName } from '../../facts.js';
 import { callExpressionsOf, extractSqlStatement } from './context.js';

@@ -14,7 +14,7 @@
  * Also here: the values of constants (`const TABLE = 'patients'`) that ORM calls name tables with,
  * and which direction (`up` or `down`) of a migration a node belongs to.
  */
-import { Node, SyntaxKind, ts } from 'ts-morph';
+import { Node, SyntaxKind, ts } from './morph.js';
 import type {
   ArrowFunction,
   CallExpression,

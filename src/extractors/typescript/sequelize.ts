@@ -11,7 +11,7 @@
  * Sequelize quotes identifiers, so names keep their case. Types are normalised to what the
  * Postgres dialect creates: STRING → varchar(255), DATE → timestamptz, BLOB → bytea.
  */
-import { Node } from 'ts-morph';
+import { Node } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
 import { methodCallsOf } from './context.js';

@@ -17,7 +17,7 @@
  * names unless `name` says otherwise (TypeORM's default naming strategy); table names default to
  * the class name in snake_case.
  */
-import { Node } from 'ts-morph';
+import { Node } from './morph.js';
 import type { CallExpression, ClassDeclaration, Decorator, PropertyDeclaration } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
 import { methodCallsOf, extractSqlStatement } from './context.js';
