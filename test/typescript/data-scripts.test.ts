@@ -152,6 +152,23 @@ test('applies: a read and a write or send are both needed', () => {
   assert.ok(dataScriptsExtractor.applies("const r = await db('p').select('a'); console.log(r)"));
   assert.not.ok(dataScriptsExtractor.applies("console.log('hello'); await fetch(url)"));
   assert.not.ok(dataScriptsExtractor.applies("const r = await db('p').select('a'); return r;"));
+  // Plain migrations run DDL through generic runners: not a read, so not a data script.
+  assert.not.ok(
+    dataScriptsExtractor.applies(
+      "await knex.schema.createTable('t', (t) => t.text('a')); await knex.raw('CREATE INDEX i ON t (a)');",
+    ),
+  );
+  assert.not.ok(
+    dataScriptsExtractor.applies(
+      'await queryRunner.query(`ALTER TABLE "users" ADD "email" text`);',
+    ),
+  );
+  // A raw read is recognised by its SELECT … FROM text, wherever the SQL is written.
+  assert.ok(
+    dataScriptsExtractor.applies(
+      "const sql = 'SELECT email FROM patients'; const { rows } = await pool.query(sql); console.log(rows);",
+    ),
+  );
 });
 
 test('writing constants, counts and ids of a non-person table is no copy', async () => {

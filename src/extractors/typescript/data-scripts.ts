@@ -54,9 +54,13 @@ import {
 import type { HttpCallShape, HttpClientEntry, SdkEntry } from './sinks.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 
-/** A read somewhere in the file: a query builder, raw SQL or an ORM find. */
+/**
+ * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic
+ * runners (`.query(`, `.raw(`, `.execute(`, `sql\``) are not hints by themselves: every migration
+ * calls them for DDL, and a raw read this extractor can follow has its SELECT text in the file.
+ */
 const READ_HINT =
-  /\.(?:select|first|pluck|where|selectFrom|query|raw|execute|unsafe|find\w*|\$queryRaw\w*|many\w*|one\w*|any)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b|\bsql\s*`/i;
+  /\.(?:select|first|pluck|where|selectFrom|find\w*|\$queryRaw\w*|many\w*|one\w*|any)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b/i;
 /** A write or a send somewhere in the file. */
 const WRITE_OR_SINK_HINT =
   /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\./i;
