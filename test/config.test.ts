@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { findConfigFile, loadConfig, validateConfigFile } from '../src/config/load.js';
 import { DEFAULT_CONFIG } from '../src/config/types.js';
 import type { MapProblem } from '../src/datamap/types.js';
-import { UsageError } from '../src/errors.js';
 import { RULE_IDS } from '../src/rules/ids.js';
+import { onlyProblem, usageErrorOf } from './map-problems.js';
 
 const SCHEMA = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas', 'config.schema.json');
 
@@ -22,26 +22,6 @@ function temporaryFolder(): string {
 function problemsOf(lines: string[]): MapProblem[] {
   const text = lines.join('\n') + '\n';
   return validateConfigFile({ path: 'piilint.config.yaml', absolutePath: '/x', text });
-}
-
-function onlyProblem(problems: MapProblem[]) {
-  assert.is(problems.length, 1, problems.map((problem) => problem.message).join('\n'));
-  const { at, message, suggestion } = problems[0] as MapProblem;
-  return {
-    where: `${at.file}:${at.line}:${at.column}-${at.endLine}:${at.endColumn}`,
-    message,
-    suggestion,
-  };
-}
-
-function usageErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.instance(error, UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a UsageError, but nothing was thrown');
 }
 
 test('no config file: the defaults', () => {

@@ -11,9 +11,9 @@ import {
   isTemplateSchema,
   resolveTable,
 } from '../src/datamap/resolve.js';
-import type { DataMap, MapProblem } from '../src/datamap/types.js';
-import { UsageError } from '../src/errors.js';
+import type { DataMap } from '../src/datamap/types.js';
 import { DEFAULT_ENCRYPTION_REQUIRED } from '../src/taxonomy/categories.js';
+import { onlyProblem, usageErrorOf } from './map-problems.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'datamap');
 
@@ -31,26 +31,6 @@ function load(lines: string[]) {
 }
 
 /** The one problem of a load, with its location flattened for exact comparison. */
-function onlyProblem(problems: MapProblem[]) {
-  assert.is(problems.length, 1, problems.map((problem) => problem.message).join('\n'));
-  const { at, message, suggestion } = problems[0] as MapProblem;
-  return {
-    where: `${at.file}:${at.line}:${at.column}-${at.endLine}:${at.endColumn}`,
-    message,
-    suggestion,
-  };
-}
-
-function usageErrorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.instance(error, UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a UsageError, but nothing was thrown');
-}
-
 const PPS_STORE = [
   'version: 1',
   'stores:',
