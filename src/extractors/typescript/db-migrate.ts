@@ -6,7 +6,8 @@ import { Node } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnName, Fact, TableName } from '../../facts.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
-import { migrationCalls, normalizeSqlType } from './node-pg-migrate.js';
+import { migrationCalls } from './node-pg-migrate.js';
+import { normaliseWrittenType } from './query-flows.js';
 import {
   booleanValue,
   numberValue,
@@ -270,7 +271,7 @@ function sqlType(
         ? 'numeric'
         : `numeric(${precision}${scale === undefined ? '' : `,${scale}`})`;
     default:
-      return normalizeSqlType(length === undefined ? name : `${name}(${length})`);
+      return normaliseWrittenType(length === undefined ? name : `${name}(${length})`);
   }
 }
 

@@ -19,7 +19,7 @@ import type {
   Transform,
 } from '../../facts.js';
 import { callExpressionsOf, extractSqlStatement } from './context.js';
-import { normalizeSqlType } from './node-pg-migrate.js';
+import { normaliseWrittenType } from './query-flows.js';
 import {
   booleanValue,
   constInitializerOf,
@@ -736,7 +736,7 @@ function readCustomType(name: string, call: CallExpression): CustomType {
       ? `drizzle customType ${name}`
       : undefined;
   return {
-    ...(declared !== undefined && { dataType: normalizeSqlType(declared) }),
+    ...(declared !== undefined && { dataType: normaliseWrittenType(declared) }),
     ...(encryption !== undefined && { encryption }),
   };
 }
@@ -786,7 +786,7 @@ function builderType(
     case 'longtext':
     case 'blob':
     case 'bytea':
-      return normalizeSqlType(builder);
+      return normaliseWrittenType(builder);
     case 'int':
       return 'integer';
     case 'text':

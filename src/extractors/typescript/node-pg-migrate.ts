@@ -10,6 +10,7 @@ import { Node } from './morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type { AccessChanged, ColumnName, Fact, PolicyCreated, TableName } from '../../facts.js';
 import { callExpressionsOf, extractSqlStatement } from './context.js';
+import { normaliseWrittenType } from './query-flows.js';
 import {
   bindReceivers,
   booleanValue,
@@ -186,13 +187,13 @@ function columnDefinition(node: Node): ColumnDefinition | undefined {
   const shorthand = stringValue(node);
   if (shorthand !== undefined) {
     if (shorthand === 'id') return { dataType: 'serial', primaryKey: true };
-    return { dataType: normalizeSqlType(shorthand), primaryKey: false };
+    return { dataType: normaliseWrittenType(shorthand), primaryKey: false };
   }
   if (!Node.isObjectLiteralExpression(node)) return undefined;
   const type = stringValue(objectProperty(node, 'type'));
   const references = referenceOf(objectProperty(node, 'references'));
   return {
-    ...(type !== undefined && { dataType: normalizeSqlType(type) }),
+    ...(type !== undefined && { dataType: normaliseWrittenType(type) }),
     primaryKey: booleanValue(objectProperty(node, 'primaryKey')) === true,
     ...(references && { references }),
   };
@@ -250,7 +251,7 @@ function alterColumn(scope: CallScope): void {
     at: scope.context.locate(scope.call),
     table,
     column,
-    dataType: normalizeSqlType(type),
+    dataType: normaliseWrittenType(type),
   });
 }
 
@@ -489,44 +490,3 @@ function quoteTable(table: TableName): string {
     ? quoteIdentifier(table.name)
     : `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
 }
-
-/**
- * Lowercase, single-spaced SQL type with Postgres's own aliases folded (`int` → `integer`,
- * `character varying(255)` → `varchar(255)`, `timestamp with time zone` → `timestamptz`),
- * so a type written in an ORM compares equal to the same type written in SQL.
- */
-export function normalizeSqlType(type: string): string {
-  const compact = type
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/\s*\(\s*/g, '(')
-    .replace(/\s*,\s*/g, ',')
-    .replace(/\s*\)/g, ')');
-  const match = /^([a-z_][a-z0-9_ ]*?)(\([^)]*\))?( with(?:out)? time zone)?((?:\[\])*)$/.exec(
-    compact,
-  );
-  if (!match) return compact;
-  const [, base = '', size = '', zone = '', array = ''] = match;
-  const withZone = zone === ' with time zone';
-  if (base === 'timestamp' || base === 'time') {
-    return `${base}${withZone ? 'tz' : ''}${size}${array}`;
-  }
-  return `${TYPE_ALIASES[base] ?? base}${size}${array}`;
-}
-
-const TYPE_ALIASES: Record<string, string> = {
-  int: 'integer',
-  int4: 'integer',
-  int2: 'smallint',
-  int8: 'bigint',
-  serial4: 'serial',
-  serial8: 'bigserial',
-  serial2: 'smallserial',
-  bool: 'boolean',
-  float8: 'double precision',
-  float4: 'real',
-  'character varying': 'varchar',
-  character: 'char',
-  decimal: 'numeric',
-};

@@ -179,28 +179,26 @@ export function readSqlExpression(
   return via ? { from, transform, via } : { from, transform };
 }
 
-const WRITTEN_TYPE_NAMES: Readonly<Record<string, string>> = {
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
   int: 'integer',
   int4: 'integer',
   int2: 'smallint',
   int8: 'bigint',
   serial4: 'serial',
   serial8: 'bigserial',
+  serial2: 'smallserial',
   bool: 'boolean',
-  float4: 'real',
   float8: 'double precision',
+  float4: 'real',
   'character varying': 'varchar',
   character: 'char',
   decimal: 'numeric',
-  'timestamp with time zone': 'timestamptz',
-  'timestamp without time zone': 'timestamp',
-  'time with time zone': 'timetz',
-  'time without time zone': 'time',
 };
 
 /**
- * A SQL type as written in code (`'VARCHAR(20)'`, `'timestamp with time zone'`, `'int4'`) in the
- * normalised form of `ColumnDefined.dataType`: lowercase, no inner blanks, Postgres's usual names.
+ * A SQL type as written in code (`'VARCHAR(20)'`, `'timestamp(3) with time zone'`, `'int4'`,
+ * `'text []'`) in the normalised form of `ColumnDefined.dataType`: lowercase, no inner blanks,
+ * Postgres's own aliases folded, so a type written in an ORM compares equal to the same type in SQL.
  */
 export function normaliseWrittenType(written: string): string {
   const compact = written
@@ -209,8 +207,13 @@ export function normaliseWrittenType(written: string): string {
     .replace(/\s+/g, ' ')
     .replace(/\s*([(),])\s*/g, '$1')
     .replace(/\s*(\[\])/g, '$1');
-  const match = /^([a-z_][a-z0-9_ ]*?)(\([^)]*\))?((?:\[\])*)$/.exec(compact);
+  const match = /^([a-z_][a-z0-9_ ]*?)(\([^)]*\))?( with(?:out)? time zone)?((?:\[\])*)$/.exec(
+    compact,
+  );
   if (!match) return compact;
-  const [, base = '', size = '', array = ''] = match;
-  return `${WRITTEN_TYPE_NAMES[base] ?? base}${size}${array}`;
+  const [, base = '', size = '', zone = '', array = ''] = match;
+  if (base === 'timestamp' || base === 'time') {
+    return `${base}${zone === ' with time zone' ? 'tz' : ''}${size}${array}`;
+  }
+  return `${TYPE_ALIASES[base] ?? base}${size}${array}`;
 }
