@@ -669,18 +669,7 @@ class DataScriptReader {
     const schemaLink = links.find((link) => link.name === 'withSchema');
     const schema = this.stringOf(schemaLink?.args[0]);
     const table = this.tableName(schema ? `${schema}.${tableText}` : tableText, via);
-    const tables = new Map<string, TableName>([
-      [aliasOf(tableText), table],
-      [table.name, table],
-    ]);
-    for (const link of links) {
-      if (!KNEX_JOIN.test(link.name)) continue;
-      const joined = this.stringOf(link.args[0]);
-      if (!joined) continue;
-      const joinedTable = this.tableName(joined, via);
-      tables.set(aliasOf(joined), joinedTable);
-      tables.set(joinedTable.name, joinedTable);
-    }
+    const tables = this.sourceTables(tableText, table, links, via, (name) => KNEX_JOIN.test(name));
     const items: SelectItem[] = [];
     let star: TableName | undefined;
     let sawColumns = false;
@@ -773,6 +762,29 @@ class DataScriptReader {
     return undefined;
   }
 
+  /** The tables a builder read names, by alias and by name: its FROM table and every join. */
+  private sourceTables(
+    tableText: string,
+    table: TableName,
+    links: readonly ChainLink[],
+    via: ts.Expression | undefined,
+    isJoin: (method: string) => boolean,
+  ): Map<string, TableName> {
+    const tables = new Map<string, TableName>([
+      [aliasOf(tableText), table],
+      [table.name, table],
+    ]);
+    for (const link of links) {
+      if (!isJoin(link.name)) continue;
+      const joined = this.stringOf(link.args[0]);
+      if (!joined) continue;
+      const joinedTable = this.tableName(joined, via);
+      tables.set(aliasOf(joined), joinedTable);
+      tables.set(joinedTable.name, joinedTable);
+    }
+    return tables;
+  }
+
   private kyselyRead(call: ts.CallExpression): Value | undefined {
     const { links, root } = chainOf(call);
     const from = links.find((link) => link.name === 'selectFrom');
@@ -781,18 +793,13 @@ class DataScriptReader {
     const tableText = this.stringOf(from.args[0]);
     if (tableText === undefined) return undefined;
     const table = this.tableName(tableText, root);
-    const tables = new Map<string, TableName>([
-      [aliasOf(tableText), table],
-      [table.name, table],
-    ]);
-    for (const link of links) {
-      if (!/Join$/i.test(link.name) && link.name !== 'join') continue;
-      const joined = this.stringOf(link.args[0]);
-      if (!joined) continue;
-      const joinedTable = this.tableName(joined, root);
-      tables.set(aliasOf(joined), joinedTable);
-      tables.set(joinedTable.name, joinedTable);
-    }
+    const tables = this.sourceTables(
+      tableText,
+      table,
+      links,
+      root,
+      (name) => name === 'join' || /Join$/i.test(name),
+    );
     const items: SelectItem[] = [];
     let star: TableName | undefined;
     for (const link of links) {
