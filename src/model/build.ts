@@ -1097,26 +1097,12 @@ class ModelBuilder {
   private applyMapping(mapping: MappingDecl, fileIndex: number): ResolvedCopy | undefined {
     const sourceStore = this.storeFor(mapping.from.store);
     const targetStore = this.storeFor(mapping.to.store);
-    const sourceTable =
-      sourceStore.tables.get(mapping.from.table) ??
-      this.createTable(
-        sourceStore,
-        mapping.from.table,
-        sourceStore.decl?.tables.get(mapping.from.table),
-        mapping.at,
-        'table',
-        false,
-      );
-    const targetTable =
-      targetStore.tables.get(mapping.to.table) ??
-      this.createTable(
-        targetStore,
-        mapping.to.table,
-        targetStore.decl?.tables.get(mapping.to.table),
-        mapping.at,
-        'table',
-        false,
-      );
+    // The map declares both tables; a migration may not have created them.
+    const tableOf = (store: ModelStore, name: string): ModelTable =>
+      store.tables.get(name) ??
+      this.createTable(store, name, store.decl?.tables.get(name), mapping.at, 'table', false);
+    const sourceTable = tableOf(sourceStore, mapping.from.table);
+    const targetTable = tableOf(targetStore, mapping.to.table);
     const description = `mapping ${mapping.id}`;
     const sourceName: TableName = { name: sourceTable.name, schema: sourceStore.id };
     const resolveSource = (source: ColumnName): CategoryEvidence[] => {
