@@ -68,9 +68,20 @@ interface FactBase {
 export interface TableCreated extends FactBase {
   kind: 'table-created';
   table: TableName;
-  objectType: 'table' | 'view' | 'materialized-view';
+  objectType: 'table' | 'view' | 'materialized-view' | 'foreign-table';
   /** True for schema files (Prisma schema, Drizzle tables, TypeORM entities) that declare state rather than migrate it. */
   declared?: boolean;
+  /** `CREATE TEMP TABLE`: lives for one session, never reachable through an API. */
+  temporary?: boolean;
+  /** A view created `WITH (security_invoker = true)`: it reads with the caller's rights, so row-level security applies. */
+  securityInvoker?: boolean;
+}
+
+/** `ALTER VIEW … SET (security_invoker = on|off)`. */
+export interface ViewSecurityChanged extends FactBase {
+  kind: 'view-security-changed';
+  table: TableName;
+  securityInvoker: boolean;
 }
 
 export interface TableRenamed extends FactBase {
@@ -151,6 +162,33 @@ export interface AccessChanged extends FactBase {
   privileges: string[];
   /** Column-level grant: only these columns. */
   columns?: string[];
+  /** `ALTER DEFAULT PRIVILEGES … GRANT`: applies to tables created later in `table.schema` (every schema when absent). */
+  defaultPrivileges?: boolean;
+}
+
+/**
+ * `CREATE FUNCTION`/`PROCEDURE`: what a `SECURITY DEFINER` function reads runs with its owner's rights,
+ * past row-level security, for every role that may execute it (PUBLIC by default).
+ */
+export interface FunctionCreated extends FactBase {
+  kind: 'function-created';
+  /** Lowercased name, with its schema when written. */
+  name: string;
+  schema?: string;
+  securityDefiner: boolean;
+  /** Tables the body reads or returns (`FROM`, `JOIN`, `RETURNS SETOF t`). */
+  reads: TableName[];
+  /** Identifiers the body mentions, lowercased, to tell which columns it reads; `*` when it selects every column. */
+  mentions: string[];
+}
+
+/** `GRANT/REVOKE EXECUTE ON FUNCTION …`. */
+export interface FunctionAccessChanged extends FactBase {
+  kind: 'function-access-granted' | 'function-access-revoked';
+  name: string;
+  schema?: string;
+  /** Lowercased roles; `public` for PUBLIC. */
+  roles: string[];
 }
 
 export interface RowSecurityChanged extends FactBase {
@@ -171,6 +209,8 @@ export interface PolicyCreated extends FactBase {
   using?: string;
   /** `USING (true)` or an equivalent constant: every row is visible to the policy's roles. */
   usingAlwaysTrue: boolean;
+  /** The `WITH CHECK` expression as written. */
+  withCheck?: string;
 }
 
 export interface PolicyDropped extends FactBase {
@@ -186,10 +226,14 @@ export interface BucketChanged extends FactBase {
   public: boolean;
 }
 
-/** Evidence of the platform the migrations run on; Supabase grants every `public` table to `anon` by default. */
+/**
+ * Evidence of the platform a file's store runs on. Supabase exposes its `public` schema through its
+ * Data API (and granted new tables there to `anon` by default until 2026-10-30); a MySQL, SQLite or
+ * SQL Server store never is.
+ */
 export interface PlatformHint extends FactBase {
   kind: 'platform-hint';
-  platform: 'supabase';
+  platform: 'supabase' | 'mysql' | 'sqlite' | 'sqlserver';
   evidence: string;
 }
 
@@ -231,6 +275,9 @@ export type Fact =
   | RowSecurityChanged
   | PolicyCreated
   | PolicyDropped
+  | ViewSecurityChanged
+  | FunctionCreated
+  | FunctionAccessChanged
   | BucketChanged
   | PlatformHint
   | DataSent

@@ -47,6 +47,9 @@ test('the example config loads with every setting', () => {
       '  pii-logged: error',
       '  unclassified-pii: off',
       'anonymousRoles: [anon, public, web_anon, guest]',
+      'exposedSchemas: [public, api]',
+      'supabase:',
+      '  defaultGrants: never',
       'classifier:',
       '  extraPatterns:',
       '    - { pattern: "^member_no$", category: health.plan_member_id }',
@@ -63,6 +66,8 @@ test('the example config loads with every setting', () => {
     failOn: 'warning',
     rules: { 'pii-logged': 'error', 'unclassified-pii': 'off' },
     anonymousRoles: ['anon', 'public', 'web_anon', 'guest'],
+    exposedSchemas: ['public', 'api'],
+    supabase: { defaultGrants: 'never' },
     classifier: { extraPatterns: [{ pattern: '^member_no$', category: 'health.plan_member_id' }] },
   });
 });

@@ -16,6 +16,7 @@ import type { Config, RuleSetting } from './types.js';
 const CONFIG_NAMES = ['piilint.config.yaml', 'piilint.config.yml'];
 const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'note', 'warning', 'error'];
 const FAIL_ON: readonly Config['failOn'][] = ['error', 'warning', 'never'];
+const DEFAULT_GRANTS: readonly Config['supabase']['defaultGrants'][] = ['auto', 'always', 'never'];
 
 /**
  * `piilint.config.yaml` (or `.yml`) in `cwd` or the nearest parent, stopping at the repository
@@ -105,6 +106,11 @@ function analyseConfig(source: DataMapSource): Analysed {
   config.exclude = stringList(yaml, valueOf('exclude')) ?? config.exclude;
   config.datamap = stringList(yaml, valueOf('datamap')) ?? config.datamap;
   config.anonymousRoles = stringList(yaml, valueOf('anonymousRoles')) ?? config.anonymousRoles;
+  config.exposedSchemas = stringList(yaml, valueOf('exposedSchemas')) ?? config.exposedSchemas;
+  const defaultGrants = stringValue(
+    yaml.resolve(yaml.entries(valueOf('supabase')).get('defaultGrants')?.value),
+  );
+  if (isOneOf(defaultGrants, DEFAULT_GRANTS)) config.supabase.defaultGrants = defaultGrants;
   const failOn = stringValue(valueOf('failOn'));
   if (isOneOf(failOn, FAIL_ON)) config.failOn = failOn;
 
@@ -153,6 +159,8 @@ function defaultConfig(): Config {
     datamap: [...DEFAULT_CONFIG.datamap],
     rules: { ...DEFAULT_CONFIG.rules },
     anonymousRoles: [...DEFAULT_CONFIG.anonymousRoles],
+    exposedSchemas: [...DEFAULT_CONFIG.exposedSchemas],
+    supabase: { ...DEFAULT_CONFIG.supabase },
     classifier: { extraPatterns: [...DEFAULT_CONFIG.classifier.extraPatterns] },
   };
 }

@@ -10,6 +10,12 @@ export interface Config {
   failOn: 'error' | 'warning' | 'never';
   rules: Record<string, RuleSetting>;
   anonymousRoles: string[];
+  /** Schemas an API serves (Supabase's Data API, PostgREST); default `[public]`. */
+  exposedSchemas: string[];
+  supabase: {
+    /** Which new `public` tables the platform grants to anon: by the migration's date, all, or none. */
+    defaultGrants: 'auto' | 'always' | 'never';
+  };
   classifier: { extraPatterns: Array<{ pattern: string; category: string }> };
 }
 
@@ -21,5 +27,7 @@ export const DEFAULT_CONFIG: Config = {
   failOn: 'error',
   rules: {},
   anonymousRoles: DEFAULT_ANONYMOUS_ROLES,
+  exposedSchemas: ['public'],
+  supabase: { defaultGrants: 'auto' },
   classifier: { extraPatterns: [] },
 };

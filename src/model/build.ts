@@ -14,7 +14,10 @@ import type {
   DataCopied,
   DataSent,
   Fact,
+  FunctionAccessChanged,
+  FunctionCreated,
   PolicyCreated,
+  TableCreated,
   SourceLocation,
   TableName,
   Transform,
@@ -31,6 +34,7 @@ import {
   isPersonTableName,
 } from '../taxonomy/classifier.js';
 import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
+import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
 import { defaultPolicy } from './policy.js';
 import type {
@@ -53,7 +57,12 @@ export interface BuildModelInput {
   dataMap?: DataMap;
   config: Config;
   cwd: string;
+  /** When a file's name carries no date: when the repository first saw it (git), if known. */
+  fileDate?: (file: string) => Date | undefined;
 }
+
+/** Files of a Supabase project's own folder: its migrations, declarative schemas and seed. */
+const SUPABASE_FOLDER = /(^|\/)supabase\/(migrations|schemas)\/|(^|\/)supabase\/seed\.sql$/;
 
 export function buildModel(input: BuildModelInput): Model {
   return new ModelBuilder(input).build();
@@ -76,17 +85,58 @@ interface ColumnState {
   typeEncryption?: string;
 }
 
+/** One way an anonymous role can read a table: a grant, default privileges, or the platform's default. */
+interface Reach extends Stamp {
+  origin: 'grant' | 'default-privileges' | 'platform-default';
+  role: string;
+  /** Column-level grant: only these columns (undefined: the whole table). */
+  columns?: Set<string>;
+  /** For default privileges: the `ALTER DEFAULT PRIVILEGES` statement that set them. */
+  setAt?: SourceLocation;
+}
+
 interface AccessState {
-  /** Grants of SELECT/ALL to anonymous roles: role -> grant (columns undefined = whole table). */
-  grants: Map<string, Stamp & { columns?: Set<string> }>;
+  /** Every grant of SELECT/ALL to an anonymous role still in force. */
+  reaches: Reach[];
+  /** The statement that last turned row-level security off, while it is off. */
   rlsDisabled?: Stamp;
   policies: Map<string, Stamp & { fact: PolicyCreated }>;
-  /** `REVOKE … FROM anon` on Supabase removes the platform's default grant. */
-  defaultRevoked: boolean;
   created: Stamp;
-  wasPublic: boolean;
+  /** Personal columns already reported as readable, so a later file reports only new ones. */
   reportedColumns: Set<string>;
 }
+
+/** A statement of the current file that may open a table to everyone, judged when the file ends. */
+interface Opening {
+  kind: 'grant' | 'default-privileges' | 'platform-default' | 'rls-disabled' | 'policy';
+  table: ModelTable;
+  stamp: Stamp;
+  /** For grants: the reach the statement added (it must still be in force when the file ends). */
+  reach?: Reach;
+  /** For policies: the policy's name (it must still exist). */
+  policy?: string;
+}
+
+/** Default privileges of one store: `schema` (`*` for every schema) → role → the statement. */
+type DefaultPrivileges = Map<string, Map<string, Stamp>>;
+
+/** What the files of one store say about the platform it runs on. */
+interface StorePlatform {
+  supabase?: { evidence: string; at: SourceLocation };
+  /** MySQL, SQLite or SQL Server: never public by a platform default. */
+  otherDialect?: string;
+}
+
+/** What a `CREATE FUNCTION` left in the model, for `SECURITY DEFINER` functions. */
+interface FunctionState {
+  fact: FunctionCreated;
+  store: ModelStore;
+  /** Roles that may execute it: PUBLIC unless revoked (and on Supabase, anon and authenticated). */
+  executors: Set<string>;
+}
+
+/** Supabase granted new `public` tables to anon and authenticated until this day (its changelog, 2026-04-28). */
+export const SUPABASE_DEFAULT_GRANTS_ENDED = Date.UTC(2026, 9, 30);
 
 interface ResolvedName {
   store: ModelStore;
@@ -119,12 +169,22 @@ class ModelBuilder {
   private readonly sends: ResolvedSend[] = [];
   private readonly publicAccessEvents: PublicAccessEvent[] = [];
   private readonly decryptions: Array<DecryptionEvent & { column: ModelColumn }> = [];
-  private readonly buckets = new Map<
-    string,
-    { public: boolean; stamp: Stamp; wasPublic: boolean }
-  >();
+  /** Buckets and the statement that last made each public (or private). */
+  private readonly buckets = new Map<string, { public: boolean; stamp: Stamp }>();
   private readonly copyTables = new WeakMap<ResolvedCopy, ModelTable>();
-  private supabaseEverywhere = false;
+  /** Platform evidence per store, read from every fact before the replay. */
+  private readonly platforms = new Map<string, StorePlatform>();
+  /** `ALTER DEFAULT PRIVILEGES … GRANT` in force per store. */
+  private readonly defaultPrivileges = new Map<string, DefaultPrivileges>();
+  /** Anonymous roles whose Supabase platform default a store revoked (`ALTER DEFAULT PRIVILEGES … REVOKE`). */
+  private readonly platformDefaultRevoked = new Map<string, Set<string>>();
+  /** Statements of the current file that may open a table; judged when the file ends. */
+  private openings: Opening[] = [];
+  private readonly functions = new Map<string, FunctionState>();
+  /** The tables a view reads, for views that run with the caller's rights. */
+  private readonly viewSources = new WeakMap<ModelTable, Set<ModelTable>>();
+  private readonly exposedSchemas: Set<string>;
+  private readonly migrationDates = new Map<string, Date | undefined>();
   private seq = 0;
   /** Tables a fact of the current file touched: only their access can have changed. */
   private readonly touched = new Set<ModelTable>();
@@ -140,6 +200,7 @@ class ModelBuilder {
       ...input.config.anonymousRoles.map((role) => role.toLowerCase()),
       'public',
     ]);
+    this.exposedSchemas = new Set(input.config.exposedSchemas.map((schema) => schema.toLowerCase()));
     this.extraPatterns = safely(
       () => compileExtraPatterns(input.config.classifier.extraPatterns),
       [],
@@ -148,7 +209,7 @@ class ModelBuilder {
 
   build(): Model {
     const files = orderFacts(this.input.facts);
-    this.supabaseEverywhere = this.input.facts.some((fact) => fact.kind === 'platform-hint');
+    this.readPlatforms();
     this.declareMapStores();
     const pendingSends: DataSent[] = [];
     files.forEach((group, fileIndex) => {
@@ -162,7 +223,7 @@ class ModelBuilder {
           if (copy !== undefined) fileCopies.push(copy);
         } else this.apply(fact);
       }
-      this.judgeAccessAtEndOfFile(group.file, fileStart);
+      this.judgeAccessAtEndOfFile(group.file);
       for (const copy of fileCopies) this.settleCopyExposure(copy, fileStart);
     });
     for (const mapping of this.input.dataMap?.mappings ?? []) {
@@ -172,6 +233,7 @@ class ModelBuilder {
     }
     for (const fact of pendingSends) this.resolveSend(fact);
     this.finalize();
+    this.judgeFinalAccess();
     return {
       stores: this.stores,
       copies: this.copies,
@@ -290,16 +352,14 @@ class ModelBuilder {
       declaredExposure,
       exposure: declaredExposure,
       rowLevelSecurity: false,
-      onSupabase: this.supabaseEverywhere || /(^|\/)supabase\//.test(at.file),
+      onSupabase: this.platformOf(store.id).supabase !== undefined,
     };
     store.tables.set(key, table);
     this.touch(table);
     this.accessStates.set(table, {
-      grants: new Map(),
+      reaches: [],
       policies: new Map(),
-      defaultRevoked: false,
       created: { at, seq: this.seq, description: '' },
-      wasPublic: false,
       reportedColumns: new Set(),
     });
     return table;
@@ -389,7 +449,7 @@ class ModelBuilder {
   private apply(fact: Fact): void {
     switch (fact.kind) {
       case 'table-created':
-        return this.applyTableCreated(fact.table, fact.objectType, fact.at);
+        return this.applyTableCreated(fact);
       case 'table-renamed':
         return this.applyTableRenamed(fact.table, fact.newName, fact.at);
       case 'table-dropped': {
@@ -421,21 +481,32 @@ class ModelBuilder {
       case 'row-security-changed': {
         const table = this.tableFor(fact.table, fact.at);
         table.rowLevelSecurity = fact.enabled;
-        const stamp = { at: fact.at, seq: this.seq, description: '' };
-        this.access(table).rlsDisabled = fact.enabled
-          ? undefined
-          : { ...stamp, description: `ALTER TABLE ${table.name} DISABLE ROW LEVEL SECURITY` };
+        const access = this.access(table);
+        if (fact.enabled) {
+          access.rlsDisabled = undefined;
+          return;
+        }
+        access.rlsDisabled = {
+          at: fact.at,
+          seq: this.seq,
+          description: `ALTER TABLE ${table.name} DISABLE ROW LEVEL SECURITY`,
+        };
+        this.openings.push({ kind: 'rls-disabled', table, stamp: access.rlsDisabled });
         return;
       }
       case 'policy-created': {
         const table = this.tableFor(fact.table, fact.at);
         const roles = fact.roles.length === 0 ? 'every role' : fact.roles.join(', ');
-        this.access(table).policies.set(fact.name, {
+        const stamp = {
           at: fact.at,
           seq: this.seq,
           description: `policy "${fact.name}" on ${table.name} lets ${roles} read every row (USING ${fact.using ?? 'true'})`,
           fact,
-        });
+        };
+        this.access(table).policies.set(fact.name, stamp);
+        if (this.policyOpensToEveryone(fact)) {
+          this.openings.push({ kind: 'policy', table, stamp, policy: fact.name });
+        }
         return;
       }
       case 'policy-dropped': {
@@ -444,33 +515,49 @@ class ModelBuilder {
         return;
       }
       case 'bucket-changed': {
-        const existing = this.buckets.get(fact.bucket);
         const stamp = {
           at: fact.at,
           seq: this.seq,
           description: `bucket ${fact.bucket} made public`,
         };
-        this.buckets.set(fact.bucket, {
-          public: fact.public,
-          stamp,
-          wasPublic: existing?.wasPublic ?? false,
-        });
+        this.buckets.set(fact.bucket, { public: fact.public, stamp });
+        if (fact.public) {
+          // Every statement that makes a bucket public is reported where it stands.
+          this.publicAccessEvents.push({
+            objectKind: 'bucket',
+            kind: 'bucket',
+            name: fact.bucket,
+            at: fact.at,
+            description: stamp.description,
+            exposedColumns: [],
+            alreadyPublic: false,
+            file: fact.at.file,
+          });
+        }
         return;
       }
+      case 'view-security-changed': {
+        const table = this.findTable(fact.table, fact.at.file);
+        if (table !== undefined) table.securityInvoker = fact.securityInvoker;
+        return;
+      }
+      case 'function-created':
+        return this.applyFunctionCreated(fact);
+      case 'function-access-granted':
+      case 'function-access-revoked':
+        return this.applyFunctionAccess(fact);
       default:
         return; // platform hints were read up front; parse problems reach rules directly.
     }
   }
 
-  private applyTableCreated(
-    name: TableName,
-    objectType: ModelTable['objectType'],
-    at: SourceLocation,
-  ): void {
+  private applyTableCreated(fact: TableCreated): void {
+    const { table: name, objectType, at } = fact;
     const resolved = this.resolveName(name, at.file, false);
     const existing = resolved.store.tables.get(resolved.key);
     if (existing === undefined) {
-      this.tableFor(name, at, objectType, false);
+      const table = this.tableFor(name, at, objectType, false);
+      this.createdInCode(table, fact);
       return;
     }
     // A view is redefined as a whole (CREATE OR REPLACE VIEW); a table already known (from the data
@@ -484,10 +571,121 @@ class ModelBuilder {
     if (!existing.definedInCode) {
       existing.definedAt = at;
       existing.definedInCode = true;
-      existing.onSupabase ||= /(^|\/)supabase\//.test(at.file);
       this.access(existing).created = { at, seq: this.seq, description: '' };
-    }
+      this.createdInCode(existing, fact);
+    } else if (fact.securityInvoker !== undefined) existing.securityInvoker = fact.securityInvoker;
     existing.lastChangedAt = at;
+  }
+
+  /**
+   * A table or view a migration creates: it gets the default privileges in force (the store's
+   * `ALTER DEFAULT PRIVILEGES`, and on Supabase the platform's default grant to anon when the
+   * migration predates 2026-10-30), each an opening judged when the file ends.
+   */
+  private createdInCode(table: ModelTable, fact: TableCreated): void {
+    table.temporary = fact.temporary === true;
+    if (fact.securityInvoker !== undefined) table.securityInvoker = fact.securityInvoker;
+    if (table.temporary) return;
+    const schema = (table.schema ?? 'public').toLowerCase();
+    const access = this.access(table);
+    const defaults = this.defaultPrivileges.get(table.store);
+    for (const key of [schema, '*']) {
+      for (const [role, stamp] of defaults?.get(key) ?? []) {
+        const reach: Reach = {
+          origin: 'default-privileges',
+          role,
+          at: fact.at,
+          seq: this.seq,
+          setAt: stamp.at,
+          description: `${stamp.description} (${formatLocation(stamp.at)}) covers ${table.name}, created here`,
+        };
+        access.reaches.push(reach);
+        const sameFile = stamp.at.file === fact.at.file;
+        // In the file that set them, the defaults statement is what the reviewer changes.
+        const shown = sameFile ? { ...reach, at: stamp.at, description: stamp.description } : reach;
+        this.openings.push({ kind: 'default-privileges', table, stamp: shown, reach });
+      }
+    }
+    if (this.platformDefaultApplies(table, fact.at.file)) {
+      const revoked = this.platformDefaultRevoked.get(table.store);
+      for (const role of ['anon', 'authenticated']) {
+        if (revoked?.has(role)) continue;
+        const reach: Reach = {
+          origin: 'platform-default',
+          role,
+          at: fact.at,
+          seq: this.seq,
+          description: `${table.name} is created in the public schema of a Supabase project, whose default privileges (for tables created before 2026-10-30) grant it to anon, and row-level security is not enabled`,
+        };
+        access.reaches.push(reach);
+        if (this.anonymousRoles.has(role))
+          this.openings.push({ kind: 'platform-default', table, stamp: reach, reach });
+      }
+    }
+  }
+
+  /**
+   * Supabase granted every new table of its `public` schema to anon and authenticated until
+   * 2026-10-30; since then (and for projects created after 2026-05-30) new tables need a grant.
+   * `supabase.defaultGrants` decides: by the migration's date (`auto`), always, or never.
+   */
+  private platformDefaultApplies(table: ModelTable, file: string): boolean {
+    if (this.platformOf(table.store).supabase === undefined) return false;
+    const schema = (table.schema ?? 'public').toLowerCase();
+    if (schema !== 'public' || !this.exposedSchemas.has('public')) return false;
+    const setting = this.input.config.supabase.defaultGrants;
+    if (setting !== 'auto') return setting === 'always';
+    const date = this.migrationDate(file);
+    // No date at all (an ad-hoc script of an older project): the old default.
+    return date === undefined || date.getTime() < SUPABASE_DEFAULT_GRANTS_ENDED;
+  }
+
+  private migrationDate(file: string): Date | undefined {
+    if (!this.migrationDates.has(file)) {
+      const date =
+        migrationDateFromName(file) ?? safely(() => this.input.fileDate?.(file), undefined);
+      this.migrationDates.set(file, date);
+    }
+    return this.migrationDates.get(file);
+  }
+
+  /** Supabase evidence and dialects per store, from every file of that store. */
+  private readPlatforms(): void {
+    for (const fact of this.input.facts) {
+      const storeId = this.storeIdOfFile(fact.at.file);
+      if (fact.kind === 'platform-hint') {
+        const platform = this.platformOf(storeId);
+        if (fact.platform === 'supabase') {
+          platform.supabase ??= { evidence: fact.evidence, at: fact.at };
+        } else platform.otherDialect ??= fact.platform;
+      } else if (SUPABASE_FOLDER.test(fact.at.file)) {
+        this.platformOf(storeId).supabase ??= { evidence: 'a supabase/ folder', at: fact.at };
+      }
+    }
+    for (const platform of this.platforms.values()) {
+      if (platform.otherDialect !== undefined) platform.supabase = undefined;
+    }
+  }
+
+  private platformOf(storeId: string): StorePlatform {
+    let platform = this.platforms.get(storeId);
+    if (platform === undefined) {
+      platform = {};
+      this.platforms.set(storeId, platform);
+    }
+    return platform;
+  }
+
+  /** The store a file's unqualified tables belong to: the map's migration globs, else its folder. */
+  private storeIdOfFile(file: string): string {
+    return (
+      safely(
+        () =>
+          resolveTable({ name: '' }, file, { dataMap: this.input.dataMap, cwd: this.input.cwd })
+            .store,
+        undefined,
+      ) ?? implicitStoreId(file)
+    );
   }
 
   private applyTableRenamed(name: TableName, newName: string, at: SourceLocation): void {
@@ -597,41 +795,79 @@ class ModelBuilder {
     );
     const roles = fact.roles.filter((role) => this.anonymousRoles.has(role));
     if (!readable || roles.length === 0) return;
+    if (fact.defaultPrivileges === true) return this.applyDefaultPrivileges(fact, roles);
     const tables =
       fact.table.name === '*'
         ? this.tablesInSchema(fact.table, fact.at.file)
         : [this.tableFor(fact.table, fact.at)];
+    const columnList = fact.columns === undefined ? '' : ` (${fact.columns.join(', ')})`;
     for (const table of tables) {
       const access = this.access(table);
-      for (const role of roles) {
-        if (fact.kind === 'access-revoked') {
-          const grant = access.grants.get(role);
-          if (fact.columns !== undefined && grant?.columns !== undefined) {
-            for (const column of fact.columns) grant.columns.delete(column);
-            if (grant.columns.size === 0) access.grants.delete(role);
-          } else if (fact.columns === undefined) access.grants.delete(role);
-          if (role === 'anon' || role === 'public') access.defaultRevoked = true;
-          continue;
-        }
-        const existing = access.grants.get(role);
-        if (existing !== undefined && existing.columns === undefined) continue; // already whole-table
-        const columnList = fact.columns === undefined ? '' : ` (${fact.columns.join(', ')})`;
-        const stamp = {
-          at: fact.at,
-          seq: this.seq,
-          description: `GRANT ${fact.privileges.join(', ').toUpperCase()}${columnList} ON ${table.name} TO ${roles.join(', ')}`,
-        };
-        // More columns for a role that already had some: the first grant still made it public.
-        access.grants.set(
-          role,
-          fact.columns === undefined
-            ? stamp
-            : {
-                ...(existing ?? stamp),
-                columns: new Set([...(existing?.columns ?? []), ...fact.columns]),
-              },
-        );
+      if (fact.kind === 'access-revoked') {
+        access.reaches = access.reaches.filter((reach) => {
+          if (!roles.includes(reach.role)) return true;
+          if (fact.columns === undefined) return false;
+          // A column-level REVOKE narrows column grants; it leaves a whole-table grant alone.
+          if (reach.columns !== undefined) {
+            for (const column of fact.columns) reach.columns.delete(column);
+            return reach.columns.size > 0;
+          }
+          return true;
+        });
+        continue;
       }
+      const target = fact.table.name === '*' ? `ALL TABLES IN SCHEMA ${fact.table.schema ?? 'public'}` : table.name;
+      const stamp = {
+        at: fact.at,
+        seq: this.seq,
+        description: `GRANT ${fact.privileges.join(', ').toUpperCase()}${columnList} ON ${target} TO ${roles.join(', ')}`,
+      };
+      for (const role of roles) {
+        const reach: Reach = {
+          ...stamp,
+          origin: 'grant',
+          role,
+          ...(fact.columns !== undefined ? { columns: new Set(fact.columns) } : {}),
+        };
+        access.reaches.push(reach);
+        this.openings.push({ kind: 'grant', table, stamp, reach });
+      }
+    }
+  }
+
+  /** `ALTER DEFAULT PRIVILEGES [IN SCHEMA s] GRANT|REVOKE … ON TABLES`: replayed for tables created later. */
+  private applyDefaultPrivileges(fact: AccessChanged, roles: string[]): void {
+    const storeId = this.storeIdOfFile(fact.at.file);
+    let defaults = this.defaultPrivileges.get(storeId);
+    if (defaults === undefined) {
+      defaults = new Map();
+      this.defaultPrivileges.set(storeId, defaults);
+    }
+    const schema = (fact.table.schema ?? '*').toLowerCase();
+    let bySchema = defaults.get(schema);
+    if (bySchema === undefined) {
+      bySchema = new Map();
+      defaults.set(schema, bySchema);
+    }
+    for (const role of roles) {
+      if (fact.kind === 'access-revoked') {
+        bySchema.delete(role);
+        if (schema === 'public' || schema === '*') {
+          let revoked = this.platformDefaultRevoked.get(storeId);
+          if (revoked === undefined) {
+            revoked = new Set();
+            this.platformDefaultRevoked.set(storeId, revoked);
+          }
+          revoked.add(role);
+        }
+        continue;
+      }
+      const inSchema = fact.table.schema === undefined ? '' : ` IN SCHEMA ${fact.table.schema}`;
+      bySchema.set(role, {
+        at: fact.at,
+        seq: this.seq,
+        description: `ALTER DEFAULT PRIVILEGES${inSchema} GRANT ${fact.privileges.join(', ').toUpperCase()} ON TABLES TO ${roles.join(', ')}`,
+      });
     }
   }
 
@@ -640,7 +876,7 @@ class ModelBuilder {
     const store = this.resolveName(name, file).store;
     const schema = name.schema ?? 'public';
     const tables = [...store.tables.values()].filter(
-      (table) => (table.schema ?? 'public') === schema,
+      (table) => (table.schema ?? 'public') === schema && table.temporary !== true,
     );
     for (const table of tables) this.touch(table);
     return tables;
@@ -648,40 +884,42 @@ class ModelBuilder {
 
   // ---------------------------------------------------------------- access, judged per file
 
-  /** Why the table is readable by everyone now, or undefined when it is not. */
-  private publicCause(table: ModelTable): (Stamp & { columns?: Set<string> }) | undefined {
+  /**
+   * Who can read the table now, as Postgres decides it: an anonymous role's grant, and for a table
+   * with row-level security on, a permissive always-true policy for that role. A view that runs
+   * with its caller's rights (`security_invoker`) is only as readable as every table it reads.
+   * Returns the reaches that work and the columns they cover (undefined: every column).
+   */
+  private readableNow(
+    table: ModelTable,
+    depth = 0,
+  ): { reaches: Reach[]; columns?: Set<string> } | undefined {
     const access = this.access(table);
-    const reach: Array<Stamp & { columns?: Set<string> }> = [...access.grants.values()];
-    // Only tables the migrations build: a table the data map alone declares is not on the platform.
-    const supabaseDefault =
-      table.onSupabase &&
-      table.definedInCode &&
-      !access.defaultRevoked &&
-      (table.schema ?? 'public') === 'public';
-    if (supabaseDefault) {
-      reach.push({
-        ...access.created,
-        description: `${table.name} is in the public schema on Supabase, where anon can read every table, and row-level security is off`,
-      });
+    let reaches = access.reaches.filter((reach) => this.anonymousRoles.has(reach.role));
+    if (reaches.length === 0) return undefined;
+    if (table.objectType === 'table' && table.rowLevelSecurity) {
+      const open = [...access.policies.values()].filter(({ fact }) =>
+        this.policyOpensToEveryone(fact),
+      );
+      reaches = reaches.filter((reach) =>
+        open.some(({ fact }) => fact.roles.length === 0 || fact.roles.includes(reach.role)),
+      );
+      if (reaches.length === 0) return undefined;
     }
-    if (reach.length === 0) return undefined;
-    const firstReach = reach.reduce((a, b) => (b.seq < a.seq ? b : a));
-    const wholeTable = reach.some((stamp) => stamp.columns === undefined);
-    const columns = wholeTable
-      ? undefined
-      : new Set(reach.flatMap((stamp) => [...(stamp.columns ?? [])]));
-    const conditions: Stamp[] = [firstReach];
-    if (table.objectType === 'table') {
-      if (table.rowLevelSecurity) {
-        const open = [...access.policies.values()]
-          .filter(({ fact }) => this.policyOpensToEveryone(fact))
-          .sort((a, b) => a.seq - b.seq)[0];
-        if (open === undefined) return undefined;
-        conditions.push(open);
-      } else if (access.rlsDisabled !== undefined) conditions.push(access.rlsDisabled);
+    if (table.objectType === 'view' && table.securityInvoker === true) {
+      const sources = [...(this.viewSources.get(table) ?? [])];
+      if (depth > 8 || sources.some((source) => this.readableNow(source, depth + 1) === undefined))
+        return undefined;
     }
-    const cause = conditions.reduce((a, b) => (b.seq > a.seq ? b : a));
-    return { ...cause, columns };
+    if (reaches.some((reach) => reach.columns === undefined)) return { reaches };
+    return { reaches, columns: new Set(reaches.flatMap((reach) => [...(reach.columns ?? [])])) };
+  }
+
+  /** Why the table is readable by everyone now (its earliest working reach), or undefined. */
+  private publicCause(table: ModelTable): Stamp | undefined {
+    const readable = this.readableNow(table);
+    if (readable === undefined) return undefined;
+    return readable.reaches.reduce((a, b) => (b.seq < a.seq ? b : a));
   }
 
   private policyOpensToEveryone(policy: PolicyCreated): boolean {
@@ -693,65 +931,296 @@ class ModelBuilder {
     );
   }
 
-  private judgeAccessAtEndOfFile(file: string, fileStart: number): void {
+  /**
+   * Every statement of the file that opens a table to an anonymous role is reported where it
+   * stands, with the personal columns it exposes, even when the table was readable before: the
+   * model's state decides which columns are personal, it never swallows a later opening.
+   * A file that opens nothing but adds personal columns to a readable table reports each column.
+   */
+  private judgeAccessAtEndOfFile(file: string): void {
+    const openings = this.openings;
+    this.openings = [];
     const tables = [...this.touched].filter((table) => table.droppedAt === undefined);
     this.touched.clear();
+    const opened = new Set<ModelTable>();
+    const grantedHere = new Set(
+      openings.filter((opening) => opening.kind === 'grant').map((opening) => opening.table),
+    );
+    for (const opening of openings) {
+      const { table } = opening;
+      if (table.droppedAt !== undefined) continue;
+      // The file's own grant is the line to change; the platform default adds nothing to it.
+      if (opening.kind === 'platform-default' && grantedHere.has(table)) continue;
+      const readable = this.readableNow(table);
+      if (readable === undefined || !this.stillOpens(opening, readable.reaches)) continue;
+      const covered = opening.reach?.columns ?? readable.columns;
+      const exposed = this.personalColumns(table, covered);
+      if (exposed.length === 0) continue;
+      opened.add(table);
+      this.publicAccessEvents.push({
+        objectKind: table.objectType,
+        kind: opening.kind,
+        store: table.store,
+        name: table.name,
+        at: opening.stamp.at,
+        description: this.describeOpening(opening),
+        exposedColumns: exposed.map((column) => this.snapshot(table, column)),
+        alreadyPublic: false,
+        file,
+        ...(opening.reach?.setAt ? { setAt: opening.reach.setAt } : {}),
+        ...this.viewBypass(table),
+      });
+      for (const column of exposed) this.access(table).reportedColumns.add(column.name);
+    }
     for (const table of tables) {
+      const readable = this.readableNow(table);
       const access = this.access(table);
-      const cause = this.publicCause(table);
-      table.publicCause =
-        cause === undefined ? undefined : { at: cause.at, description: cause.description };
-      if (cause === undefined) {
-        access.wasPublic = false;
+      table.publicCause = undefined;
+      if (readable === undefined) {
         access.reportedColumns.clear();
         continue;
       }
-      const exposed = [...table.columns.values()].filter(
-        (column) =>
-          (cause.columns === undefined || cause.columns.has(column.name)) &&
-          this.currentCategories(table, column).length > 0,
-      );
-      // Once public, only columns this file adds are new exposure; data copied into existing
-      // columns is `pii-public-exposure` at the copy.
-      const fresh = exposed.filter(
+      const cause = readable.reaches.reduce((a, b) => (b.seq < a.seq ? b : a));
+      table.publicCause = { at: cause.at, description: cause.description };
+      if (opened.has(table)) continue;
+      const fresh = this.personalColumns(table, readable.columns).filter(
         (column) => !access.reportedColumns.has(column.name) && column.definedAt.file === file,
       );
-      const alreadyPublic = access.wasPublic;
-      if (!alreadyPublic || fresh.length > 0) {
-        const snapshot = (alreadyPublic ? fresh : exposed).map((column) =>
-          this.snapshot(table, column),
-        );
-        const at = alreadyPublic ? (fresh[0] as ModelColumn).lastChangedAt : cause.at;
+      for (const column of fresh) {
         this.publicAccessEvents.push({
           objectKind: table.objectType,
+          kind: 'column-added',
           store: table.store,
           name: table.name,
-          at,
-          description: alreadyPublic
-            ? `${table.name} is already readable by everyone (${cause.description}, ${formatLocation(cause.at)})`
-            : cause.description,
-          exposedColumns: snapshot,
-          alreadyPublic,
+          at: column.lastChangedAt,
+          description: `${table.name} is already readable by everyone (${cause.description}, ${formatLocation(cause.at)})`,
+          exposedColumns: [this.snapshot(table, column)],
+          alreadyPublic: true,
           file,
         });
+        access.reportedColumns.add(column.name);
       }
-      for (const column of exposed) access.reportedColumns.add(column.name);
-      access.wasPublic = true;
     }
-    for (const [bucket, state] of this.buckets) {
-      if (state.stamp.seq <= fileStart) continue;
-      if (state.public && !state.wasPublic) {
+  }
+
+  /** The opening's own grant, policy or RLS change is still in force when its file ends. */
+  private stillOpens(opening: Opening, reaches: Reach[]): boolean {
+    const access = this.access(opening.table);
+    switch (opening.kind) {
+      case 'rls-disabled':
+        return access.rlsDisabled === opening.stamp;
+      case 'policy':
+        return (
+          opening.table.rowLevelSecurity &&
+          access.policies.get(opening.policy as string) === opening.stamp
+        );
+      default:
+        return opening.reach !== undefined && reaches.includes(opening.reach);
+    }
+  }
+
+  private describeOpening(opening: Opening): string {
+    if (opening.kind !== 'rls-disabled') return opening.stamp.description;
+    const reaches = this.readableNow(opening.table)?.reaches ?? [];
+    const reach = reaches.find((entry) => entry.origin === 'grant') ?? reaches[0];
+    const by =
+      reach === undefined
+        ? ''
+        : reach.origin === 'platform-default'
+          ? ` while ${reach.role} can reach it by Supabase's default grant (${formatLocation(reach.at)})`
+          : ` while ${reach.role} can reach it (${reach.description}, ${formatLocation(reach.at)})`;
+    return `${opening.stamp.description}${by}`;
+  }
+
+  /** A view that runs with its owner's rights over tables with row-level security bypasses it. */
+  private viewBypass(table: ModelTable): { bypassesRowSecurityOf?: string[] } {
+    if (table.objectType !== 'view' || table.securityInvoker === true) return {};
+    const protectedSources = [...(this.viewSources.get(table) ?? [])].filter(
+      (source) => source.rowLevelSecurity,
+    );
+    return protectedSources.length === 0
+      ? {}
+      : { bypassesRowSecurityOf: protectedSources.map((source) => source.name) };
+  }
+
+  /** Current columns (of `covered`, when given) that hold personal data now. */
+  private personalColumns(table: ModelTable, covered: Set<string> | undefined): ModelColumn[] {
+    return [...table.columns.values()].filter(
+      (column) =>
+        (covered === undefined || covered.has(column.name)) &&
+        this.currentCategories(table, column).length > 0,
+    );
+  }
+
+  // ---------------------------------------------------------------- functions
+
+  private applyFunctionCreated(fact: FunctionCreated): void {
+    const store = this.stores.get(this.storeIdOfFile(fact.at.file)) ?? this.storeFor(this.storeIdOfFile(fact.at.file));
+    // Postgres grants EXECUTE to PUBLIC on every new function; Supabase also to anon and authenticated.
+    const executors = new Set(['public']);
+    if (this.platformOf(store.id).supabase !== undefined) {
+      executors.add('anon');
+      executors.add('authenticated');
+    }
+    this.functions.set(functionKey(fact.name, fact.schema), { fact, store, executors });
+  }
+
+  private applyFunctionAccess(fact: FunctionAccessChanged): void {
+    const state = this.functions.get(functionKey(fact.name, fact.schema));
+    if (state === undefined) return;
+    for (const role of fact.roles) {
+      if (fact.kind === 'function-access-granted') state.executors.add(role);
+      else state.executors.delete(role);
+    }
+  }
+
+  // ---------------------------------------------------------------- access, judged on the final state
+
+  /**
+   * What Supabase's database linter reports on a live database, read from the final state of the
+   * migrations: policies that protect nothing because row-level security is off, policies that
+   * trust user-editable metadata, `SECURITY DEFINER` functions anyone may call, public buckets
+   * anyone may list, and views that hand `auth.users` to signed-in users.
+   */
+  private judgeFinalAccess(): void {
+    for (const store of this.stores.values()) {
+      for (const table of store.tables.values()) {
+        const personal = [...table.columns.values()].filter((column) => column.categories.length > 0);
+        if (personal.length === 0) continue;
+        const access = this.access(table);
+        const policies = [...access.policies.values()].sort((a, b) => a.seq - b.seq);
+        if (table.objectType === 'table' && !table.rowLevelSecurity && policies.length > 0) {
+          const first = policies[0] as (typeof policies)[number];
+          const at = access.rlsDisabled?.at ?? first.at;
+          this.publicAccessEvents.push({
+            objectKind: table.objectType,
+            kind: 'policies-without-rls',
+            store: store.id,
+            name: table.name,
+            at,
+            description: `${table.name} has ${policies.length === 1 ? `policy "${first.fact.name}"` : `${policies.length} policies`} (${formatLocation(first.at)}) but row-level security is ${access.rlsDisabled ? 'disabled here' : 'never enabled'}, so the policies restrict nothing`,
+            exposedColumns: personal,
+            alreadyPublic: false,
+            file: at.file,
+            severity: 'warning',
+          });
+        }
+        for (const policy of policies) {
+          const text = `${policy.fact.using ?? ''} ${policy.fact.withCheck ?? ''}`;
+          if (!USER_METADATA.test(text)) continue;
+          this.publicAccessEvents.push({
+            objectKind: table.objectType,
+            kind: 'user-metadata-policy',
+            store: store.id,
+            name: table.name,
+            at: policy.at,
+            description: `policy "${policy.fact.name}" on ${table.name} trusts user metadata, which every signed-in user can edit about themselves`,
+            exposedColumns: personal,
+            alreadyPublic: false,
+            file: policy.at.file,
+            severity: 'warning',
+          });
+        }
+      }
+    }
+    this.judgeDefinerFunctions();
+    this.judgeBucketListing();
+    this.judgeAuthUsersViews();
+  }
+
+  private judgeDefinerFunctions(): void {
+    for (const { fact, store, executors } of this.functions.values()) {
+      if (!fact.securityDefiner) continue;
+      if (!this.exposedSchemas.has((fact.schema ?? 'public').toLowerCase())) continue;
+      const callers = [...executors].filter((role) => this.anonymousRoles.has(role));
+      if (callers.length === 0) continue;
+      const mentions = new Set(fact.mentions);
+      const exposed: ModelColumn[] = [];
+      for (const name of fact.reads) {
+        const resolved = this.resolveName(name, fact.at.file);
+        const table = resolved.store.tables.get(resolved.key);
+        for (const column of table?.columns.values() ?? []) {
+          if (column.categories.length === 0) continue;
+          if (mentions.has('*') || mentions.has(column.name.toLowerCase())) exposed.push(column);
+        }
+      }
+      if (exposed.length === 0) continue;
+      this.publicAccessEvents.push({
+        objectKind: 'function',
+        kind: 'definer-function',
+        store: store.id,
+        name: fact.schema === undefined ? fact.name : `${fact.schema}.${fact.name}`,
+        at: fact.at,
+        description: `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${callers.includes('public') ? ' (Postgres grants EXECUTE to PUBLIC by default)' : ''}`,
+        exposedColumns: exposed,
+        alreadyPublic: false,
+        file: fact.at.file,
+      });
+    }
+  }
+
+  /** A SELECT policy on `storage.objects` for everyone lets anyone list a public bucket's files. */
+  private judgeBucketListing(): void {
+    const publicBuckets = [...this.buckets].filter(([, state]) => state.public).map(([name]) => name);
+    if (publicBuckets.length === 0) return;
+    for (const store of this.stores.values()) {
+      const objects = store.tables.get('storage.objects');
+      if (objects === undefined) continue;
+      for (const policy of this.access(objects).policies.values()) {
+        const { fact } = policy;
+        const reads = fact.command === 'select' || fact.command === 'all';
+        const everyone =
+          fact.roles.length === 0 || fact.roles.some((role) => this.anonymousRoles.has(role));
+        if (!fact.permissive || !reads || !everyone) continue;
+        const using = fact.using ?? '';
+        const listed = publicBuckets.filter(
+          (bucket) => bucket === '*' || fact.usingAlwaysTrue || using.includes(`'${bucket}'`),
+        );
+        if (listed.length === 0) continue;
         this.publicAccessEvents.push({
           objectKind: 'bucket',
-          name: bucket,
-          at: state.stamp.at,
-          description: state.stamp.description,
+          kind: 'bucket-listing',
+          name: listed.join(', '),
+          at: policy.at,
+          description: `policy "${fact.name}" on storage.objects lets ${fact.roles.length === 0 ? 'every role' : fact.roles.join(', ')} list every file of public bucket ${listed.join(', ')}; a public bucket serves files by URL without any SELECT policy`,
           exposedColumns: [],
           alreadyPublic: false,
-          file,
+          file: policy.at.file,
         });
       }
-      state.wasPublic = state.public;
+    }
+  }
+
+  /** A view in an exposed schema over `auth.users` that signed-in users can read hands them every account. */
+  private judgeAuthUsersViews(): void {
+    const reported = new Set(
+      this.publicAccessEvents.map((event) => `${event.store ?? ''}\u0000${event.name}`),
+    );
+    for (const copy of this.copies) {
+      if (copy.fact.via !== 'view') continue;
+      const view = this.copyTables.get(copy);
+      if (view === undefined || view.droppedAt !== undefined) continue;
+      if (!this.exposedSchemas.has((view.schema ?? 'public').toLowerCase())) continue;
+      if (!copy.columns.some((column) => column.sources.some((source) => source.table === 'auth.users')))
+        continue;
+      if (reported.has(`${view.store}\u0000${view.name}`)) continue;
+      const roles = [...new Set(this.access(view).reaches.map((reach) => reach.role))].filter(
+        (role) => role === 'authenticated' || this.anonymousRoles.has(role),
+      );
+      if (roles.length === 0) continue;
+      const exposed = [...view.columns.values()].filter((column) => column.categories.length > 0);
+      if (exposed.length === 0) continue;
+      this.publicAccessEvents.push({
+        objectKind: view.objectType,
+        kind: 'auth-users-view',
+        store: view.store,
+        name: view.name,
+        at: copy.at,
+        description: `view ${view.name} exposes auth.users to ${roles.join(', ')}: every signed-in user can read every account`,
+        exposedColumns: exposed,
+        alreadyPublic: false,
+        file: copy.at.file,
+      });
     }
   }
 
@@ -971,7 +1440,20 @@ class ModelBuilder {
         ),
       );
     }
+    if (fact.via === 'view') this.recordViewSources(table, fact, file);
     return this.recordCopy(fact, fact.at, description, table, columns, fileIndex);
+  }
+
+  /** The tables a view reads: a `security_invoker` view is only as readable as each of them. */
+  private recordViewSources(view: ModelTable, fact: DataCopied, file: string): void {
+    const sources = new Set<ModelTable>();
+    for (const copied of fact.columns) {
+      for (const source of copied.value.from) {
+        const table = this.findTable(source.table, file);
+        if (table !== undefined && table !== view) sources.add(table);
+      }
+    }
+    this.viewSources.set(view, sources);
   }
 
   private recordCopy(
@@ -1293,6 +1775,13 @@ class ModelBuilder {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Policies that read `raw_user_meta_data` or `user_metadata`: the user writes those about themselves. */
+const USER_METADATA = /raw_user_meta_data|user_metadata/i;
+
+function functionKey(name: string, schema: string | undefined): string {
+  return `${(schema ?? 'public').toLowerCase()}.${name.toLowerCase()}`;
+}
 
 function refOf(column: ModelColumn): ColumnRef {
   return { store: column.store, table: column.table, column: column.name };

@@ -1,9 +1,10 @@
 import type { Fact } from '../facts.js';
 
 /**
- * Compares paths the way people number migrations: runs of digits compare as numbers
- * (`2_add.sql` before `10_drop.sql`), so timestamps and zero-padded or unpadded counters all sort
- * in the order they were written.
+ * Compares paths in the order migration tools apply them. Tools that stamp files with a timestamp
+ * (Supabase, Prisma, Sequelize/umzug, knex, Kysely, TypeORM) sort file names as strings, so a
+ * 12-digit and a 14-digit stamp compare character by character, as they do. Only unpadded counters
+ * (`2_add.sql` before `10_drop.sql`), which no tool would sort right as strings, compare as numbers.
  */
 export function compareNaturally(left: string, right: string): number {
   const leftParts = left.match(/\d+|\D+/g) ?? [];
@@ -14,18 +15,33 @@ export function compareNaturally(left: string, right: string): number {
     const b = rightParts[index] as string;
     if (a === b) continue;
     const bothNumeric = /^\d/.test(a) && /^\d/.test(b);
-    if (bothNumeric) {
-      // Compare without converting to Number: timestamps may exceed 2^53.
-      const trimmedA = a.replace(/^0+(?=\d)/, '');
-      const trimmedB = b.replace(/^0+(?=\d)/, '');
-      if (trimmedA.length !== trimmedB.length) return trimmedA.length - trimmedB.length;
-      if (trimmedA !== trimmedB) return trimmedA < trimmedB ? -1 : 1;
+    if (bothNumeric && isCounter(a) && isCounter(b)) {
       if (a.length !== b.length) return a.length - b.length;
-      continue;
+      return a < b ? -1 : 1;
     }
+    if (bothNumeric) return compareFrom(left, right, leftParts, rightParts, index);
     return a < b ? -1 : 1;
   }
   if (leftParts.length !== rightParts.length) return leftParts.length - rightParts.length;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** An unpadded sequence number (`1`, `2`, `10`); timestamps and zero-padded counters sort as text. */
+function isCounter(digits: string): boolean {
+  return digits.length < 8 && !(digits.length > 1 && digits.startsWith('0'));
+}
+
+/** String order of what remains of both paths from the differing part on. */
+function compareFrom(
+  left: string,
+  right: string,
+  leftParts: string[],
+  rightParts: string[],
+  index: number,
+): number {
+  const restA = leftParts.slice(index).join('');
+  const restB = rightParts.slice(index).join('');
+  if (restA !== restB) return restA < restB ? -1 : 1;
   return left < right ? -1 : left > right ? 1 : 0;
 }
 

@@ -101,7 +101,11 @@ export interface ModelTable {
   name: string;
   /** SQL schema as written in code (`public`, `auth`), if any. */
   schema?: string;
-  objectType: 'table' | 'view' | 'materialized-view';
+  objectType: 'table' | 'view' | 'materialized-view' | 'foreign-table';
+  /** `CREATE TEMP TABLE`: never reachable through an API, never public by a platform default. */
+  temporary?: boolean;
+  /** A view that reads with its caller's rights (`security_invoker`), so row-level security applies. */
+  securityInvoker?: boolean;
   /** Current columns, in definition order. */
   columns: Map<string, ModelColumn>;
   /** Columns dropped (or renamed away) during the replay, with `droppedAt`. */
@@ -121,7 +125,7 @@ export interface ModelTable {
   /** Code evidence that makes the table public in its final state. */
   publicCause?: PublicCause;
   rowLevelSecurity: boolean;
-  /** On Supabase, where every table of the `public` schema is granted to `anon` by default. */
+  /** Its store is on Supabase, by evidence in the store's own files. */
   onSupabase: boolean;
 }
 
@@ -197,20 +201,43 @@ export interface ResolvedSend {
   path: PathStep[];
 }
 
-/** A table or bucket becoming readable by everyone, judged at the end of a migration file. */
+/**
+ * A statement that opens personal data to everyone, reported where it stands (`public-access-grant`):
+ * a grant, default privileges, the platform's default, row-level security turned off, an always-true
+ * policy, a bucket made public; and what Supabase's database linter finds on the final state.
+ */
 export interface PublicAccessEvent {
-  objectKind: 'table' | 'view' | 'materialized-view' | 'bucket';
+  objectKind: 'table' | 'view' | 'materialized-view' | 'foreign-table' | 'bucket' | 'function';
+  kind:
+    | 'grant'
+    | 'default-privileges'
+    | 'platform-default'
+    | 'rls-disabled'
+    | 'policy'
+    | 'column-added'
+    | 'bucket'
+    | 'bucket-listing'
+    | 'policies-without-rls'
+    | 'user-metadata-policy'
+    | 'definer-function'
+    | 'auth-users-view';
   store?: string;
-  /** Table or view key, or the bucket name. */
+  /** Table, view or function key, or the bucket name. */
   name: string;
-  /** The statement that made it public. */
+  /** The statement that opened it. */
   at: SourceLocation;
   description: string;
-  /** Personal columns the event exposes (with their categories at the end of the file); empty for a bucket. */
+  /** Personal columns the event exposes (with their categories at the time); empty for a bucket. */
   exposedColumns: ModelColumn[];
-  /** The table was already public; the event is new personal columns added to it (at their definition). */
+  /** The table was already readable; the event is a new personal column added to it (at its definition). */
   alreadyPublic: boolean;
   file: string;
+  /** For tables opened by default privileges: the `ALTER DEFAULT PRIVILEGES` statement. */
+  setAt?: SourceLocation;
+  /** A view with its owner's rights over these tables, whose row-level security it bypasses. */
+  bypassesRowSecurityOf?: string[];
+  /** Lower than the rule's default for findings that need a second mistake to leak. */
+  severity?: 'warning';
 }
 
 /** A place where encrypted values became plain text. */

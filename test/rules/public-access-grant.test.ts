@@ -78,7 +78,7 @@ test('Supabase: a table with personal data and RLS off is public at its CREATE T
   assert.equal(findings.map(where), [`${file}:1:1`]);
   assert.match(
     findings[0]?.message ?? '',
-    /^profiles is in the public schema on Supabase, where anon can read every table, and row-level security is off: this makes supabase\.profiles readable by everyone, exposing full_name: Personal data \(person\.name per the classifier\)/,
+    /^profiles is created in the public schema of a Supabase project, whose default privileges \(for tables created before 2026-10-30\) grant it to anon, and row-level security is not enabled: this makes supabase\.profiles readable by everyone, exposing full_name: Personal data \(person\.name per the classifier\)/,
   );
   assert.equal(check(publicAccessGrant, [...open, f.rls(file, 5, 'profiles', true)]), []);
   // Enabled only in a later file: the first file already made it public.
@@ -93,7 +93,7 @@ test('Supabase: a table with personal data and RLS off is public at its CREATE T
 
 test('a USING (true) policy for every role on Supabase is reported at the policy', () => {
   const input = [
-    f.supabase('src/supabase.ts', 1),
+    f.supabase('db/0.sql', 1),
     f.table('db/1.sql', 1, 'patients'),
     f.column('db/1.sql', 2, 'patients', 'email'),
     f.rls('db/1.sql', 3, 'patients', true),
@@ -123,7 +123,7 @@ test('DISABLE ROW LEVEL SECURITY on a table anon can reach', () => {
   ];
   const findings = check(publicAccessGrant, input);
   assert.equal(findings.map(where), ['db/3_open.sql:2:1']);
-  assert.match(findings[0]?.message ?? '', /^ALTER TABLE members DISABLE ROW LEVEL SECURITY: /);
+  assert.match(findings[0]?.message ?? '', /^ALTER TABLE members DISABLE ROW LEVEL SECURITY while anon can reach it \(GRANT SELECT ON members TO anon, db\/1_init\.sql:7\): /);
   assert.equal(check(publicAccessGrant, input.slice(0, -1)), []);
 });
 
