@@ -120,7 +120,10 @@ test('supabase-anon: public-access-grant at each statement that opens the table'
     `public-access-grant error ${file}:12:22`,
     `public-access-grant error ${file}:15:1`,
   ]);
-  assert.match(findings[2]?.message ?? '', /^ALTER TABLE patients DISABLE ROW LEVEL SECURITY while anon can reach it \(GRANT SELECT ON patients TO anon, /);
+  assert.match(
+    findings[2]?.message ?? '',
+    /^ALTER TABLE patients DISABLE ROW LEVEL SECURITY while anon can reach it \(GRANT SELECT ON patients TO anon, /,
+  );
   const grant = findings[3];
   assert.equal(grant?.categories, [
     'person.name',

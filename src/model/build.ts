@@ -61,6 +61,8 @@ export interface BuildModelInput {
   fileDate?: (file: string) => Date | undefined;
 }
 
+const SUPABASE_FOLDER_EVIDENCE = 'a supabase/ folder';
+
 /** Files of a Supabase project's own folder: its migrations, declarative schemas and seed. */
 const SUPABASE_FOLDER = /(^|\/)supabase\/(migrations|schemas)\/|(^|\/)supabase\/seed\.sql$/;
 
@@ -185,6 +187,7 @@ class ModelBuilder {
   private readonly viewSources = new WeakMap<ModelTable, Set<ModelTable>>();
   private readonly exposedSchemas: Set<string>;
   private readonly migrationDates = new Map<string, Date | undefined>();
+  private readonly fileStores = new Map<string, string>();
   private seq = 0;
   /** Tables a fact of the current file touched: only their access can have changed. */
   private readonly touched = new Set<ModelTable>();
@@ -200,7 +203,9 @@ class ModelBuilder {
       ...input.config.anonymousRoles.map((role) => role.toLowerCase()),
       'public',
     ]);
-    this.exposedSchemas = new Set(input.config.exposedSchemas.map((schema) => schema.toLowerCase()));
+    this.exposedSchemas = new Set(
+      input.config.exposedSchemas.map((schema) => schema.toLowerCase()),
+    );
     this.extraPatterns = safely(
       () => compileExtraPatterns(input.config.classifier.extraPatterns),
       [],
@@ -659,11 +664,16 @@ class ModelBuilder {
           platform.supabase ??= { evidence: fact.evidence, at: fact.at };
         } else platform.otherDialect ??= fact.platform;
       } else if (SUPABASE_FOLDER.test(fact.at.file)) {
-        this.platformOf(storeId).supabase ??= { evidence: 'a supabase/ folder', at: fact.at };
+        this.platformOf(storeId).supabase ??= { evidence: SUPABASE_FOLDER_EVIDENCE, at: fact.at };
       }
     }
+    // A folder name is weaker than SQL: a MySQL or SQLite store under supabase/ is not on Supabase.
     for (const platform of this.platforms.values()) {
-      if (platform.otherDialect !== undefined) platform.supabase = undefined;
+      if (
+        platform.otherDialect !== undefined &&
+        platform.supabase?.evidence === SUPABASE_FOLDER_EVIDENCE
+      )
+        platform.supabase = undefined;
     }
   }
 
@@ -678,6 +688,15 @@ class ModelBuilder {
 
   /** The store a file's unqualified tables belong to: the map's migration globs, else its folder. */
   private storeIdOfFile(file: string): string {
+    let storeId = this.fileStores.get(file);
+    if (storeId === undefined) {
+      storeId = this.computeStoreIdOfFile(file);
+      this.fileStores.set(file, storeId);
+    }
+    return storeId;
+  }
+
+  private computeStoreIdOfFile(file: string): string {
     return (
       safely(
         () =>
@@ -816,7 +835,10 @@ class ModelBuilder {
         });
         continue;
       }
-      const target = fact.table.name === '*' ? `ALL TABLES IN SCHEMA ${fact.table.schema ?? 'public'}` : table.name;
+      const target =
+        fact.table.name === '*'
+          ? `ALL TABLES IN SCHEMA ${fact.table.schema ?? 'public'}`
+          : table.name;
       const stamp = {
         at: fact.at,
         seq: this.seq,
@@ -1055,7 +1077,9 @@ class ModelBuilder {
   // ---------------------------------------------------------------- functions
 
   private applyFunctionCreated(fact: FunctionCreated): void {
-    const store = this.stores.get(this.storeIdOfFile(fact.at.file)) ?? this.storeFor(this.storeIdOfFile(fact.at.file));
+    const store =
+      this.stores.get(this.storeIdOfFile(fact.at.file)) ??
+      this.storeFor(this.storeIdOfFile(fact.at.file));
     // Postgres grants EXECUTE to PUBLIC on every new function; Supabase also to anon and authenticated.
     const executors = new Set(['public']);
     if (this.platformOf(store.id).supabase !== undefined) {
@@ -1085,7 +1109,9 @@ class ModelBuilder {
   private judgeFinalAccess(): void {
     for (const store of this.stores.values()) {
       for (const table of store.tables.values()) {
-        const personal = [...table.columns.values()].filter((column) => column.categories.length > 0);
+        const personal = [...table.columns.values()].filter(
+          (column) => column.categories.length > 0,
+        );
         if (personal.length === 0) continue;
         const access = this.access(table);
         const policies = [...access.policies.values()].sort((a, b) => a.seq - b.seq);
@@ -1161,7 +1187,9 @@ class ModelBuilder {
 
   /** A SELECT policy on `storage.objects` for everyone lets anyone list a public bucket's files. */
   private judgeBucketListing(): void {
-    const publicBuckets = [...this.buckets].filter(([, state]) => state.public).map(([name]) => name);
+    const publicBuckets = [...this.buckets]
+      .filter(([, state]) => state.public)
+      .map(([name]) => name);
     if (publicBuckets.length === 0) return;
     for (const store of this.stores.values()) {
       const objects = store.tables.get('storage.objects');
@@ -1201,7 +1229,11 @@ class ModelBuilder {
       const view = this.copyTables.get(copy);
       if (view === undefined || view.droppedAt !== undefined) continue;
       if (!this.exposedSchemas.has((view.schema ?? 'public').toLowerCase())) continue;
-      if (!copy.columns.some((column) => column.sources.some((source) => source.table === 'auth.users')))
+      if (
+        !copy.columns.some((column) =>
+          column.sources.some((source) => source.table === 'auth.users'),
+        )
+      )
         continue;
       if (reported.has(`${view.store}\u0000${view.name}`)) continue;
       const roles = [...new Set(this.access(view).reaches.map((reach) => reach.role))].filter(

@@ -1,7 +1,36 @@
-import type { FindingDraft } from '../findings.js';
-import { describeHeld } from '../model/describe.js';
+import type { FindingDraft, PathStep } from '../findings.js';
+import { describeHeld, formatLocation, mergePaths, pathStep } from '../model/describe.js';
 import { isDeniedPublic } from '../model/policy.js';
+import type { PublicAccessEvent } from '../model/types.js';
 import type { Rule } from './types.js';
+
+/** What to change, by what opened the data. */
+const FIXES: Record<PublicAccessEvent['kind'], string> = {
+  grant:
+    'Restrict the grant to an authenticated role or to non-personal columns, or keep row-level security enabled with a policy that limits rows to their owner (USING (auth.uid() = user_id)).',
+  'default-privileges':
+    'Drop the ALTER DEFAULT PRIVILEGES grant to the anonymous role and grant new tables one by one, or revoke the table from the role (REVOKE SELECT ON … FROM anon) and enable row-level security on it.',
+  'platform-default':
+    'Enable row-level security on the table in the same migration (ALTER TABLE … ENABLE ROW LEVEL SECURITY) with policies that limit rows to their owner, or revoke the default grant (REVOKE ALL ON … FROM anon, authenticated).',
+  'rls-disabled':
+    'Keep row-level security enabled and add a policy that lets each user read their own rows (USING (auth.uid() = user_id)), or revoke the anonymous grant.',
+  policy:
+    'Give the policy a condition that limits rows to their owner (USING (auth.uid() = user_id)) or restrict it to an authenticated role; USING (true) shows every row to everyone the policy applies to.',
+  'column-added':
+    'Keep the column out of a table everyone can read: put it in a table without the anonymous grant, or restrict the grant to non-personal columns.',
+  bucket:
+    'Keep the bucket private and serve files through signed URLs, or use a separate public bucket that only ever holds non-personal assets.',
+  'bucket-listing':
+    'Drop the SELECT policy on storage.objects (public buckets serve files by URL without one), or limit it to the owner of each file (auth.uid() = owner).',
+  'policies-without-rls':
+    'Enable row-level security on the table (ALTER TABLE … ENABLE ROW LEVEL SECURITY): its policies do nothing while it is off.',
+  'user-metadata-policy':
+    'Base the policy on auth.uid() or on app_metadata (which only the server can write), never on user_metadata, which each user can edit about themselves.',
+  'definer-function':
+    'Make the function SECURITY INVOKER, or revoke EXECUTE from PUBLIC and the anonymous roles (REVOKE EXECUTE ON FUNCTION … FROM PUBLIC, anon), or move it to a schema the API does not expose.',
+  'auth-users-view':
+    'Do not expose auth.users through a view in an exposed schema: keep a profiles table with only the fields users may see, guarded by row-level security, or revoke the view from anon and authenticated.',
+};
 
 export const publicAccessGrant: Rule = {
   meta: {
@@ -9,7 +38,7 @@ export const publicAccessGrant: Rule = {
     name: 'PublicAccessGrant',
     defaultSeverity: 'error',
     summary:
-      'A migration makes a table, view or bucket that holds personal data readable by everyone.',
+      'A migration makes a table, view, function or bucket that holds personal data readable by everyone.',
     incident:
       'The PPS → Kroger accounts were readable by anyone for eight years; one grant or one policy with USING (true) does the same to a whole table.',
     cwe: ['CWE-284', 'CWE-359'],
@@ -20,9 +49,13 @@ export const publicAccessGrant: Rule = {
       if (event.objectKind === 'bucket') {
         findings.push({
           at: event.at,
-          message: `Bucket ${event.name} is made public: anyone can list and read every file in it, and buckets often hold personal files (uploads, exports, documents).`,
+          message:
+            event.kind === 'bucket'
+              ? `Bucket ${event.name} is made public: anyone can read every file in it by its URL, and buckets often hold personal files (uploads, exports, documents).`
+              : `${capitalise(event.description)}.`,
           target: { store: 'bucket', table: event.name, exposure: 'public' },
-          fix: 'Keep the bucket private and serve files through signed URLs, or use a separate public bucket that only ever holds non-personal assets.',
+          fix: FIXES[event.kind],
+          fingerprintKey: event.kind,
         });
         continue;
       }
@@ -35,16 +68,62 @@ export const publicAccessGrant: Rule = {
       if (exposed.length === 0) continue;
       const listed = exposed.map(({ column, held }) => `${column.name}: ${describeHeld(held)}`);
       const categories = [...new Set(exposed.flatMap(({ held }) => held.map((e) => e.category)))];
+      const target = `${event.store}.${event.name}`;
       findings.push({
         at: event.at,
-        message: `${event.description}: this makes ${event.store}.${event.name} readable by everyone, exposing ${listed.join('; ')}. Restrict the grant or policy, or keep row-level security on.`,
+        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}`,
+        ...(event.severity ? { severity: event.severity } : {}),
         categories,
         target: { store: event.store ?? '', table: event.name, exposure: 'public' },
         phi: exposed.some(({ column }) => column.phi),
         evidence: [...new Set(exposed.flatMap(({ held }) => held.map((e) => e.evidence)))],
-        fix: 'Restrict the grant to an authenticated role or to non-personal columns, keep row-level security enabled, or give the policy a condition that limits rows to their owner (USING (auth.uid() = user_id)).',
+        path: pathOf(
+          event,
+          exposed.flatMap(({ held }) => held.map((entry) => entry.path)),
+        ),
+        fix: event.bypassesRowSecurityOf
+          ? `Create the view WITH (security_invoker = true) so the row-level security of ${event.bypassesRowSecurityOf.join(', ')} applies, or revoke the view from the anonymous role. ${FIXES[event.kind]}`
+          : FIXES[event.kind],
+        fingerprintKey: event.kind,
       });
     }
     return findings;
   },
 };
+
+function consequence(event: PublicAccessEvent, target: string): string {
+  switch (event.kind) {
+    case 'policies-without-rls':
+      return `anyone granted ${target} reads every row`;
+    case 'user-metadata-policy':
+      return `any signed-in user can grant themselves the rows of ${target}`;
+    case 'definer-function':
+      return `calling it reads personal columns past row-level security`;
+    case 'auth-users-view':
+      return `every account's data is readable through the API`;
+    case 'column-added':
+      return `this adds personal data to ${target}, readable by everyone`;
+    default:
+      return `this makes ${target} readable by everyone`;
+  }
+}
+
+function bypassNote(event: PublicAccessEvent): string {
+  const tables = event.bypassesRowSecurityOf;
+  if (tables === undefined) return '';
+  return ` The view runs with its owner's rights (no security_invoker), so it bypasses the row-level security of ${tables.join(', ')}.`;
+}
+
+/** How the exposed data got there (copies, renames, views), then the defaults that applied, then the statement. */
+function pathOf(event: PublicAccessEvent, categoryPaths: PathStep[][]): PathStep[] {
+  const steps = mergePaths(categoryPaths);
+  if (event.setAt !== undefined && event.setAt !== event.at) {
+    steps.push(pathStep(event.setAt, `default privileges set (${formatLocation(event.setAt)})`));
+  }
+  if (steps.length === 0) return [];
+  return [...steps, pathStep(event.at, event.description)];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

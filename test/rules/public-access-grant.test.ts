@@ -18,7 +18,7 @@ test('GRANT SELECT to anon on a table with personal columns, at the grant, listi
   assert.equal(findings.map(where), ['db/2_expose.sql:3:1']);
   assert.is(
     findings[0]?.message,
-    'GRANT SELECT ON members TO anon: this makes db.members readable by everyone, exposing email: Personal data (contact.email per the classifier). Restrict the grant or policy, or keep row-level security on.',
+    'GRANT SELECT ON members TO anon: this makes db.members readable by everyone, exposing email: Personal data (contact.email per the classifier).',
   );
   assert.equal(findings[0]?.categories, ['contact.email']);
   assert.equal(findings[0]?.target, { store: 'db', table: 'members', exposure: 'public' });
@@ -123,7 +123,10 @@ test('DISABLE ROW LEVEL SECURITY on a table anon can reach', () => {
   ];
   const findings = check(publicAccessGrant, input);
   assert.equal(findings.map(where), ['db/3_open.sql:2:1']);
-  assert.match(findings[0]?.message ?? '', /^ALTER TABLE members DISABLE ROW LEVEL SECURITY while anon can reach it \(GRANT SELECT ON members TO anon, db\/1_init\.sql:7\): /);
+  assert.match(
+    findings[0]?.message ?? '',
+    /^ALTER TABLE members DISABLE ROW LEVEL SECURITY while anon can reach it \(GRANT SELECT ON members TO anon, db\/1_init\.sql:7\): /,
+  );
   assert.equal(check(publicAccessGrant, input.slice(0, -1)), []);
 });
 
@@ -162,7 +165,7 @@ test('a bucket made public is a finding (it may hold personal files); a private 
   assert.equal(findings.map(where), ['supabase/migrations/1.sql:3:1']);
   assert.is(
     findings[0]?.message,
-    'Bucket avatars is made public: anyone can list and read every file in it, and buckets often hold personal files (uploads, exports, documents).',
+    'Bucket avatars is made public: anyone can read every file in it by its URL, and buckets often hold personal files (uploads, exports, documents).',
   );
   assert.equal(
     check(publicAccessGrant, [f.bucket('supabase/migrations/1.sql', 3, 'avatars', false)]),

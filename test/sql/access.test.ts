@@ -74,6 +74,7 @@ test('GRANT ALL PRIVILEGES TO PUBLIC, ALL TABLES IN SCHEMA, REVOKE, default priv
       table: { schema: 'public', name: '*' },
       roles: ['web_anon'],
       privileges: ['select'],
+      defaultPrivileges: true,
     },
   ]);
 });

@@ -55,12 +55,6 @@ test('Go templates (supabase/auth): tables under a template schema are read at t
       roles: ['anon'],
       privileges: ['select'],
     },
-    {
-      kind: 'platform-hint',
-      at: spanOf(sql, 'anon'),
-      platform: 'supabase',
-      evidence: 'role anon',
-    },
   ]);
 });
 

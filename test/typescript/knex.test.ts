@@ -39,7 +39,6 @@ test('alterTable through an alias and a helper: add, rename, .alter() retype, dr
 test('knex.raw and schema.raw are SQL located in the .ts file; expressions like now() are not', () => {
   assert.equal(extractFixture('knex/raw.ts').map(describeWithLocation), [
     '4:19-4:51 access-granted patients select to anon',
-    '4:47-4:51 platform-hint',
     '5:47-5:73 row-security-changed patients off',
     '7:6-7:65 table-created visits table',
     '7:27-7:48 column-defined visits.id serial pk',

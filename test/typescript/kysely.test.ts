@@ -37,7 +37,6 @@ test('sql`…` statements, insertInto().columns().expression(select) and a view 
   const facts = extractFixture('kysely/003_raw_copy.ts');
   assert.equal(facts.map(describeWithLocation), [
     '4:13-4:45 access-granted patients select to anon',
-    '4:41-4:45 platform-hint',
     '5:9-9:15 data-copied insert accounts display_name<-patients.full_name(copy) username<-patients.email(copy)',
     '10:9-11:36 table-created patient_contacts view',
     '10:9-13:15 data-copied view patient_contacts name<-patients.full_name(copy) email<-patients.email(copy)',

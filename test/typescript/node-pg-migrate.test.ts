@@ -149,7 +149,6 @@ test('raw SQL, a view, RLS, a policy and a grant: SQL facts located in the .js f
       ['data-copied', 3, 3, 3, 81],
       ['row-security-changed', 4, 3, 4, 58],
       ['policy-created', 5, 3, 5, 94],
-      ['platform-hint', 5, 70, 5, 76],
       ['access-granted', 6, 3, 6, 84],
     ],
   );
@@ -179,7 +178,7 @@ test('raw SQL, a view, RLS, a policy and a grant: SQL facts located in the .js f
     usingAlwaysTrue: true,
     using: 'true',
   });
-  assert.equal(facts[6], {
+  assert.equal(facts[5], {
     kind: 'access-granted',
     at: at(file, 6, 3, 6, 84),
     table: members,

@@ -45,7 +45,6 @@ test('sequelize.query through destructuring and queryInterface.sequelize.query a
   const facts = extractFixture('sequelize/20240101000003-raw-copy.js');
   assert.equal(facts.map(describeWithLocation), [
     '4:28-4:60 access-granted patients select to anon',
-    '4:56-4:60 platform-hint',
     '6:7-7:44 data-copied insert accounts display_name<-patients.full_name(copy) username<-patients.email(copy)',
   ]);
   assert.equal(copiedColumnLocations(facts), ['display_name@7:14-7:23', 'username@7:25-7:30']);

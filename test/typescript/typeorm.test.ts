@@ -40,7 +40,6 @@ test('queryRunner.query and manager.query are SQL; a View expression is read as 
   const facts = extractFixture('typeorm/1700000000003-RawAndCopy.ts');
   assert.equal(facts.map(describeWithLocation), [
     '5:30-5:62 access-granted patients select to anon',
-    '5:58-5:62 platform-hint',
     '7:8-8:45 data-copied insert accounts display_name<-patients.full_name(copy) username<-patients.email(copy)',
     '10:11-11:94 table-created patient_contacts view',
     '10:11-11:94 data-copied view patient_contacts full_name<-patients.full_name(copy) email<-patients.email(copy)',

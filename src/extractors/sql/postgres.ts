@@ -22,6 +22,7 @@ import type {
 import type { ColumnName, CopiedColumn, Fact, TableName, ValueSource } from '../../facts.js';
 import type { StatementContext } from './context.js';
 import { schemaNameOf, statementLocation, tableNameOf } from './context.js';
+import { createFunction, functionAccess } from './functions.js';
 import type { SelectOutput } from './lineage.js';
 import {
   addCtes,
@@ -49,6 +50,11 @@ export function collectStatementFacts(
   facts: Fact[],
 ): void {
   if ('CreateStmt' in statement) createTable(statement.CreateStmt, context, facts);
+  else if ('CreateForeignTableStmt' in statement) {
+    const base = statement.CreateForeignTableStmt.base;
+    if (base) createTable(base, context, facts, 'foreign-table');
+  } else if ('CreateFunctionStmt' in statement)
+    createFunction(statement.CreateFunctionStmt, context, facts);
   else if ('AlterTableStmt' in statement) alterTable(statement.AlterTableStmt, context, facts);
   else if ('RenameStmt' in statement) rename(statement.RenameStmt, context, facts);
   else if ('DropStmt' in statement) drop(statement.DropStmt, context, facts);
@@ -66,9 +72,11 @@ export function collectStatementFacts(
       );
     }
   } else if ('ViewStmt' in statement) {
-    const { view, query, aliases } = statement.ViewStmt;
+    const { view, query, aliases, options } = statement.ViewStmt;
     if (view && query && 'SelectStmt' in query) {
-      createFromQuery(view, stringsOf(aliases), query.SelectStmt, 'view', context, facts);
+      createFromQuery(view, stringsOf(aliases), query.SelectStmt, 'view', context, facts, {
+        securityInvoker: securityInvokerOf(options),
+      });
     }
   } else if ('SelectStmt' in statement) {
     const select = statement.SelectStmt;
@@ -84,15 +92,42 @@ export function collectStatementFacts(
     }
   } else if ('InsertStmt' in statement) insert(statement.InsertStmt, context, facts);
   else if ('UpdateStmt' in statement) update(statement.UpdateStmt, context, facts);
-  else if ('GrantStmt' in statement) grant(statement.GrantStmt, undefined, context, facts);
-  else if ('AlterDefaultPrivilegesStmt' in statement) {
+  else if ('GrantStmt' in statement) {
+    const objectType = statement.GrantStmt.objtype;
+    if (
+      objectType === 'OBJECT_FUNCTION' ||
+      objectType === 'OBJECT_PROCEDURE' ||
+      objectType === 'OBJECT_ROUTINE'
+    )
+      functionAccess(statement.GrantStmt, context, facts);
+    else grant(statement.GrantStmt, undefined, context, facts);
+  } else if ('AlterDefaultPrivilegesStmt' in statement) {
     const { action, options } = statement.AlterDefaultPrivilegesStmt;
     if (action) {
       const schemas = defaultPrivilegeSchemas(options).map((name) => schemaNameOf(context, name));
-      grant(action, schemas, context, facts);
+      if (action.objtype === 'OBJECT_TABLE') grant(action, schemas, context, facts);
     }
   } else if ('CreatePolicyStmt' in statement)
     createPolicy(statement.CreatePolicyStmt, context, facts);
+}
+
+/** `WITH (security_invoker = true)` on a view; undefined when the option is not written. */
+function securityInvokerOf(options: Node[] | undefined): boolean | undefined {
+  for (const option of options ?? []) {
+    if (!('DefElem' in option) || option.DefElem.defname !== 'security_invoker') continue;
+    const value = option.DefElem.arg;
+    if (value === undefined) return true;
+    const text =
+      'String' in value
+        ? value.String.sval
+        : 'Boolean' in value
+          ? String(value.Boolean.boolval === true)
+          : 'Integer' in value
+            ? String(value.Integer.ival ?? 0)
+            : undefined;
+    return TRUE_TEXTS.has((text ?? '').toLowerCase());
+  }
+  return undefined;
 }
 
 function tableOf(context: StatementContext, range: RangeVar | undefined): TableName | undefined {
@@ -187,10 +222,22 @@ function columnDefinedFact(
   };
 }
 
-function createTable(statement: CreateStmt, context: StatementContext, facts: Fact[]): void {
+function createTable(
+  statement: CreateStmt,
+  context: StatementContext,
+  facts: Fact[],
+  objectType: 'table' | 'foreign-table' = 'table',
+): void {
   const table = tableOf(context, statement.relation);
   if (!table) return;
-  facts.push({ kind: 'table-created', at: statementLocation(context), table, objectType: 'table' });
+  const temporary = statement.relation?.relpersistence === 't';
+  facts.push({
+    kind: 'table-created',
+    at: statementLocation(context),
+    table,
+    objectType,
+    ...(temporary ? { temporary } : {}),
+  });
   const primary = new Set<string>();
   const references = new Map<string, ColumnName>();
   for (const element of [...(statement.tableElts ?? []), ...(statement.constraints ?? [])]) {
@@ -269,6 +316,15 @@ function alterTable(statement: AlterTableStmt, context: StatementContext, facts:
           enabled: command.subtype === 'AT_EnableRowSecurity',
         });
         break;
+      case 'AT_SetRelOptions': {
+        const list = command.def;
+        const securityInvoker = securityInvokerOf(
+          list && 'List' in list ? (list.List.items ?? []) : [],
+        );
+        if (securityInvoker !== undefined)
+          facts.push({ kind: 'view-security-changed', at, table, securityInvoker });
+        break;
+      }
       default:
         break;
     }
@@ -374,11 +430,20 @@ function createFromQuery(
   objectType: 'table' | 'view' | 'materialized-view',
   context: StatementContext,
   facts: Fact[],
+  options: { securityInvoker?: boolean } = {},
 ): void {
   const table = tableOf(context, relation);
   if (!table) return;
   const at = statementLocation(context);
-  facts.push({ kind: 'table-created', at, table, objectType });
+  const temporary = relation.relpersistence === 't';
+  facts.push({
+    kind: 'table-created',
+    at,
+    table,
+    objectType,
+    ...(temporary ? { temporary } : {}),
+    ...(options.securityInvoker !== undefined ? { securityInvoker: options.securityInvoker } : {}),
+  });
   const outputs = selectOutputs(select, undefined, context);
   facts.push({
     kind: 'data-copied',
@@ -666,6 +731,7 @@ function grant(
         roles,
         privileges: group.privileges,
         ...(group.columns.length > 0 ? { columns: group.columns } : {}),
+        ...(defaultSchemas ? { defaultPrivileges: true } : {}),
       });
     }
   }
@@ -710,6 +776,9 @@ function createPolicy(statement: CreatePolicyStmt, context: StatementContext, fa
   const usingSpan = statement.qual
     ? findParenthesisedClause(context.source.text, context.start, context.end, 'using')
     : undefined;
+  const checkSpan = statement.with_check
+    ? findParenthesisedClause(context.source.text, context.start, context.end, 'check')
+    : undefined;
   facts.push({
     kind: 'policy-created',
     at: statementLocation(context),
@@ -720,6 +789,7 @@ function createPolicy(statement: CreatePolicyStmt, context: StatementContext, fa
     permissive: statement.permissive === true,
     ...(usingSpan ? { using: context.source.text.slice(usingSpan.start, usingSpan.end) } : {}),
     usingAlwaysTrue: isAlwaysTrue(statement.qual),
+    ...(checkSpan ? { withCheck: context.source.text.slice(checkSpan.start, checkSpan.end) } : {}),
   });
 }
 
@@ -733,11 +803,12 @@ export interface PlatformEvidence {
   end: number;
 }
 
-const SUPABASE_ROLES = new Set(['anon', 'authenticated', 'service_role']);
+/** `anon` alone is no evidence: PostgREST projects grant to `anon` and `web_anon` too. */
+const SUPABASE_ROLES = new Set(['authenticated', 'service_role']);
 const SUPABASE_AUTH_FUNCTIONS = new Set(['uid', 'jwt', 'role', 'email']);
 
 /** Cheap test on a whole text before walking any AST for Supabase evidence. */
-export const SUPABASE_TEXT_HINT = /auth\.|storage\.|anon|authenticated|service_role/i;
+export const SUPABASE_TEXT_HINT = /auth\.|storage\.|authenticated|service_role/i;
 
 /** The first Supabase evidence in a statement: `auth.uid()`, `storage.buckets`, `auth.users`, a Supabase role. */
 export function supabaseEvidence(

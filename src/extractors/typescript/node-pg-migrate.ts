@@ -346,7 +346,8 @@ function createPolicy(scope: CallScope): void {
   ]);
 }
 
-const SUPABASE_ROLES = new Set(['anon', 'authenticated', 'service_role']);
+/** `anon` alone is no evidence: PostgREST projects use it too. */
+const SUPABASE_ROLES = new Set(['authenticated', 'service_role']);
 const SUPABASE_AUTH_CALL = /\bauth\.(?:uid|jwt|role|email)\s*\(/;
 
 /** A Supabase role (`anon`) or auth function (`auth.uid()`) among these nodes: evidence of the platform. */
