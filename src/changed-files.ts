@@ -49,9 +49,23 @@ export function changedFilesSince(ref: string, cwd: string): Set<string> {
   return relativeToCwd;
 }
 
-/** Findings whose file is one of `files` (paths relative to the scan's working directory). */
-export function onlyChangedFiles(findings: Finding[], files: ReadonlySet<string>): Finding[] {
-  return findings.filter((finding) => files.has(finding.file));
+/**
+ * Findings a change touches (paths relative to the scan's working directory): the finding's own
+ * file, any step of its path (the copy or rename that brought the data), or a data map whose
+ * declaration it rests on (the store's exposure, the table, the column's category). A pull
+ * request that only flips `exposure: public` in the data map fails with the findings it causes.
+ */
+export function onlyChangedFiles(
+  findings: Finding[],
+  files: ReadonlySet<string>,
+  restsOn: (finding: Finding) => readonly string[] = () => [],
+): Finding[] {
+  return findings.filter(
+    (finding) =>
+      files.has(finding.file) ||
+      finding.path.some((step) => files.has(step.file)) ||
+      restsOn(finding).some((file) => files.has(file)),
+  );
 }
 
 /** `XY path\0` entries; a rename or copy (`R`/`C`) is followed by its old path, which is skipped. */

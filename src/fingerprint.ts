@@ -37,10 +37,16 @@ function refKey(ref: DataRef | undefined): string {
 export function assignFingerprints(
   findings: Finding[],
   keyOf: (finding: Finding) => string | undefined = () => undefined,
+  /** The file as the fingerprint names it: relative to the repository root, not to where piilint runs. */
+  fileOf: (file: string) => string = (file) => file,
 ): Finding[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
-    const base = fingerprintOf({ ...finding, fingerprintKey: keyOf(finding) });
+    const base = fingerprintOf({
+      ...finding,
+      file: fileOf(finding.file),
+      fingerprintKey: keyOf(finding),
+    });
     const occurrence = (seen.get(base) ?? 0) + 1;
     seen.set(base, occurrence);
     return { ...finding, fingerprint: occurrence === 1 ? base : `${base}:${occurrence}` };

@@ -2,13 +2,18 @@
  * The whole pipeline, in order:
  * config → discover → data maps → extract → model → rules → severities → fingerprints → result.
  */
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { Config, RuleSetting } from './config/types.js';
 import { loadDataMaps } from './datamap/load.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
+import { firstSeenByGit } from './git-dates.js';
+import { projectOfFile, relativeToRoot, repositoryRoot } from './project-root.js';
 import {
   discoverFiles,
+  displayPath,
+  isDataMapFile,
   mentionsDataApi,
   readRequiredSource,
   readScannedFile,
@@ -69,9 +74,16 @@ export interface ScanResult {
   sources: Map<string, string>;
 }
 
-export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const { cwd } = options;
-  const config = loadProjectConfig(options);
+export async function scan(requested: ScanOptions): Promise<ScanResult> {
+  const { cwd } = requested;
+  // `piilint scan a.sql b.ts`: analyse the project those files belong to (its data map, config and
+  // earlier migrations), then report what touches them, as a full scan would.
+  const onlyFiles = namedFiles(requested);
+  const options = onlyFiles ? { ...requested, paths: [onlyFiles.project] } : requested;
+  const config = loadProjectConfig(
+    onlyFiles && !options.configFile ? { ...options, cwd: onlyFiles.project } : options,
+  );
+  const root = repositoryRoot(cwd, config.file, options.paths);
   // Resolved first so a missing ref stops the run before the analysis.
   const changedFiles = options.changedSince
     ? changedFilesSince(options.changedSince, cwd)
@@ -85,17 +97,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
 
   const { files, facts } = await readFacts(discovered.sourceFiles, options);
-  const model = buildModel({ facts, dataMap, config, cwd });
+  const model = buildModel({
+    facts,
+    dataMap,
+    config,
+    cwd,
+    root,
+    fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
+  });
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
   const ruleSettings = { ...config.rules, ...options.ruleSettings };
-  let findings = assignFingerprints(...runRules(context, ruleSettings));
+  const [drafts, keyOf] = runRules(context, ruleSettings);
+  // Fingerprints name files from the repository root, so a baseline holds wherever piilint runs.
+  let findings = assignFingerprints(drafts, keyOf, (file) => relativeToRoot(root, cwd, file));
 
   // Later steps, in this order (they need the fingerprints above):
   findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
   const baseline = baselineStep(findings, options);
   findings = baseline.findings;
-  if (changedFiles) findings = onlyChangedFiles(findings, changedFiles);
+  const restsOn = (finding: Finding) => dataMapFilesBehind(finding, dataMap);
+  if (changedFiles) findings = onlyChangedFiles(findings, changedFiles, restsOn);
+  if (onlyFiles) findings = onlyChangedFiles(findings, onlyFiles.files, restsOn);
 
   const sources = new Map<string, string>();
   for (const file of [...dataMapSources, ...files]) sources.set(file.path, file.text);
@@ -107,6 +130,43 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     dataMap,
     sources,
   };
+}
+
+/**
+ * When every path names a source file (not a folder, not a data map): the project they belong to
+ * and their display paths. Undefined for an ordinary scan of folders.
+ */
+function namedFiles(options: ScanOptions): { project: string; files: Set<string> } | undefined {
+  if (options.paths.length === 0) return undefined;
+  const absolute = options.paths.map((path) => resolve(options.cwd, path));
+  const allFiles = absolute.every((path) => {
+    try {
+      return statSync(path).isFile() && !isDataMapFile(path);
+    } catch {
+      return false;
+    }
+  });
+  if (!allFiles) return undefined;
+  const project = projectOfFile(absolute[0] as string);
+  if (absolute.some((path) => relative(project, path).startsWith('..'))) return undefined;
+  return { project, files: new Set(absolute.map((path) => displayPath(options.cwd, path))) };
+}
+
+/** The data maps whose declarations a finding rests on: its target's and source's store, table and column. */
+function dataMapFilesBehind(finding: Finding, dataMap: DataMap | undefined): string[] {
+  if (dataMap === undefined) return [];
+  const files = new Set<string>();
+  for (const ref of [finding.target, finding.source]) {
+    if (ref === undefined) continue;
+    const store = dataMap.stores.get(ref.store);
+    if (store === undefined) continue;
+    files.add(store.at.file);
+    const table = store.tables.get(ref.table);
+    if (table !== undefined) files.add(table.at.file);
+    const column = ref.column === undefined ? undefined : table?.columns.get(ref.column);
+    if (column !== undefined) files.add(column.at.file);
+  }
+  return [...files];
 }
 
 /** Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2). */

@@ -37,7 +37,7 @@ export function isTemplateSchema(schema: string | undefined): boolean {
 export function resolveTable(
   table: TableName,
   file: string,
-  options: { dataMap?: DataMap; cwd: string },
+  options: { dataMap?: DataMap; cwd: string; root?: string },
 ): ResolvedTable {
   const stores = [...(options.dataMap?.stores.values() ?? [])];
   const unknownSchema = isTemplateSchema(table.schema);
@@ -72,7 +72,12 @@ export function resolveTable(
     if (only !== undefined) return inStore(only, table.name, unknownSchema);
   }
 
-  return { store: implicitStoreId(file), table: nameInCode, implicit: true };
+  // Named from the repository root, so a scan from a subfolder names the same store.
+  const fromRoot =
+    options.root === undefined
+      ? file
+      : relative(options.root, resolvePath(options.cwd, file)).split(sep).join('/');
+  return { store: implicitStoreId(fromRoot), table: nameInCode, implicit: true };
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   isPersonTableName,
 } from '../taxonomy/classifier.js';
 import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
+import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
 import { defaultPolicy } from './policy.js';
@@ -57,6 +58,8 @@ export interface BuildModelInput {
   dataMap?: DataMap;
   config: Config;
   cwd: string;
+  /** The repository root: implicit store names derive from paths relative to it. */
+  root?: string;
   /** When a file's name carries no date: when the repository first saw it (git), if known. */
   fileDate?: (file: string) => Date | undefined;
 }
@@ -300,11 +303,19 @@ class ModelBuilder {
     let resolvedName = this.resolved.get(cacheKey);
     if (resolvedName === undefined) {
       const result = safely(
-        () => resolveTable(name, file, { dataMap: this.input.dataMap, cwd: this.input.cwd }),
+        () =>
+          resolveTable(name, file, {
+            dataMap: this.input.dataMap,
+            cwd: this.input.cwd,
+            root: this.input.root,
+          }),
         undefined,
       );
       resolvedName = {
-        store: this.storeFor(result?.store ?? implicitStoreId(file), result?.storeDecl),
+        store: this.storeFor(
+          result?.store ?? implicitStoreId(this.fromRoot(file)),
+          result?.storeDecl,
+        ),
         key: result?.declared?.name ?? result?.table ?? name.name,
         declared: result?.declared,
         implicit: result?.implicit ?? true,
@@ -677,6 +688,12 @@ class ModelBuilder {
     }
   }
 
+  /** The file's path from the repository root, which names implicit stores wherever piilint runs. */
+  private fromRoot(file: string): string {
+    const root = this.input.root;
+    return root === undefined ? file : relativeToRoot(root, this.input.cwd, file);
+  }
+
   private platformOf(storeId: string): StorePlatform {
     let platform = this.platforms.get(storeId);
     if (platform === undefined) {
@@ -700,10 +717,13 @@ class ModelBuilder {
     return (
       safely(
         () =>
-          resolveTable({ name: '' }, file, { dataMap: this.input.dataMap, cwd: this.input.cwd })
-            .store,
+          resolveTable({ name: '' }, file, {
+            dataMap: this.input.dataMap,
+            cwd: this.input.cwd,
+            root: this.input.root,
+          }).store,
         undefined,
-      ) ?? implicitStoreId(file)
+      ) ?? implicitStoreId(this.fromRoot(file))
     );
   }
 

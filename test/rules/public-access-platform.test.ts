@@ -1,0 +1,344 @@
+/**
+ * `public-access-grant` on SQL as real Supabase and PostgREST projects write it: every opening
+ * statement reported where it stands, Supabase only on evidence in the store's own files, default
+ * privileges and the 2026-10-30 change, and the database linter's checks computed from migrations.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Config } from '../../src/config/types.js';
+import type { Fact } from '../../src/facts.js';
+import { publicAccessGrant } from '../../src/rules/public-access-grant.js';
+import { extract, spanOf } from '../sql/_helpers.js';
+import { check, config } from './_helpers.js';
+
+interface Migration {
+  file: string;
+  sql: string;
+}
+
+function factsOf(migrations: Migration[]): Fact[] {
+  return migrations.flatMap(({ file, sql }) => extract(sql, file));
+}
+
+function findingsOf(migrations: Migration[], settings: Partial<Config> = {}) {
+  return check(publicAccessGrant, factsOf(migrations), { config: config(settings) });
+}
+
+/** `file:line:column` of a snippet, computed from the text itself. */
+function at({ file, sql }: Migration, snippet: string): string {
+  const span = spanOf(sql, snippet, 0, file);
+  return `${file}:${span.line}:${span.column}`;
+}
+
+function where(findings: ReturnType<typeof findingsOf>): string[] {
+  return findings.map((finding) => `${finding.at.file}:${finding.at.line}:${finding.at.column}`);
+}
+
+const patientsTable = `create table patients (
+  id uuid primary key,
+  user_id uuid,
+  full_name text,
+  email text,
+  date_of_birth date
+);
+`;
+
+// ---------------------------------------------------------------- 1. every opening statement
+
+test('a fix file that disables RLS and grants to anon after the table was already reachable: both statements', () => {
+  const init: Migration = {
+    file: 'supabase/migrations/20240101000000_init.sql',
+    sql: `${patientsTable}alter table patients enable row level security;
+create policy own on patients for select using (auth.uid() = user_id);
+grant select on patients to anon;
+create policy everyone on patients for select to anon using (true);
+`,
+  };
+  const fix: Migration = {
+    file: 'supabase/migrations/20240301000000_fix.sql',
+    sql: `alter table patients disable row level security;
+grant all on patients to anon;
+`,
+  };
+  const findings = findingsOf([init, fix]);
+  assert.equal(where(findings), [
+    at(init, 'create policy everyone'),
+    at(fix, 'disable row level security'),
+    at(fix, 'grant all on patients to anon'),
+  ]);
+  assert.match(findings[2]?.message ?? '', /^GRANT ALL ON patients TO anon: this makes supabase\.patients readable by everyone, exposing full_name: /);
+  assert.match(findings[2]?.message ?? '', /email: .*date_of_birth: /);
+});
+
+test('a grant to anon in plain Postgres opens that table only, at the grant; other tables and stores stay internal', () => {
+  const api: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}create table visits (id int, patient_id uuid, reason text, email text);
+grant select on patients to anon;
+`,
+  };
+  const other: Migration = {
+    file: 'billing/migrations/001_init.sql',
+    sql: 'create table customers (id int, email text, full_name text);\n',
+  };
+  const findings = findingsOf([api, other]);
+  assert.equal(where(findings), [at(api, 'grant select on patients to anon')]);
+  assert.equal(findings[0]?.target, { store: 'db', table: 'patients', exposure: 'public' });
+});
+
+test('ALL TABLES IN SCHEMA reports each table it opens at the statement; a TEMP table is never opened', () => {
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}create temp table import_rows (email text, full_name text);
+grant select on all tables in schema public to web_anon;
+`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'grant select on all tables in schema public to web_anon')]);
+  assert.equal(findings[0]?.target?.table, 'patients');
+});
+
+test('ALTER DEFAULT PRIVILEGES: tables created later are reported, at the defaults in their file and at CREATE TABLE after it', () => {
+  const defaults: Migration = {
+    file: 'db/migrations/001_defaults.sql',
+    sql: `alter default privileges in schema public grant select on tables to anon;
+${patientsTable}`,
+  };
+  const later: Migration = {
+    file: 'db/migrations/002_contacts.sql',
+    sql: 'create table contacts (id int, phone_number text, email text);\n',
+  };
+  const findings = findingsOf([defaults, later]);
+  assert.equal(where(findings), [
+    at(defaults, 'alter default privileges in schema public grant select on tables to anon'),
+    at(later, 'create table contacts'),
+  ]);
+  assert.match(findings[1]?.message ?? '', /^ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon \(db\/migrations\/001_defaults\.sql:1\) covers contacts, created here/);
+  assert.equal(findings[1]?.path?.[0]?.file, defaults.file);
+  // Revoked before the table exists: no finding for it.
+  const revoked: Migration = {
+    file: 'db/migrations/002_contacts.sql',
+    sql: `alter default privileges in schema public revoke select on tables from anon;
+create table contacts (id int, phone_number text, email text);
+`,
+  };
+  assert.equal(where(findingsOf([defaults, revoked])), [
+    at(defaults, 'alter default privileges in schema public grant select on tables to anon'),
+  ]);
+});
+
+test('a column-level grant of personal columns is reported; of other columns it is not', () => {
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}grant select (id) on patients to anon;
+grant select (id, email) on patients to anon;
+`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'grant select (id, email) on patients to anon')]);
+  assert.match(findings[0]?.message ?? '', /exposing email: /);
+  assert.doesNotMatch(findings[0]?.message ?? '', /full_name/);
+});
+
+test('a personal column added to a table already readable is reported at the column', () => {
+  const init: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: 'create table members (id int, plan text);\ngrant select on members to anon;\n',
+  };
+  const add: Migration = {
+    file: 'db/migrations/002_email.sql',
+    sql: 'alter table members add column email text;\n',
+  };
+  const findings = findingsOf([init, add]);
+  assert.equal(where(findings), [at(add, 'add column email text')]);
+  assert.match(findings[0]?.message ?? '', /^members is already readable by everyone \(GRANT SELECT ON members TO anon, db\/migrations\/001_init\.sql:2\)/);
+});
+
+// ---------------------------------------------------------------- 2. platform per store
+
+const supabaseInit: Migration = {
+  file: 'supabase/migrations/20240101000000_init.sql',
+  sql: patientsTable,
+};
+
+test('Supabase by its folder: a 2024 table with RLS never enabled is reported at CREATE TABLE, saying why', () => {
+  const findings = findingsOf([supabaseInit]);
+  assert.equal(where(findings), [at(supabaseInit, 'create table patients')]);
+  assert.match(findings[0]?.message ?? '', /default privileges \(for tables created before 2026-10-30\) grant it to anon, and row-level security is not enabled/);
+  assert.match(findings[0]?.fix ?? '', /ENABLE ROW LEVEL SECURITY.*REVOKE ALL/);
+});
+
+test('Supabase: a migration dated 2026-11-15 that creates a table with no grant is clean under auto', () => {
+  const late: Migration = { file: 'supabase/migrations/20261115093000_init.sql', sql: patientsTable };
+  assert.equal(findingsOf([late]), []);
+  assert.equal(where(findingsOf([late], { supabase: { defaultGrants: 'always' } })), [
+    at(late, 'create table patients'),
+  ]);
+  assert.equal(findingsOf([supabaseInit], { supabase: { defaultGrants: 'never' } }), []);
+  // With an explicit grant it is reported at the grant.
+  const granted: Migration = { ...late, sql: `${patientsTable}grant select on patients to anon;\n` };
+  assert.equal(where(findingsOf([granted])), [at(granted, 'grant select on patients to anon')]);
+});
+
+test('Supabase evidence is per store: auth.uid() in one store makes no other store public', () => {
+  const app: Migration = {
+    file: 'app/db/migrations/001_init.sql',
+    sql: `${patientsTable}alter table patients enable row level security;
+create policy own on patients for select using (auth.uid() = user_id);
+create table contacts (id int, email text);
+`,
+  };
+  const mysql: Migration = {
+    file: 'legacy/migrations/001_init.sql',
+    sql: 'create table customers (id int, email text, full_name text);\n',
+  };
+  const findings = findingsOf([app, mysql]);
+  assert.equal(where(findings), [at(app, 'create table contacts')]);
+});
+
+test('a grant to anon alone is no Supabase evidence: ungranted tables of a PostgREST project stay internal', () => {
+  const postgrest: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}create table notes (id int, email text);
+grant select on notes to anon;
+`,
+  };
+  assert.equal(where(findingsOf([postgrest])), [at(postgrest, 'grant select on notes to anon')]);
+});
+
+test('unexposed schemas are never public by the platform default; exposedSchemas decides', () => {
+  const file: Migration = {
+    file: 'supabase/migrations/20240101000000_init.sql',
+    sql: 'create table private.patients (id int, email text);\ncreate table api.contacts (id int, email text);\n',
+  };
+  assert.equal(findingsOf([file]), []);
+});
+
+// ---------------------------------------------------------------- 4. the database linter, statically
+
+test('a view without security_invoker over an RLS table, readable by anon, bypasses RLS; with security_invoker it does not', () => {
+  const base = `${patientsTable}alter table patients enable row level security;
+create policy own on patients for select using (auth.uid() = user_id);
+grant select on patients to anon;
+`;
+  const definer: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${base}create view patient_directory as select full_name, email from patients;
+grant select on patient_directory to anon;
+`,
+  };
+  const findings = findingsOf([definer]);
+  assert.equal(where(findings), [at(definer, 'grant select on patient_directory to anon')]);
+  assert.match(findings[0]?.message ?? '', /bypasses the row-level security of patients/);
+  assert.match(findings[0]?.fix ?? '', /security_invoker = true/);
+  const invoker: Migration = {
+    ...definer,
+    sql: `${base}create view patient_directory with (security_invoker = true) as select full_name, email from patients;
+grant select on patient_directory to anon;
+`,
+  };
+  assert.equal(findingsOf([invoker]), []);
+});
+
+test('policies while RLS is off: a warning at the policy; enabling RLS clears it', () => {
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}create policy own on patients for select using (auth.uid() = user_id);\n`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create policy own')]);
+  assert.is(findings[0]?.severity, 'warning');
+  assert.match(findings[0]?.message ?? '', /row-level security is never enabled, so the policies restrict nothing/);
+  const enabled: Migration = {
+    ...file,
+    sql: `${file.sql}alter table patients enable row level security;\n`,
+  };
+  assert.equal(findingsOf([enabled]), []);
+});
+
+test('a policy that trusts user_metadata is a warning; one on auth.uid() is not', () => {
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}alter table patients enable row level security;
+create policy staff on patients for select using ((auth.jwt() -> 'user_metadata' ->> 'role') = 'staff');
+`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create policy staff')]);
+  assert.is(findings[0]?.severity, 'warning');
+  const owner: Migration = {
+    ...file,
+    sql: `${patientsTable}alter table patients enable row level security;
+create policy own on patients for select using (auth.uid() = user_id);
+`,
+  };
+  assert.equal(findingsOf([owner]), []);
+});
+
+test('a SECURITY DEFINER function anyone may execute that reads personal columns; revoked from PUBLIC it is not', () => {
+  const definer = `create function public.find_patient(q text) returns table (full_name text, email text)
+language sql security definer as $$ select full_name, email from patients where full_name ilike q $$;
+`;
+  const file: Migration = { file: 'db/migrations/001_init.sql', sql: `${patientsTable}${definer}` };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create function public.find_patient')]);
+  assert.match(findings[0]?.message ?? '', /SECURITY DEFINER function find_patient .* public may execute it \(Postgres grants EXECUTE to PUBLIC by default\)/);
+  assert.match(findings[0]?.message ?? '', /full_name: .*email: /);
+  const revoked: Migration = {
+    ...file,
+    sql: `${file.sql}revoke execute on function public.find_patient(text) from public;\n`,
+  };
+  assert.equal(findingsOf([revoked]), []);
+  const invoker: Migration = { ...file, sql: file.sql.replace('security definer', 'security invoker') };
+  assert.equal(findingsOf([invoker]), []);
+});
+
+test('a materialized view and a foreign table with personal columns granted to anon: reported at the grant', () => {
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}create materialized view patient_emails as select email from patients;
+grant select on patient_emails to anon;
+create foreign table remote_contacts (id int, phone_number text) server crm;
+grant select on remote_contacts to anon;
+create materialized view visit_counts as select count(*) as visits from patients;
+grant select on visit_counts to anon;
+`,
+  };
+  assert.equal(where(findingsOf([file])), [
+    at(file, 'grant select on patient_emails to anon'),
+    at(file, 'grant select on remote_contacts to anon'),
+  ]);
+});
+
+test('a view over auth.users that signed-in users can read; one over a profiles table is not that', () => {
+  const file: Migration = {
+    file: 'supabase/migrations/20261201000000_users.sql',
+    sql: `create view public.user_emails as select id, email from auth.users;
+grant select on public.user_emails to authenticated;
+`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create view public.user_emails')]);
+  assert.match(findings[0]?.message ?? '', /exposes auth\.users to authenticated/);
+  const profiles: Migration = {
+    ...file,
+    sql: 'create table profiles (id uuid, email text);\nalter table profiles enable row level security;\ncreate view public.user_emails as select id, email from profiles;\ngrant select on public.user_emails to authenticated;\n',
+  };
+  assert.equal(findingsOf([profiles]), []);
+});
+
+test('a public bucket with a SELECT policy for everyone on storage.objects can be listed; a private one cannot', () => {
+  const file: Migration = {
+    file: 'supabase/migrations/20240101000000_storage.sql',
+    sql: `insert into storage.buckets (id, name, public) values ('records', 'records', true);
+create policy "read records" on storage.objects for select using (bucket_id = 'records');
+`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'true'), at(file, 'create policy "read records"')]);
+  assert.match(findings[1]?.message ?? '', /list every file of public bucket records/);
+  const privateBucket: Migration = { ...file, sql: file.sql.replace(', true)', ', false)') };
+  assert.equal(findingsOf([privateBucket]), []);
+});
+
+test.run();
