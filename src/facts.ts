@@ -180,6 +180,10 @@ export interface FunctionCreated extends FactBase {
   reads: TableName[];
   /** Identifiers the body mentions, lowercased, to tell which columns it reads; `*` when it selects every column. */
   mentions: string[];
+  /** Returns rows or values a caller can read (not `trigger`, `void` or a plain flag). */
+  returnsRows: boolean;
+  /** The body filters by the caller (`auth.uid()`): it reads the caller's own rows. */
+  callerScoped: boolean;
 }
 
 /** `GRANT/REVOKE EXECUTE ON FUNCTION …`. */

@@ -152,9 +152,19 @@ function namedFiles(options: ScanOptions): { project: string; files: Set<string>
   return { project, files: new Set(absolute.map((path) => displayPath(options.cwd, path))) };
 }
 
+/** Rules whose findings follow from what the data map declares (exposure, categories, partners). */
+const RULES_RESTING_ON_THE_MAP = new Set([
+  'pii-public-exposure',
+  'public-access-grant',
+  'pii-unencrypted',
+  'pii-third-party',
+  'encryption-removed',
+]);
+
 /** The data maps whose declarations a finding rests on: its target's and source's store, table and column. */
 function dataMapFilesBehind(finding: Finding, dataMap: DataMap | undefined): string[] {
-  if (dataMap === undefined) return [];
+  // A column the map does not declare rests on the migration that adds it, not on the map.
+  if (dataMap === undefined || !RULES_RESTING_ON_THE_MAP.has(finding.ruleId)) return [];
   const files = new Set<string>();
   for (const ref of [finding.target, finding.source]) {
     if (ref === undefined) continue;

@@ -832,9 +832,16 @@ class ModelBuilder {
     const readable = fact.privileges.some(
       (privilege) => privilege === 'select' || privilege === 'all',
     );
-    const roles = fact.roles.filter((role) => this.anonymousRoles.has(role));
+    // Signed-in users are tracked too: a view of auth.users granted to them hands out every account.
+    const roles = fact.roles.filter(
+      (role) => this.anonymousRoles.has(role) || role === SIGNED_IN_ROLE,
+    );
     if (!readable || roles.length === 0) return;
-    if (fact.defaultPrivileges === true) return this.applyDefaultPrivileges(fact, roles);
+    if (fact.defaultPrivileges === true) {
+      const anonymous = roles.filter((role) => this.anonymousRoles.has(role));
+      if (anonymous.length > 0) this.applyDefaultPrivileges(fact, anonymous);
+      return;
+    }
     const tables =
       fact.table.name === '*'
         ? this.tablesInSchema(fact.table, fact.at.file)
@@ -859,10 +866,11 @@ class ModelBuilder {
         fact.table.name === '*'
           ? `ALL TABLES IN SCHEMA ${fact.table.schema ?? 'public'}`
           : table.name;
+      const anonymous = roles.filter((role) => this.anonymousRoles.has(role));
       const stamp = {
         at: fact.at,
         seq: this.seq,
-        description: `GRANT ${fact.privileges.join(', ').toUpperCase()}${columnList} ON ${target} TO ${roles.join(', ')}`,
+        description: `GRANT ${fact.privileges.join(', ').toUpperCase()}${columnList} ON ${target} TO ${(anonymous.length > 0 ? anonymous : roles).join(', ')}`,
       };
       for (const role of roles) {
         const reach: Reach = {
@@ -872,7 +880,8 @@ class ModelBuilder {
           ...(fact.columns !== undefined ? { columns: new Set(fact.columns) } : {}),
         };
         access.reaches.push(reach);
-        this.openings.push({ kind: 'grant', table, stamp, reach });
+        if (this.anonymousRoles.has(role))
+          this.openings.push({ kind: 'grant', table, stamp, reach });
       }
     }
   }
@@ -986,13 +995,20 @@ class ModelBuilder {
     this.touched.clear();
     const opened = new Set<ModelTable>();
     const grantedHere = new Set(
-      openings.filter((opening) => opening.kind === 'grant').map((opening) => opening.table),
+      openings
+        .filter((opening) => opening.kind === 'grant' || opening.kind === 'default-privileges')
+        .map((opening) => opening.table),
     );
     for (const opening of openings) {
       const { table } = opening;
       if (table.droppedAt !== undefined) continue;
-      // The file's own grant is the line to change; the platform default adds nothing to it.
+      // The file's own grant (or default privileges) is the line to change; the platform default
+      // adds nothing to it. With row-level security on, a default grant opens nothing by itself:
+      // the policy that lets everyone in is the statement to report.
       if (opening.kind === 'platform-default' && grantedHere.has(table)) continue;
+      const byDefault =
+        opening.kind === 'platform-default' || opening.kind === 'default-privileges';
+      if (byDefault && table.objectType === 'table' && table.rowLevelSecurity) continue;
       const readable = this.readableNow(table);
       if (readable === undefined || !this.stillOpens(opening, readable.reaches)) continue;
       const covered = opening.reach?.columns ?? readable.columns;
@@ -1028,20 +1044,21 @@ class ModelBuilder {
       const fresh = this.personalColumns(table, readable.columns).filter(
         (column) => !access.reportedColumns.has(column.name) && column.definedAt.file === file,
       );
-      for (const column of fresh) {
-        this.publicAccessEvents.push({
-          objectKind: table.objectType,
-          kind: 'column-added',
-          store: table.store,
-          name: table.name,
-          at: column.lastChangedAt,
-          description: `${table.name} is already readable by everyone (${cause.description}, ${formatLocation(cause.at)})`,
-          exposedColumns: [this.snapshot(table, column)],
-          alreadyPublic: true,
-          file,
-        });
-        access.reportedColumns.add(column.name);
-      }
+      const first = fresh[0];
+      if (first === undefined) continue;
+      // One finding per table and file, at the first new column, listing every new one.
+      this.publicAccessEvents.push({
+        objectKind: table.objectType,
+        kind: 'column-added',
+        store: table.store,
+        name: table.name,
+        at: first.lastChangedAt,
+        description: `${table.name} is already readable by everyone (${cause.description}, ${formatLocation(cause.at)})`,
+        exposedColumns: fresh.map((column) => this.snapshot(table, column)),
+        alreadyPublic: true,
+        file,
+      });
+      for (const column of fresh) access.reportedColumns.add(column.name);
     }
   }
 
@@ -1127,6 +1144,7 @@ class ModelBuilder {
    * anyone may list, and views that hand `auth.users` to signed-in users.
    */
   private judgeFinalAccess(): void {
+    const reportedAt = new Set(this.publicAccessEvents.map((event) => locationKey(event.at)));
     for (const store of this.stores.values()) {
       for (const table of store.tables.values()) {
         const personal = [...table.columns.values()].filter(
@@ -1138,6 +1156,8 @@ class ModelBuilder {
         if (table.objectType === 'table' && !table.rowLevelSecurity && policies.length > 0) {
           const first = policies[0] as (typeof policies)[number];
           const at = access.rlsDisabled?.at ?? first.at;
+          // Already an error at that statement (RLS turned off on a reachable table): say it once.
+          if (reportedAt.has(locationKey(at))) continue;
           this.publicAccessEvents.push({
             objectKind: table.objectType,
             kind: 'policies-without-rls',
@@ -1176,7 +1196,9 @@ class ModelBuilder {
 
   private judgeDefinerFunctions(): void {
     for (const { fact, store, executors } of this.functions.values()) {
-      if (!fact.securityDefiner) continue;
+      // Only a function that hands rows back can expose them, and one scoped to auth.uid() hands
+      // back the caller's own; triggers, procedures returning void and writers expose nothing.
+      if (!fact.securityDefiner || !fact.returnsRows || fact.callerScoped) continue;
       if (!this.exposedSchemas.has((fact.schema ?? 'public').toLowerCase())) continue;
       const callers = [...executors].filter((role) => this.anonymousRoles.has(role));
       if (callers.length === 0) continue;
@@ -1830,6 +1852,13 @@ class ModelBuilder {
 
 /** Policies that read `raw_user_meta_data` or `user_metadata`: the user writes those about themselves. */
 const USER_METADATA = /raw_user_meta_data|user_metadata/i;
+
+/** Supabase's role for signed-in users: not anonymous, yet anyone can sign up. */
+const SIGNED_IN_ROLE = 'authenticated';
+
+function locationKey(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
 
 function functionKey(name: string, schema: string | undefined): string {
   return `${(schema ?? 'public').toLowerCase()}.${name.toLowerCase()}`;

@@ -62,12 +62,16 @@ grant all on patients to anon;
   };
   const findings = findingsOf([init, fix]);
   assert.equal(where(findings), [
+    at(init, 'grant select on patients to anon'),
     at(init, 'create policy everyone'),
     at(fix, 'disable row level security'),
     at(fix, 'grant all on patients to anon'),
   ]);
-  assert.match(findings[2]?.message ?? '', /^GRANT ALL ON patients TO anon: this makes supabase\.patients readable by everyone, exposing full_name: /);
-  assert.match(findings[2]?.message ?? '', /email: .*date_of_birth: /);
+  assert.match(
+    findings[3]?.message ?? '',
+    /^GRANT ALL ON patients TO anon: this makes supabase\.patients readable by everyone, exposing user_id: .*; full_name: /,
+  );
+  assert.match(findings[3]?.message ?? '', /email: .*date_of_birth: /);
 });
 
 test('a grant to anon in plain Postgres opens that table only, at the grant; other tables and stores stay internal', () => {
@@ -94,7 +98,9 @@ grant select on all tables in schema public to web_anon;
 `,
   };
   const findings = findingsOf([file]);
-  assert.equal(where(findings), [at(file, 'grant select on all tables in schema public to web_anon')]);
+  assert.equal(where(findings), [
+    at(file, 'grant select on all tables in schema public to web_anon'),
+  ]);
   assert.equal(findings[0]?.target?.table, 'patients');
 });
 
@@ -113,7 +119,10 @@ ${patientsTable}`,
     at(defaults, 'alter default privileges in schema public grant select on tables to anon'),
     at(later, 'create table contacts'),
   ]);
-  assert.match(findings[1]?.message ?? '', /^ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon \(db\/migrations\/001_defaults\.sql:1\) covers contacts, created here/);
+  assert.match(
+    findings[1]?.message ?? '',
+    /^ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon \(db\/migrations\/001_defaults\.sql:1\) covers contacts, created here/,
+  );
   assert.equal(findings[1]?.path?.[0]?.file, defaults.file);
   // Revoked before the table exists: no finding for it.
   const revoked: Migration = {
@@ -137,7 +146,7 @@ grant select (id, email) on patients to anon;
   const findings = findingsOf([file]);
   assert.equal(where(findings), [at(file, 'grant select (id, email) on patients to anon')]);
   assert.match(findings[0]?.message ?? '', /exposing email: /);
-  assert.doesNotMatch(findings[0]?.message ?? '', /full_name/);
+  assert.not.match(findings[0]?.message ?? '', /full_name/);
 });
 
 test('a personal column added to a table already readable is reported at the column', () => {
@@ -150,8 +159,11 @@ test('a personal column added to a table already readable is reported at the col
     sql: 'alter table members add column email text;\n',
   };
   const findings = findingsOf([init, add]);
-  assert.equal(where(findings), [at(add, 'add column email text')]);
-  assert.match(findings[0]?.message ?? '', /^members is already readable by everyone \(GRANT SELECT ON members TO anon, db\/migrations\/001_init\.sql:2\)/);
+  assert.equal(where(findings), [at(add, 'email text')]);
+  assert.match(
+    findings[0]?.message ?? '',
+    /^members is already readable by everyone \(GRANT SELECT ON members TO anon, db\/migrations\/001_init\.sql:2\)/,
+  );
 });
 
 // ---------------------------------------------------------------- 2. platform per store
@@ -164,19 +176,28 @@ const supabaseInit: Migration = {
 test('Supabase by its folder: a 2024 table with RLS never enabled is reported at CREATE TABLE, saying why', () => {
   const findings = findingsOf([supabaseInit]);
   assert.equal(where(findings), [at(supabaseInit, 'create table patients')]);
-  assert.match(findings[0]?.message ?? '', /default privileges \(for tables created before 2026-10-30\) grant it to anon, and row-level security is not enabled/);
+  assert.match(
+    findings[0]?.message ?? '',
+    /default privileges \(for tables created before 2026-10-30\) grant it to anon, and row-level security is not enabled/,
+  );
   assert.match(findings[0]?.fix ?? '', /ENABLE ROW LEVEL SECURITY.*REVOKE ALL/);
 });
 
 test('Supabase: a migration dated 2026-11-15 that creates a table with no grant is clean under auto', () => {
-  const late: Migration = { file: 'supabase/migrations/20261115093000_init.sql', sql: patientsTable };
+  const late: Migration = {
+    file: 'supabase/migrations/20261115093000_init.sql',
+    sql: patientsTable,
+  };
   assert.equal(findingsOf([late]), []);
   assert.equal(where(findingsOf([late], { supabase: { defaultGrants: 'always' } })), [
     at(late, 'create table patients'),
   ]);
   assert.equal(findingsOf([supabaseInit], { supabase: { defaultGrants: 'never' } }), []);
   // With an explicit grant it is reported at the grant.
-  const granted: Migration = { ...late, sql: `${patientsTable}grant select on patients to anon;\n` };
+  const granted: Migration = {
+    ...late,
+    sql: `${patientsTable}grant select on patients to anon;\n`,
+  };
   assert.equal(where(findingsOf([granted])), [at(granted, 'grant select on patients to anon')]);
 });
 
@@ -242,13 +263,16 @@ grant select on patient_directory to anon;
 
 test('policies while RLS is off: a warning at the policy; enabling RLS clears it', () => {
   const file: Migration = {
-    file: 'db/migrations/001_init.sql',
+    file: 'supabase/migrations/20261201000000_init.sql',
     sql: `${patientsTable}create policy own on patients for select using (auth.uid() = user_id);\n`,
   };
   const findings = findingsOf([file]);
   assert.equal(where(findings), [at(file, 'create policy own')]);
   assert.is(findings[0]?.severity, 'warning');
-  assert.match(findings[0]?.message ?? '', /row-level security is never enabled, so the policies restrict nothing/);
+  assert.match(
+    findings[0]?.message ?? '',
+    /row-level security is never enabled, so the policies restrict nothing/,
+  );
   const enabled: Migration = {
     ...file,
     sql: `${file.sql}alter table patients enable row level security;\n`,
@@ -282,14 +306,20 @@ language sql security definer as $$ select full_name, email from patients where 
   const file: Migration = { file: 'db/migrations/001_init.sql', sql: `${patientsTable}${definer}` };
   const findings = findingsOf([file]);
   assert.equal(where(findings), [at(file, 'create function public.find_patient')]);
-  assert.match(findings[0]?.message ?? '', /SECURITY DEFINER function find_patient .* public may execute it \(Postgres grants EXECUTE to PUBLIC by default\)/);
+  assert.match(
+    findings[0]?.message ?? '',
+    /SECURITY DEFINER function find_patient .* public may execute it \(Postgres grants EXECUTE to PUBLIC by default\)/,
+  );
   assert.match(findings[0]?.message ?? '', /full_name: .*email: /);
   const revoked: Migration = {
     ...file,
     sql: `${file.sql}revoke execute on function public.find_patient(text) from public;\n`,
   };
   assert.equal(findingsOf([revoked]), []);
-  const invoker: Migration = { ...file, sql: file.sql.replace('security definer', 'security invoker') };
+  const invoker: Migration = {
+    ...file,
+    sql: file.sql.replace('security definer', 'security invoker'),
+  };
   assert.equal(findingsOf([invoker]), []);
 });
 

@@ -12,10 +12,14 @@ import { stringsOf } from './lineage.js';
 
 /** Tables a body reads, writes or returns from, as written (`from public.patients p`). */
 const TABLE_REFERENCE =
-  /\b(?:from|join|update|into)\s+((?:"[^"]+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[a-z_][\w$]*))?)/gi;
+  /\b(?:from|join)\s+((?:"[^"]+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[a-z_][\w$]*))?)/gi;
 const IDENTIFIER = /"([^"]+)"|([a-z_][\w$]*)/gi;
 /** `select *`, `t.*`, `returning *`: every column. */
 const EVERY_COLUMN = /(?:select|returning|,)\s*(?:[a-z_][\w$]*\s*\.\s*)?\*/i;
+/** Return types that hand nothing personal back to the caller. */
+const NO_ROWS = new Set(['trigger', 'event_trigger', 'void', 'bool', 'boolean']);
+const CALLER_SCOPED = /\bauth\s*\.\s*uid\s*\(\s*\)/i;
+
 /** A body is read only this far: enough for any hand-written function, bounded for hostile input. */
 const MAX_BODY = 200_000;
 
@@ -61,6 +65,8 @@ export function createFunction(
     securityDefiner,
     reads,
     mentions: [...mentions],
+    returnsRows: !NO_ROWS.has((returnNames[returnNames.length - 1] ?? 'void').toLowerCase()),
+    callerScoped: CALLER_SCOPED.test(body),
   });
 }
 
