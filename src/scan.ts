@@ -8,6 +8,7 @@ import { findConfigFile, loadConfig } from './config/load.js';
 import type { Config, RuleSetting } from './config/types.js';
 import { loadDataMaps } from './datamap/load.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
+import { drizzleOutputFolder } from './extractors/drizzle-config.js';
 import { firstSeenByGit } from './git-dates.js';
 import { projectOfFile, relativeToRoot, repositoryRoot } from './project-root.js';
 import {
@@ -103,6 +104,10 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     cwd,
     root,
+    sameStoreFolders: files.flatMap((file) => {
+      const folder = drizzleOutputFolder(relativeToRoot(root, cwd, file.path), file.text);
+      return folder && folder.folder !== '' ? [folder] : [];
+    }),
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');

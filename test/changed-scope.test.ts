@@ -160,4 +160,42 @@ test('a baseline written at the repository root gives no new findings from a sub
   }
 });
 
+test('drizzle: the schema and drizzle-kit output are one store; auth.users tables are never public by default', () => {
+  const root = newRepository();
+  try {
+    write(
+      root,
+      'src/db/schema.ts',
+      `import { pgSchema, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { authenticatedRole } from 'drizzle-orm/supabase';
+const auth = pgSchema('auth');
+export const authUsers = auth.table('users', { id: uuid('id').primaryKey(), email: text('email') });
+export const mirror = pgTable('auth.users', { id: uuid('id').primaryKey(), phone: text('phone') });
+export const profiles = pgTable('profiles', { id: uuid('id').primaryKey(), fullName: text('full_name') });
+`,
+    );
+    write(
+      root,
+      'drizzle/0000_init.sql',
+      'CREATE TABLE "profiles" ("id" uuid PRIMARY KEY, "full_name" text);\n',
+    );
+    write(
+      root,
+      'drizzle.config.ts',
+      "export default { schema: './src/db/schema.ts', out: './drizzle', dialect: 'postgresql' };\n",
+    );
+    // No date in the names: git first saw the files today, after 2026-10-30, so no default grant.
+    commit(root, 'schema');
+    assert.equal(scan(root, []).where, []);
+    write(root, 'piilint.config.yaml', 'supabase:\n  defaultGrants: always\n');
+    commit(root, 'the old default');
+    const result = scan(root, []);
+    assert.equal(result.where, ['public-access-grant src/db/schema.ts:6:25']);
+    const message = (result.findings[0] as unknown as { message: string }).message;
+    assert.match(message, /this makes db\.profiles readable by everyone, exposing full_name/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test.run();

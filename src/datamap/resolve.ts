@@ -37,7 +37,12 @@ export function isTemplateSchema(schema: string | undefined): boolean {
 export function resolveTable(
   table: TableName,
   file: string,
-  options: { dataMap?: DataMap; cwd: string; root?: string },
+  options: {
+    dataMap?: DataMap;
+    cwd: string;
+    /** The path that names a file's implicit store (from the repository root; see `StorePaths`). */
+    storePath?: (file: string) => string;
+  },
 ): ResolvedTable {
   const stores = [...(options.dataMap?.stores.values() ?? [])];
   const unknownSchema = isTemplateSchema(table.schema);
@@ -73,11 +78,8 @@ export function resolveTable(
   }
 
   // Named from the repository root, so a scan from a subfolder names the same store.
-  const fromRoot =
-    options.root === undefined
-      ? file
-      : relative(options.root, resolvePath(options.cwd, file)).split(sep).join('/');
-  return { store: implicitStoreId(fromRoot), table: nameInCode, implicit: true };
+  const storePath = options.storePath?.(file) ?? file;
+  return { store: implicitStoreId(storePath), table: nameInCode, implicit: true };
 }
 
 /**

@@ -60,6 +60,11 @@ export interface BuildModelInput {
   cwd: string;
   /** The repository root: implicit store names derive from paths relative to it. */
   root?: string;
+  /**
+   * Folders whose files belong to the store of another file (root-relative): drizzle-kit writes
+   * its migrations to `out`, and they build the tables of its `schema` file.
+   */
+  sameStoreFolders?: Array<{ folder: string; schemaFile: string }>;
   /** When a file's name carries no date: when the repository first saw it (git), if known. */
   fileDate?: (file: string) => Date | undefined;
 }
@@ -307,7 +312,7 @@ class ModelBuilder {
           resolveTable(name, file, {
             dataMap: this.input.dataMap,
             cwd: this.input.cwd,
-            root: this.input.root,
+            storePath: (path) => this.fromRoot(path),
           }),
         undefined,
       );
@@ -691,7 +696,12 @@ class ModelBuilder {
   /** The file's path from the repository root, which names implicit stores wherever piilint runs. */
   private fromRoot(file: string): string {
     const root = this.input.root;
-    return root === undefined ? file : relativeToRoot(root, this.input.cwd, file);
+    const path = root === undefined ? file : relativeToRoot(root, this.input.cwd, file);
+    // drizzle-kit's output folder belongs to the store its schema file names.
+    for (const { folder, schemaFile } of this.input.sameStoreFolders ?? []) {
+      if (path.startsWith(`${folder}/`)) return schemaFile;
+    }
+    return path;
   }
 
   private platformOf(storeId: string): StorePlatform {
@@ -720,7 +730,7 @@ class ModelBuilder {
           resolveTable({ name: '' }, file, {
             dataMap: this.input.dataMap,
             cwd: this.input.cwd,
-            root: this.input.root,
+            storePath: (path) => this.fromRoot(path),
           }).store,
         undefined,
       ) ?? implicitStoreId(this.fromRoot(file))
