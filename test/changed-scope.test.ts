@@ -1,12 +1,13 @@
 // What a change touches is what a scan reports: a grant added to an old table, a data map flipped
 // to public, one file named on the command line; and baselines and store names that do not depend
 // on the folder piilint runs from. Spawns the built CLI (`npm run build` first).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
+import { git, write } from './git-repository.js';
 import * as assert from 'uvu/assert';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,19 +19,6 @@ interface JsonFinding {
   line: number;
   column: number;
   fingerprint: string;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.test', ...args],
-    { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
-
-function write(root: string, path: string, text: string): void {
-  mkdirSync(join(root, path, '..'), { recursive: true });
-  writeFileSync(join(root, path), text);
 }
 
 function commit(root: string, message: string): void {

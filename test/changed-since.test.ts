@@ -1,11 +1,12 @@
 // `--changed-since <ref>` on a git repository built here: everything is analysed, only findings in
 // files changed since the ref are reported. Spawns the built CLI (`npm run build` first).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
+import { git, write } from './git-repository.js';
 import * as assert from 'uvu/assert';
 import { changedFilesSince } from '../src/changed-files.js';
 
@@ -30,19 +31,6 @@ const NOTES = `CREATE TABLE clinical_notes (
   diagnosis text
 );
 `;
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.test', ...args],
-    { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
-
-function write(root: string, path: string, text: string): void {
-  mkdirSync(join(root, path, '..'), { recursive: true });
-  writeFileSync(join(root, path), text);
-}
 
 /** main: one leaking migration; branch `feature`: a second one, committed. */
 function repository(): string {
