@@ -37,6 +37,8 @@ import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
 import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
+import { attachApplicationWrites } from './writes.js';
+import type { ApplicationWriteFact } from './writes.js';
 import { defaultPolicy } from './policy.js';
 import type {
   CategoryEvidence,
@@ -225,13 +227,16 @@ class ModelBuilder {
     this.readPlatforms();
     this.declareMapStores();
     const pendingSends: DataSent[] = [];
+    const applicationWrites: ApplicationWriteFact[] = [];
     files.forEach((group, fileIndex) => {
       const fileStart = this.seq;
       const fileCopies: ResolvedCopy[] = [];
       for (const fact of group.facts) {
         this.seq++;
         if (fact.kind === 'data-sent') pendingSends.push(fact);
-        else if (fact.kind === 'data-copied') {
+        else if (fact.kind === 'column-written' || fact.kind === 'protecting-function') {
+          applicationWrites.push(fact);
+        } else if (fact.kind === 'data-copied') {
           const copy = this.applyCopy(fact, fileIndex);
           if (copy !== undefined) fileCopies.push(copy);
         } else this.apply(fact);
@@ -245,6 +250,10 @@ class ModelBuilder {
       if (copy !== undefined) this.settleCopyExposure(copy, this.seq);
     }
     for (const fact of pendingSends) this.resolveSend(fact);
+    attachApplicationWrites(applicationWrites, (name, file) => {
+      const resolved = this.resolveName(name, file);
+      return resolved.store.tables.get(resolved.key);
+    });
     this.finalize();
     this.judgeFinalAccess();
     return {
@@ -436,6 +445,7 @@ class ModelBuilder {
       categories: [],
       declared: table.declared?.columns.get(name),
       encryption: { encrypted: false },
+      writes: [],
       definedAt: at,
       definedInCode: inCode,
       lastChangedAt: at,

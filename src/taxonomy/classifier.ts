@@ -1124,3 +1124,43 @@ export function compileExtraPatterns(
   }
   return compiled;
 }
+
+/** The kind of secret a credential column holds: it decides whether it must be hashed or encrypted. */
+export type CredentialKind =
+  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'secret';
+
+/**
+ * Reads a credential column's name as the kind of secret it holds: passwords, PINs and security
+ * answers are checked, never read back (hash them); recovery codes likewise; TOTP seeds and API
+ * keys must be read back by the application (encrypt them).
+ */
+export function credentialKind(column: string): CredentialKind {
+  const words = nameWords(column);
+  const has = (phrase: string) => containsWords(words, phrase.split(' '));
+  if (['backup code', 'backup codes', 'recovery code', 'recovery codes'].some(has)) {
+    return 'recovery code';
+  }
+  if (
+    words.some((word) => ['totp', 'otp', 'mfa', '2fa', 'authenticator'].includes(word)) ||
+    has('two factor')
+  ) {
+    return 'one-time password seed';
+  }
+  if (
+    has('api key') ||
+    words.includes('apikey') ||
+    words.includes('token') ||
+    words.includes('tokens')
+  ) {
+    return 'API key';
+  }
+  if (
+    words.some((word) =>
+      ['password', 'passwd', 'passphrase', 'pin', 'pwd', 'pass', 'passcode'].includes(word),
+    ) ||
+    has('security answer')
+  ) {
+    return 'password';
+  }
+  return 'secret';
+}
