@@ -226,6 +226,13 @@ export function judgeWrittenValue(
       .filter((judged): judged is Judgement => judged !== undefined);
     return branches.find((judged) => judged.protection === 'plain') ?? branches[0];
   }
+  if (ts.isTemplateExpression(node)) {
+    // `${salt}:${digest}`: a stored hash often carries its salt beside it.
+    const spans = node.templateSpans
+      .map((span) => judgeWrittenValue(span.expression, scope, depth + 1))
+      .filter((judged): judged is Judgement => judged !== undefined);
+    return spans.find((judged) => judged.protection !== 'plain') ?? plain(node, scope);
+  }
   const calls = callsIn(node);
   for (const call of calls) {
     const primitive = primitiveOf(call, scope);
