@@ -282,6 +282,11 @@ export interface ColumnWritten extends FactBase {
   helper?: string;
   /** What wrote it: `prisma update`, `TypeORM @BeforeInsert`, `Sequelize set()`, `raw INSERT`. */
   writer: string;
+  /**
+   * A model hook or setter (TypeORM `@BeforeInsert`, Sequelize `set()` or `beforeUpdate`) that
+   * rewrites the column on every save: it covers the plain values other writes hand the ORM.
+   */
+  hook?: boolean;
 }
 
 /**

@@ -69,6 +69,8 @@ export interface ColumnWrite {
   evidence: string;
   /** `updated User`, `TypeORM @BeforeInsert of User`. */
   writer: string;
+  /** A model hook or setter that rewrites the column on every save. */
+  hook: boolean;
 }
 
 export interface ModelColumn {

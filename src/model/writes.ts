@@ -93,7 +93,7 @@ function findColumn(table: ModelTable, field: string): ModelColumn | undefined {
  */
 export function attachApplicationWrites(
   facts: readonly ApplicationWriteFact[],
-  findTable: (name: TableName, file: string) => ModelTable | undefined,
+  findTables: (name: TableName, file: string) => ModelTable[],
 ): void {
   const functions = new Map<string, ProtectingFunction[]>();
   for (const fact of facts) {
@@ -106,20 +106,39 @@ export function attachApplicationWrites(
     if (fact.kind !== 'column-written' || TEST_FILE.test(fact.at.file)) continue;
     const judged = judge(fact, functions);
     if (judged === undefined) continue;
-    let table: ModelTable | undefined;
+    const candidates = new Set<ModelTable>();
     for (const variant of tableNameVariants(fact.table.name)) {
-      table = findTable({ ...fact.table, name: variant }, fact.at.file);
-      if (table !== undefined) break;
+      for (const table of findTables({ ...fact.table, name: variant }, fact.at.file)) {
+        candidates.add(table);
+      }
     }
-    const column = table && findColumn(table, fact.column);
-    if (column === undefined) continue;
-    column.writes.push({
-      at: fact.at,
-      protection: judged.protection,
-      evidence: judged.evidence,
-      writer: fact.writer,
-    });
+    for (const table of nearest([...candidates], fact.at.file)) {
+      const column = findColumn(table, fact.column);
+      column?.writes.push({
+        at: fact.at,
+        protection: judged.protection,
+        evidence: judged.evidence,
+        writer: fact.writer,
+        hook: fact.hook === true,
+      });
+    }
   }
+}
+
+/**
+ * The tables defined in the folder closest to the writing file (`packages/database/…` for
+ * `packages/database/src/models/User.ts`); several when a schema and its migrations sit side by side.
+ */
+function nearest(tables: readonly ModelTable[], file: string): ModelTable[] {
+  const shared = (other: string) => {
+    const a = file.split('/');
+    const b = other.split('/');
+    let count = 0;
+    while (count < a.length && count < b.length && a[count] === b[count]) count++;
+    return count;
+  };
+  const best = Math.max(-1, ...tables.map((table) => shared(table.definedAt.file)));
+  return tables.filter((table) => shared(table.definedAt.file) === best);
 }
 
 function judge(

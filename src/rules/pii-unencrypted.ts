@@ -109,6 +109,15 @@ function judgeByWrites(
 ): FindingDraft | undefined | 'clean' {
   const writes = column.writes;
   if (writes.length === 0) return undefined;
+  // A hook or setter that hashes or encrypts on every save covers what other writes hand the ORM.
+  const hook = writes.find((write) => write.hook && write.protection !== 'plain');
+  if (hook !== undefined) {
+    const enough =
+      kind === undefined
+        ? hook.protection === 'encrypt'
+        : hook.protection === 'hash' || acceptsEncryption(kind);
+    if (enough) return 'clean';
+  }
   const plain = writes.filter((write) => write.protection === 'plain');
   const hashing = writes.filter((write) => write.protection === 'hash');
   const encrypting = writes.filter((write) => write.protection === 'encrypt');

@@ -860,9 +860,11 @@ interface Scope {
 }
 
 function describeLink(scope: Scope): string {
-  return scope.table.personTable
-    ? `in person table "${scope.context.table}"`
-    : `in person-linked table "${scope.context.table}"`;
+  if (scope.table.personTable) return `in person table "${scope.context.table}"`;
+  const chain = scope.context.personLinkChain;
+  return chain === undefined
+    ? `in person-linked table "${scope.context.table}"`
+    : `in table "${scope.context.table}", linked to a person through ${chain}`;
 }
 
 function describeHealth(scope: Scope): string {

@@ -245,7 +245,7 @@ export async function register(email: string, password: string) {
   assert.equal(plain.map(where), ['pii-unencrypted src/service.ts:7:22 accounts.password']);
   assert.ok(
     plain[0]?.evidence.includes(
-      'plain write: password at src/service.ts:7 (TypeORM entity Account saved)',
+      'plain write: password at src/service.ts:7 (entity Account assigned and saved)',
     ),
     plain[0]?.evidence.join('\n'),
   );

@@ -226,6 +226,21 @@ class ProtectionReader {
   /** `@Entity('users') class User { @BeforeInsert() hash() { this.password = … } }`. */
   private checkEntityHooks(node: ts.ClassDeclaration): void {
     const entity = decoratorsOf(node).find((decorator) => decorator.name === 'Entity');
+    if (!entity && node.name && extendsSequelizeModel(node)) {
+      // `class User extends Model { async setPassword(pw) { this.password = await hash(pw) } }`
+      const model = node.name.text;
+      for (const member of node.members) {
+        if (!ts.isMethodDeclaration(member) || !member.body) continue;
+        this.emitAssignments(
+          member.body,
+          { name: model },
+          `method of model ${model}`,
+          (target) => target.kind === ts.SyntaxKind.ThisKeyword,
+          false,
+        );
+      }
+      return;
+    }
     if (!entity || !node.name) return;
     const tableText = entity.arguments[0];
     const table: TableName = {
@@ -263,6 +278,15 @@ class ProtectionReader {
       options = call.arguments[2];
     } else if (method === 'init' && ts.isIdentifier(unwrap(callee.expression))) {
       table = { name: (unwrap(callee.expression) as ts.Identifier).text };
+      attributes = call.arguments[0];
+      options = call.arguments[1];
+    } else if (method === 'init' && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      // `static initModel() { super.init({…}, { hooks }) }` inside `class User extends Model`.
+      let owner: ts.Node | undefined = call.parent;
+      while (owner && !ts.isClassDeclaration(owner)) owner = owner.parent;
+      const name = owner && ts.isClassDeclaration(owner) ? owner.name?.text : undefined;
+      if (name === undefined) return;
+      table = { name };
       attributes = call.arguments[0];
       options = call.arguments[1];
     } else if (SEQUELIZE_HOOKS.test(method) && ts.isIdentifier(unwrap(callee.expression))) {
@@ -323,7 +347,7 @@ class ProtectionReader {
   }
 
   /** `this.setDataValue('password', hashSync(value))` (also `user.setDataValue(…)`). */
-  private emitSetDataValue(body: ts.Node, table: TableName, writer: string): void {
+  private emitSetDataValue(body: ts.Node, table: TableName, writer: string, hook = true): void {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
         const callee = unwrap(node.expression);
@@ -335,7 +359,7 @@ class ProtectionReader {
           ts.isStringLiteralLike(column) &&
           value
         ) {
-          this.emitJudged(value, table, column.text, writer);
+          this.emitJudged(value, table, column.text, writer, hook);
         }
       }
       ts.forEachChild(node, visit);
@@ -349,6 +373,7 @@ class ProtectionReader {
     table: TableName,
     writer: string,
     isInstance: (target: ts.Expression) => boolean,
+    hook = true,
   ): void {
     const visit = (node: ts.Node): void => {
       if (
@@ -357,7 +382,7 @@ class ProtectionReader {
         ts.isPropertyAccessExpression(node.left) &&
         isInstance(unwrap(node.left.expression))
       ) {
-        this.emitJudged(node.right, table, node.left.name.text, writer);
+        this.emitJudged(node.right, table, node.left.name.text, writer, hook);
       }
       ts.forEachChild(node, visit);
     };
@@ -382,19 +407,23 @@ class ProtectionReader {
     const declared = this.tracker.declarationOf(instance);
     const declaration = declared?.parent;
     if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return;
-    const initializer = unwrap(declaration.initializer);
-    if (!ts.isNewExpression(initializer) || !ts.isIdentifier(initializer.expression)) return;
-    const entity = initializer.expression.text;
-    if (!/^[A-Z]/.test(entity)) return;
+    const entity = entityOf(unwrap(declaration.initializer));
+    if (entity === undefined) return;
     this.emitJudged(
       expression.right,
       { name: entity },
       expression.left.name.text,
-      `TypeORM entity ${entity} saved`,
+      `entity ${entity} assigned and saved`,
     );
   }
 
-  private emitJudged(value: ts.Expression, table: TableName, column: string, writer: string): void {
+  private emitJudged(
+    value: ts.Expression,
+    table: TableName,
+    column: string,
+    writer: string,
+    hook = false,
+  ): void {
     const judged = judgeWrittenValue(value, this.scope);
     if (judged === undefined) return;
     this.facts.push({
@@ -406,8 +435,37 @@ class ProtectionReader {
       via: judged.via,
       ...(judged.helper !== undefined && { helper: judged.helper }),
       writer,
+      ...(hook && { hook }),
     });
   }
+}
+
+/** `class User extends Model` (Sequelize) — not a TypeORM entity, which has `@Entity`. */
+function extendsSequelizeModel(node: ts.ClassDeclaration): boolean {
+  return (node.heritageClauses ?? []).some((clause) =>
+    clause.types.some((type) => /^(?:Model|Sequelize\.Model)$/.test(type.expression.getText())),
+  );
+}
+
+/**
+ * The entity class an instance was made or loaded from: `new User()`, `User.create(…)`,
+ * `await this.models.User.findOne(…)`, `repo.create(…)` is not (its entity is elsewhere).
+ */
+function entityOf(initializer: ts.Expression): string | undefined {
+  if (ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression)) {
+    return /^[A-Z]/.test(initializer.expression.text) ? initializer.expression.text : undefined;
+  }
+  let node: ts.Expression = initializer;
+  // `User.create(data).save()`: the chain's owner is still `User`.
+  while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+    const owner = unwrap(node.expression.expression);
+    if (ts.isIdentifier(owner)) return /^[A-Z][a-z]/.test(owner.text) ? owner.text : undefined;
+    if (ts.isPropertyAccessExpression(owner) && /^[A-Z][a-z]/.test(owner.name.text)) {
+      return owner.name.text;
+    }
+    node = owner;
+  }
+  return undefined;
 }
 
 interface DecoratorUse {

@@ -36,7 +36,7 @@ export interface Judgement {
 
 /** Packages whose functions hash (`bcrypt.hash`, `argon2.hash`, `createHash` of `node:crypto`). */
 const HASH_MODULES =
-  /^(?:bcrypt|bcryptjs|bcrypt-ts|@node-rs\/bcrypt|argon2|@node-rs\/argon2|argon2-browser|scrypt-js|scrypt-kdf|@noble\/hashes(?:\/.*)?|hash-wasm|js-sha256|js-sha512|sha\.js|crypto|node:crypto|pbkdf2|@phc\/\w+|oslo\/password|@oslojs\/crypto(?:\/.*)?)$/;
+  /^(?:bcrypt|bcryptjs|bcrypt-ts|react-native-bcrypt|bcrypt-nodejs|@node-rs\/bcrypt|argon2|@node-rs\/argon2|argon2-browser|scrypt-js|scrypt-kdf|@noble\/hashes(?:\/.*)?|hash-wasm|js-sha256|js-sha512|sha\.js|crypto|node:crypto|pbkdf2|@phc\/\w+|oslo\/password|@oslojs\/crypto(?:\/.*)?)$/;
 /** Functions of those packages that hash; `compare`/`verify` only read a hash. */
 const HASH_FUNCTIONS =
   /^(?:hash|hashSync|genHash|createHash|createHmac|scrypt|scryptSync|scryptAsync|pbkdf2|pbkdf2Sync|argon2id|argon2i|argon2d|sha1|sha224|sha256|sha384|sha512|sha3_256|sha3_512|blake2b|blake2s|blake3|bcrypt)$/;
