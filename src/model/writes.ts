@@ -59,7 +59,9 @@ function protectionOfName(name: string): 'hash' | 'encrypt' | undefined {
  * Names a table is written under in application code that the schema may spell otherwise:
  * Prisma's `user` delegate for model `User`, a TypeORM entity `TwoFactor` for `two_factors`.
  */
-function tableNameVariants(name: string): string[] {
+function tableNameVariants(written: string): string[] {
+  // A Drizzle table object imported from another file is known by its variable (`totpsTable`).
+  const name = written.replace(/(?<=[a-z])(?:Table|Schema|Model|Entity)$/, '');
   const snake = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
@@ -71,7 +73,9 @@ function tableNameVariants(name: string): string[] {
       : /[^aeiou]y$/.test(word)
         ? `${word.slice(0, -1)}ies`
         : `${word}s`;
-  return [...new Set([name, pascal, name.toLowerCase(), snake, plural(snake), plural(name)])];
+  return [
+    ...new Set([written, name, pascal, name.toLowerCase(), snake, plural(snake), plural(name)]),
+  ];
 }
 
 /** The column a field name stands for: the same name, or its snake_case spelling (`twoFactorSecret` → `two_factor_secret`). */
