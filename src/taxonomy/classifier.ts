@@ -973,6 +973,9 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   if (needsPersonLink(category)) {
     if (!scope.linked) return false;
     if (notes.length === 0) notes.push(describeLink(scope));
+    else if (context.personLinkChain !== undefined && !table.personTable) {
+      notes.push(`linked to a person through ${context.personLinkChain}`);
+    }
   }
 
   if (ORGANISATION_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix))) {
