@@ -172,11 +172,8 @@ export function primitiveInBody(
   return found.find((entry) => entry.protection === 'encrypt') ?? found[0];
 }
 
-/** The application function a call goes through, if it is one (not a package's nor a pass-through). */
-function helperOf(
-  node: ts.CallExpression | ts.NewExpression,
-  scope: JudgeScope,
-): string | undefined {
+/** The function a call goes through, unless it only hands its argument on or reverses a protection. */
+function helperOf(node: ts.CallExpression | ts.NewExpression): string | undefined {
   if (!ts.isCallExpression(node)) return undefined;
   const name = calleeName(node.expression);
   if (name === undefined || PASS_THROUGH.has(name) || REVERSE_NAME.test(name)) return undefined;
@@ -234,7 +231,7 @@ export function judgeWrittenValue(
     if (primitive) return primitive;
   }
   for (const call of calls) {
-    const helper = helperOf(call, scope);
+    const helper = helperOf(call);
     if (helper === undefined) continue;
     // The model reads the helper's body; until then the write is not judged plain.
     return { protection: 'plain', via: `${helper}(…)`, helper };
