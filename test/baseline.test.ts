@@ -147,8 +147,8 @@ test('a new leak is reported against the baseline; removed leaks count as fixed'
     const fixed = json(directory, ['--baseline', 'piilint-baseline.json']);
     assert.is(fixed.summary.fixed, 2);
     assert.equal(
-      fixed.findings.map((finding) => `${finding.file}:${finding.line}`),
-      ['datamap.yaml:44', 'datamap.yaml:45'],
+      fixed.findings.map((finding) => `${finding.ruleId} ${finding.file}`),
+      ['pii-public-exposure datamap.yaml', 'pii-public-exposure datamap.yaml'],
     );
   } finally {
     rmSync(directory, { recursive: true, force: true });

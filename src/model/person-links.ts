@@ -3,6 +3,7 @@
  * signs keyed by an encounter, or a lab result keyed by a lab request, belongs to the patient the
  * encounter belongs to. The chain is bounded, and the evidence names every step of it.
  */
+import { isAuditColumn } from '../taxonomy/classifier.js';
 import type { ModelTable } from './types.js';
 
 /** vitals → encounters → patients, lab results → lab requests → encounters → patients: four steps cover them. */
@@ -27,7 +28,8 @@ export function personLinkChain(
     const next: Step[] = [];
     for (const step of frontier) {
       for (const column of step.table.columns.values()) {
-        if (column.references === undefined) continue;
+        // Who created or changed a row (`Survey.createdBy → User`) is not whom the row is about.
+        if (column.references === undefined || isAuditColumn(column.name)) continue;
         const target = tableNamed(column.references.table);
         if (target === undefined || seen.has(target)) continue;
         seen.add(target);

@@ -1268,3 +1268,8 @@ export function credentialKind(column: string): CredentialKind {
   }
   return 'secret';
 }
+
+/** An audit column (`created_by`, `createdBy`, `updated_by_user_id`): it never links a table to a person. */
+export function isAuditColumn(column: string): boolean {
+  return isAuditName(columnWords(column));
+}

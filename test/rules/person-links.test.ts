@@ -72,6 +72,15 @@ test('without the keys the same tables reach no person, and nothing is reported'
   assert.equal((await findingsOf({ 'db/migrations/000_baseline.sql': unlinked })).map(where), []);
 });
 
+test('an audit key (created_by → users) links no table to a person', async () => {
+  const findings = await findingsOf({
+    'db/migrations/001_surveys.sql': `CREATE TABLE users (id serial PRIMARY KEY, email text);
+CREATE TABLE surveys (id serial PRIMARY KEY, created_by integer REFERENCES users(id), pin text);
+`,
+  });
+  assert.equal(findings.map(where), []);
+});
+
 test('a foreign-key column itself is never a finding (an operational key)', async () => {
   const findings = await findingsOf({ 'db/migrations/000_baseline.sql': BASELINE });
   assert.not.ok(findings.some((finding) => finding.target?.column?.endsWith('_id')));
