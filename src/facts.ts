@@ -260,6 +260,49 @@ export interface DataSent extends FactBase {
   values: ValueSource[];
 }
 
+/** What application code does to a value before it stores it (`bcrypt.hash` → hash, `createCipheriv` → encrypt). */
+export type WriteProtection = 'hash' | 'encrypt' | 'plain';
+
+/**
+ * The application writes one column (a Prisma `create`, a TypeORM `save`, a knex `insert`, a raw
+ * `INSERT … VALUES ($1)`, a `@BeforeInsert` hook): evidence of how the column is stored, whatever
+ * the value's origin. A data-copied fact says where a value comes from; this says what protects it.
+ */
+export interface ColumnWritten extends FactBase {
+  kind: 'column-written';
+  table: TableName;
+  column: string;
+  protection: WriteProtection;
+  /** The call that decided (`bcrypt.hash`, `crypto.createCipheriv`), or the value as written for a plain write. */
+  via: string;
+  /**
+   * A function of the application the value passes through (`hashPassword`, `symmetricEncrypt`),
+   * when the write itself shows no hash or cipher: its body, wherever it is defined, decides.
+   */
+  helper?: string;
+  /** What wrote it: `prisma update`, `TypeORM @BeforeInsert`, `Sequelize set()`, `raw INSERT`. */
+  writer: string;
+  /**
+   * A model hook or setter (TypeORM `@BeforeInsert`, Sequelize `set()` or `beforeUpdate`) that
+   * rewrites the column on every save: it covers the plain values other writes hand the ORM.
+   */
+  hook?: boolean;
+}
+
+/**
+ * A function of the application whose body hashes or encrypts (`hashPassword` calls
+ * `bcrypt.hash`): a write through it is protected, in any file.
+ */
+export interface ProtectingFunction extends FactBase {
+  kind: 'protecting-function';
+  name: string;
+  protection: 'hash' | 'encrypt';
+  /** The call in its body that decided, or the other function of the application it calls. */
+  via: string;
+  /** When the body calls another application function rather than a hash or cipher directly. */
+  calls?: string;
+}
+
 /** A file or statement that could not be read; the scan goes on. */
 export interface ParseProblem extends FactBase {
   kind: 'parse-error';
@@ -285,6 +328,8 @@ export type Fact =
   | BucketChanged
   | PlatformHint
   | DataSent
+  | ColumnWritten
+  | ProtectingFunction
   | ParseProblem;
 
 export type FactKind = Fact['kind'];

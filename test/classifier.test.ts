@@ -77,6 +77,7 @@ const POSITIVES: Array<[string, string, Where]> = [
   ['demographic.religion', 'religion', CUSTOMERS],
   ['government_id.ssn', 'social_security_number', PATIENTS],
   ['government_id.drivers_license', 'drivers_license_number', CUSTOMERS],
+  ['government_id.birth_certificate', 'birth_certificate_no', CUSTOMERS],
   ['government_id.passport', 'passport_number', CUSTOMERS],
   ['government_id.vehicle', 'license_plate', CUSTOMERS],
   ['identifier.person_id', 'customer_id', { table: 'orders', linked: true }],
@@ -145,6 +146,7 @@ const NEGATIVES: Array<[string, string, Where]> = [
   ['demographic.religion', 'relation', CUSTOMERS],
   ['government_id.ssn', 'social', CUSTOMERS],
   ['government_id.drivers_license', 'license_key', CUSTOMERS],
+  ['government_id.birth_certificate', 'certificate_fingerprint', CUSTOMERS],
   ['government_id.passport', 'password', CUSTOMERS],
   ['government_id.vehicle', 'vehicle_type', CUSTOMERS],
   ['identifier.person_id', 'created_by_user_id', CUSTOMERS],
@@ -811,9 +813,12 @@ test('a false fingerprint no longer links task_runs_v2 to a person, so region st
   ];
   assert.is(isPersonLinked('task_runs_v2', taskRuns), false);
   assert.equal(inTable('task_runs_v2', taskRuns, 'region'), []);
+  // A bare `fingerprint` is a finger's only in a table named after a person (issue 9: asset
+  // and file fingerprints are hashes), so the example table is now `patient_scans`.
   const people = [{ name: 'id' }, { name: 'fingerprint' }, { name: 'region' }];
-  assert.is(isPersonLinked('scans', people), true);
-  assert.equal(inTable('scans', people, 'region'), ['location.coarse']);
+  assert.is(isPersonLinked('patient_scans', people), true);
+  assert.equal(inTable('patient_scans', people, 'region'), ['location.coarse']);
+  assert.is(isPersonLinked('asset_scans', people), false);
 });
 
 test('tokens, codes and nonces sent to a contact are not the contact', () => {

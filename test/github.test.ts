@@ -52,7 +52,8 @@ test('PPS example: github is the default format in Actions; annotations parse', 
   const { code, stdout, summary } = runInActions('pps-kroger-merge');
   assert.is(code, 1);
   const found = annotations(stdout);
-  assert.is(found.length, 4);
+  // The mapping and its SQL are one flow, reported at the SQL (issue 9).
+  assert.is(found.length, 2);
   assert.ok(
     found.every((entry) => entry.level === 'error' && entry.title === 'pii-public-exposure'),
   );
@@ -68,11 +69,11 @@ test('PPS example: github is the default format in Actions; annotations parse', 
     copy.message,
     /%0ADocs: https:\/\/github\.com\/piilint\/piilint\/blob\/main\/docs\/rules\/pii-public-exposure\.md/,
   );
-  assert.match(stdout, /✖ 4 errors/);
+  assert.match(stdout, /✖ 2 errors/);
 
   assert.ok(summary.startsWith('# Earlier step\n'), 'the summary is appended, not replaced');
-  assert.match(summary, /## piilint: .*4 errors/);
-  assert.match(summary, /\| \[`pii-public-exposure`\]\([^)]+\) \| 4 \| 0 \| 0 \|/);
+  assert.match(summary, /## piilint: .*2 errors/);
+  assert.match(summary, /\| \[`pii-public-exposure`\]\([^)]+\) \| 2 \| 0 \| 0 \|/);
   assert.match(
     summary,
     /\| 🔴 error \| `pii-public-exposure` \| `db\/kroger\/migrations\/002_import_pps_members\.sql:3` \|/,
@@ -101,12 +102,15 @@ test('errors come before warnings (GitHub shows the first 10 of each per step)',
 test('run from a subfolder of the workspace, annotations use paths from the repository root', () => {
   const { stdout } = runInActions('pps-kroger-merge', [], ROOT);
   const files = annotations(stdout).map((entry) => entry.file);
-  assert.ok(files.includes('examples/pps-kroger-merge/datamap.yaml'), files.join());
+  assert.ok(
+    files.includes('examples/pps-kroger-merge/db/kroger/migrations/002_import_pps_members.sql'),
+    files.join(),
+  );
 });
 
 test('an explicit --format wins over the Actions default', () => {
   const { stdout } = runInActions('pps-kroger-merge', ['--format', 'json']);
-  assert.is((JSON.parse(stdout) as { findings: unknown[] }).findings.length, 4);
+  assert.is((JSON.parse(stdout) as { findings: unknown[] }).findings.length, 2);
 });
 
 test('escaping follows the workflow-command rules', () => {

@@ -37,6 +37,9 @@ import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
 import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
+import { personLinkChain } from './person-links.js';
+import { attachApplicationWrites } from './writes.js';
+import type { ApplicationWriteFact } from './writes.js';
 import { defaultPolicy } from './policy.js';
 import type {
   CategoryEvidence,
@@ -203,8 +206,16 @@ class ModelBuilder {
   private readonly tableVersions = new WeakMap<ModelTable, number>();
   private readonly classifications = new WeakMap<
     ModelTable,
-    { version: number; personLinked: boolean; byColumn: Map<string, Classification[]> }
+    {
+      version: number;
+      epoch: number;
+      personLinked: boolean;
+      linkChain?: string;
+      byColumn: Map<string, Classification[]>;
+    }
   >();
+  /** Bumped once per replayed file: a person link through foreign keys depends on other tables. */
+  private linkEpoch = 0;
 
   constructor(private readonly input: BuildModelInput) {
     this.anonymousRoles = new Set([
@@ -225,18 +236,22 @@ class ModelBuilder {
     this.readPlatforms();
     this.declareMapStores();
     const pendingSends: DataSent[] = [];
+    const applicationWrites: ApplicationWriteFact[] = [];
     files.forEach((group, fileIndex) => {
       const fileStart = this.seq;
       const fileCopies: ResolvedCopy[] = [];
       for (const fact of group.facts) {
         this.seq++;
         if (fact.kind === 'data-sent') pendingSends.push(fact);
-        else if (fact.kind === 'data-copied') {
+        else if (fact.kind === 'column-written' || fact.kind === 'protecting-function') {
+          applicationWrites.push(fact);
+        } else if (fact.kind === 'data-copied') {
           const copy = this.applyCopy(fact, fileIndex);
           if (copy !== undefined) fileCopies.push(copy);
         } else this.apply(fact);
       }
       this.judgeAccessAtEndOfFile(group.file);
+      this.linkEpoch++;
       for (const copy of fileCopies) this.settleCopyExposure(copy, fileStart);
     });
     for (const mapping of this.input.dataMap?.mappings ?? []) {
@@ -245,6 +260,17 @@ class ModelBuilder {
       if (copy !== undefined) this.settleCopyExposure(copy, this.seq);
     }
     for (const fact of pendingSends) this.resolveSend(fact);
+    attachApplicationWrites(applicationWrites, (name, file) => {
+      const resolved = this.resolveName(name, file);
+      const table = resolved.store.tables.get(resolved.key);
+      if (!resolved.implicit) return table ? [table] : [];
+      // Several stores may have the table (a schema's and its migrations', a server's and an
+      // app's `users`): writes.ts picks the ones defined nearest the writing file.
+      return [...this.stores.values()].flatMap((store) => {
+        const held = store.tables.get(resolved.key);
+        return held ? [held] : [];
+      });
+    });
     this.finalize();
     this.judgeFinalAccess();
     return {
@@ -436,6 +462,7 @@ class ModelBuilder {
       categories: [],
       declared: table.declared?.columns.get(name),
       encryption: { encrypted: false },
+      writes: [],
       definedAt: at,
       definedInCode: inCode,
       lastChangedAt: at,
@@ -1387,23 +1414,26 @@ class ModelBuilder {
   private classify(table: ModelTable, name: string, column?: ModelColumn): Classification[] {
     let cache = this.classifications.get(table);
     const version = this.tableVersions.get(table) ?? 0;
-    if (cache === undefined || cache.version !== version) {
+    if (cache === undefined || cache.version !== version || cache.epoch !== this.linkEpoch) {
+      const byItself = this.linkedByItself(table);
+      const linkChain = byItself
+        ? undefined
+        : safely(
+            () =>
+              personLinkChain(
+                table,
+                (name) => this.stores.get(table.store)?.tables.get(name),
+                (target) => this.linkedByItself(target),
+              ),
+            undefined,
+          );
       cache = {
         version,
-        personLinked: safely(
-          () =>
-            isPersonLinked(
-              bareTableName(table.name),
-              [...table.columns.values()].map((entry) => ({
-                name: entry.name,
-                dataType: entry.dataType,
-                referencesTable: entry.references?.table,
-              })),
-            ),
-          false,
-        ),
+        epoch: this.linkEpoch,
+        personLinked: byItself || linkChain !== undefined,
         byColumn: new Map(),
       };
+      if (linkChain !== undefined) cache.linkChain = linkChain;
       this.classifications.set(table, cache);
     }
     const cacheKey = column === undefined ? `?${name}` : name;
@@ -1420,6 +1450,7 @@ class ModelBuilder {
           referencesTable: column?.references?.table,
           siblingColumns: [...table.columns.keys()],
           personLinked,
+          ...(cache.linkChain !== undefined && { personLinkChain: cache.linkChain }),
           healthContext: table.healthContext,
           extraPatterns: this.extraPatterns,
         }),
@@ -1427,6 +1458,23 @@ class ModelBuilder {
     );
     cache.byColumn.set(cacheKey, found);
     return found;
+  }
+
+  /** Person-linked by the table's own name or columns, or by the data map's `subject` (not through keys). */
+  private linkedByItself(table: ModelTable): boolean {
+    if (table.subject !== undefined) return true;
+    return safely(
+      () =>
+        isPersonLinked(
+          bareTableName(table.name),
+          [...table.columns.values()].map((entry) => ({
+            name: entry.name,
+            dataType: entry.dataType,
+            referencesTable: entry.references?.table,
+          })),
+        ),
+      false,
+    );
   }
 
   /** Categories of a column named in code, whether or not the scan defined it. */

@@ -11,6 +11,7 @@ import type {
   Sink,
   Transform,
   ColumnRetyped,
+  WriteProtection,
 } from '../facts.js';
 import type { PathStep } from '../findings.js';
 import type {
@@ -59,6 +60,19 @@ export interface EncryptionState {
   evidence?: string;
 }
 
+/** A write of the application to a column, judged hashed, encrypted or plain (`column-written`). */
+export interface ColumnWrite {
+  /** The written value (the property or argument), in the file that writes it. */
+  at: SourceLocation;
+  protection: WriteProtection;
+  /** What decided, for the reviewer: `hash from bcrypt`, `symmetricEncrypt (lib/crypto.ts:11: encrypt from @noble/ciphers)`. */
+  evidence: string;
+  /** `updated User`, `TypeORM @BeforeInsert of User`. */
+  writer: string;
+  /** A model hook or setter that rewrites the column on every save. */
+  hook: boolean;
+}
+
 export interface ModelColumn {
   store: string;
   table: string;
@@ -72,6 +86,8 @@ export interface ModelColumn {
   /** The data map's declaration of this column, if any (`classified`, `{}` unknown, or `none`). */
   declared?: ColumnDecl;
   encryption: EncryptionState;
+  /** Writes of the application to this column, in scan order (empty when none is visible). */
+  writes: ColumnWrite[];
   /** An encryption function (or an `encrypt` transform) wrote the column somewhere in the history. */
   encryptedWriteAt?: SourceLocation;
   /** A retype or copy that decrypted this column's values in place (reported by `encryption-removed`). */

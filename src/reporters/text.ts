@@ -63,6 +63,16 @@ export function textReporter({ result, color, quiet }: ReportContext): string {
   }
 
   const out: string[] = [];
+  // Reviewers outside health care meet the abbreviation here first: spell it out once.
+  let phiSpelledOut = false;
+  const spellOutPhi = (finding: Finding): Finding => {
+    if (phiSpelledOut || !/\bPHI\b/.test(finding.message)) return finding;
+    phiSpelledOut = true;
+    return {
+      ...finding,
+      message: finding.message.replace(/\bPHI\b/, 'PHI (protected health information)'),
+    };
+  };
   for (const file of [...byFile.keys()].sort()) {
     const findings = (byFile.get(file) ?? []).sort(
       (a, b) => a.line - b.line || a.column - b.column,
@@ -71,7 +81,7 @@ export function textReporter({ result, color, quiet }: ReportContext): string {
     out.push(palette.file(file));
     const sourceLines = result.sources.get(file)?.split(/\r?\n/);
     for (const finding of findings) {
-      out.push(...formatFinding(finding, positionWidth, sourceLines, palette), '');
+      out.push(...formatFinding(spellOutPhi(finding), positionWidth, sourceLines, palette), '');
     }
   }
   out.push(summaryLine(result.summary, palette));

@@ -6,18 +6,28 @@ import {
   evidenceOf,
   formatRef,
   lowerWhenPseudonymous,
+  mergePaths,
   pathStep,
   sourceRef,
 } from '../model/describe.js';
+import type { CategoryEvidence, ColumnRef, CopiedColumnResult } from '../model/types.js';
 import { isDeniedPublic } from '../model/policy.js';
 import type { Rule } from './types.js';
-
-const ACTION =
-  'Drop the column from the copy, tokenize or encrypt it, or make the target non-public.';
 
 const FIX =
   'Drop the column from the copy, tokenize or encrypt it, or make the target non-public. ' +
   'If the category is meant to be public, add it to policy.public.allow in the data map.';
+
+/** The same target column filled from the same sources: one flow, whoever declares it. */
+function flowKey(
+  store: string,
+  table: string,
+  column: string,
+  sources: readonly ColumnRef[],
+): string {
+  const from = sources.map((source) => formatRef(source)).sort();
+  return `${store}.${table}.${column}<-${from.join('+')}`;
+}
 
 export const piiPublicExposure: Rule = {
   meta: {
@@ -32,30 +42,88 @@ export const piiPublicExposure: Rule = {
   check({ model }) {
     const findings: FindingDraft[] = [];
     const denied = (category: string) => isDeniedPublic(model.policy, category);
+    // A mapping and the SQL that implements it are one flow: report it at the SQL, naming the mapping.
+    const implemented = new Map<string, string[]>();
+    for (const copy of model.copies) {
+      if (copy.fact.via !== 'mapping') continue;
+      for (const column of copy.columns) {
+        const key = flowKey(copy.target.store, copy.target.table, column.column, column.sources);
+        implemented.set(key, [...(implemented.get(key) ?? []), copy.description]);
+      }
+    }
+    const coded = new Set<string>();
+    for (const copy of model.copies) {
+      if (copy.fact.via === 'mapping') continue;
+      for (const column of copy.columns) {
+        coded.add(flowKey(copy.target.store, copy.target.table, column.column, column.sources));
+      }
+    }
     for (const copy of model.copies) {
       // Made public by the copy's own file: public-access-grant reports the table there, once.
       if (copy.target.exposure !== 'public' || copy.target.exposureReportedAt) continue;
+      // One finding per statement item: `SELECT p.*` into a public view is one finding listing
+      // every personal column it brings, not one per column.
+      const byItem = new Map<
+        string,
+        Array<{ column: CopiedColumnResult; leaked: CategoryEvidence[] }>
+      >();
       for (const column of copy.columns) {
         const leaked = column.categories.filter((entry) => denied(entry.category));
         if (leaked.length === 0) continue;
-        const target = { ...copy.target, column: column.column, exposure: 'public' as const };
+        const key = flowKey(copy.target.store, copy.target.table, column.column, column.sources);
+        if (copy.fact.via === 'mapping' && coded.has(key)) continue;
+        const item = `${column.at.line}:${column.at.column}:${column.at.endLine}:${column.at.endColumn}`;
+        byItem.set(item, [...(byItem.get(item) ?? []), { column, leaked }]);
+      }
+      for (const group of byItem.values()) {
+        const first = group[0];
+        if (first === undefined) continue;
+        const leaked = group.flatMap((entry) => entry.leaked);
+        const columns = group.map((entry) => entry.column.column);
+        const target = {
+          ...copy.target,
+          column: columns.length === 1 ? first.column.column : undefined,
+          exposure: 'public' as const,
+        };
+        const into =
+          columns.length === 1
+            ? formatRef({ ...target, column: first.column.column })
+            : `${columns.length} columns of ${copy.target.store}.${copy.target.table} (${columns.join(', ')})`;
+        const mappings = [
+          ...new Set(
+            group.flatMap(
+              (entry) =>
+                implemented.get(
+                  flowKey(
+                    copy.target.store,
+                    copy.target.table,
+                    entry.column.column,
+                    entry.column.sources,
+                  ),
+                ) ?? [],
+            ),
+          ),
+        ];
         findings.push({
-          at: column.at,
-          message: `${describeData(leaked)} copied into ${formatRef(target)} (public) by ${copy.description}. ${ACTION}`,
+          at: first.column.at,
+          message: `${describeData(leaked)} copied into ${into} (public) by ${copy.description}.`,
           severity: lowerWhenPseudonymous(leaked, 'error'),
           categories: categoryIds(leaked),
           source: sourceRef(leaked),
           target: {
             store: target.store,
             table: target.table,
-            column: target.column,
+            ...(target.column !== undefined && { column: target.column }),
             exposure: 'public',
           },
-          path: column.path,
+          path: mergePaths(group.map((entry) => entry.column.path)),
           phi: leaked.some((entry) => entry.phi),
-          evidence: evidenceOf(leaked),
+          evidence: [
+            ...evidenceOf(leaked),
+            ...mappings.map((mapping) => `the same flow is declared by the data map's ${mapping}`),
+          ],
           fix: FIX,
-          fingerprintKey: `copy:${column.column}`,
+          fingerprintKey: `copy:${columns.join(',')}`,
         });
       }
     }

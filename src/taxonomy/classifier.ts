@@ -71,6 +71,7 @@ const HEALTH_TABLE_WORDS = new Set([
   'hospital', 'clinic', 'lab', 'vital', 'immunization', 'vaccination', 'allergy', 'pump',
   'insulin', 'glucose', 'cgm', 'pdm', 'dispense', 'dispensing', 'refill', 'ehr', 'emr', 'chart',
   'therapy', 'treatment', 'prescriber', 'formulary', 'admission', 'discharge', 'appointment',
+  'observation', 'laboratory', 'specimen', 'pathology', 'triage', 'nursing', 'consultation',
 ]);
 
 /** Words that make a name an aggregate rather than a person's value. */
@@ -90,7 +91,7 @@ const FIELD_METADATA_WORDS = new Set([
   'validation', 'regex', 'pattern', 'app', 'platform', 'version', 'os', 'extension', 'ext',
   'domain', 'at', 'id', 'ids', 'uuid', 'fk', 'ref', 'key', 'expires', 'expiry', 'expiration',
   'token', 'tokens', 'otp', 'nonce', 'nonces', 'challenge', 'challenges', 'salt', 'status',
-  'assurance',
+  'assurance', 'certainty', 'confidence', 'allowed',
 ]);
 
 /**
@@ -261,26 +262,64 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'device.ip_address': ['ip addr'],
   'device.cookie_id': ['ga client id', 'cookie'],
-  'government_id.ssn': ['social security', 'social insurance number', 'ssn last 4'],
+  'government_id.ssn': [
+    'social security', 'social insurance number', 'ssn last 4',
+    // India's PAN and other taxpayer numbers: `pan_number`, `pan_card`, `tin`, `taxpayer_id`.
+    'pan number', 'pan card', 'pan card number', 'pan no', 'tin', 'tin number', 'taxpayer id',
+    'tax identification number', 'tax number',
+  ],
+  'government_id.drivers_license': [
+    'driving license', 'driving licence', 'driving license number', 'driving licence number',
+    'drivers license number', 'driver license number', 'dl no', 'license number',
+  ],
+  'government_id.birth_certificate': ['birth cert', 'birth certificate no', 'birth registration number'],
+  'health.record_number': [
+    // National health ids: India's ABHA, the NHS number, provincial health cards.
+    'abha', 'abha number', 'abha id', 'abha address', 'health id', 'health id number',
+    'nhs number', 'nhs no', 'health card', 'health card number', 'health insurance number',
+  ],
+  'health.plan_member_id': ['medicare id', 'medicare card number'],
+  'health.vitals': [
+    'sbp', 'dbp', 'systolic bp', 'diastolic bp', 'bp', 'pulse', 'pulse rate', 'respiratory rate',
+    'respiration rate', 'spo 2', 'sp o 2', 'oxygen saturation', 'temperature', 'body temperature',
+    'blood glucose', 'blood sugar', 'weight', 'height', 'body mass index',
+  ],
+  'financial.bank_account': ['bank acct', 'bank account no', 'account holder number'],
   'financial.card': ['credit card number', 'cc number', 'credit card', 'debit card number'],
   'health.diagnosis': [
     'conditions', 'medical condition', 'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension',
     'hepatitis', 'epilepsy', 'dementia', 'copd', 'icd code', 'diagnosis code',
   ],
   'health.sensitive_condition': [
+    'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
+    'substance use', 'alcohol use', 'alcohol consumption', 'alcohol intake', 'tobacco use',
+    'smoking status', 'smoker', 'drug use', 'recreational drug use',
     'pregnant', 'hiv status', 'mental illness', 'substance abuse', 'addiction', 'abortion',
     'depression', 'bipolar', 'schizophrenia', 'psychiatry', 'opioids', 'opioid use',
   ],
-  'health.clinical_note': ['notes', 'note', 'clinical note', 'progress note', 'soap notes'],
+  'health.clinical_note': [
+    'notes', 'note', 'clinical note', 'progress note', 'soap notes',
+    // The body of a note table's row (see NOTE_TABLE_HINTS).
+    'content', 'body', 'text', 'note text', 'note content',
+  ],
   'health.medication': ['drug', 'medication name', 'drug code'],
   'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
   'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
   'health.dates': [
+    // The date of a health event is a date, not the event: `diagnosis_date` holds no diagnosis.
+    'diagnosis date', 'diagnosed at', 'diagnosed on', 'prescription date', 'prescribed at',
+    'prescribed date', 'procedure date', 'vaccination date', 'immunization date', 'vaccine date',
+    'test date', 'lab date', 'result date', 'onset date', 'surgery date', 'allergy date',
+    'dispensed date', 'dispense at',
     'admitted at', 'discharged at', 'dispensed at', 'filled at', 'date of service', 'death date',
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
   'health.allergy': ['allergen', 'allergens'],
-  'health.lab_result': ['lab results', 'test results', 'hba 1 c'],
+  'health.lab_result': [
+    'lab results', 'test results', 'hba 1 c', 'blood group', 'blood type', 'rh factor',
+    // The value columns of a lab or observation table (see LAB_TABLE_HINTS).
+    'result', 'results', 'value', 'result value', 'interpretation', 'observation value',
+  ],
   'health.device_usage': ['insulin dose', 'bolus dose', 'basal rate', 'glucose readings'],
 };
 
@@ -300,8 +339,14 @@ const SUPPLEMENTARY_TRAPS: Record<string, string[]> = {
     'device fingerprint', 'key fingerprint', 'file fingerprint', 'tls fingerprint',
     'cert fingerprint', 'gpg fingerprint', 'pgp fingerprint', 'content fingerprint',
     'document fingerprint', 'request fingerprint', 'error fingerprint', 'email fingerprint',
+    'asset fingerprint', 'image fingerprint', 'upload fingerprint', 'build fingerprint',
   ],
   'health.sensitive_condition': ['hearing aids', 'visual aids', 'opioid free'],
+  'health.prescription': ['refills allowed', 'refills remaining count'],
+  'health.diagnosis': [
+    'diagnosis certainty', 'diagnosis confidence', 'diagnosis status', 'diagnosis type',
+    'diagnosis count', 'condition status', 'condition type',
+  ],
   'health.procedure': ['stored procedure name'],
   'contact.phone': ['cell type', 'cell count'],
   'financial.card': ['report card', 'scorecard', 'business card', 'library card number'],
@@ -317,6 +362,44 @@ const EXACT_ONLY_HINTS = new Set([
   'health.prescriber_name|prescriber',
   'health.medication|drug',
   'credential.secret|secret',
+]);
+
+/** Hints that are a lab result only as a whole column name of a lab or observation table (`lab_results.value`). */
+// prettier-ignore
+const LAB_TABLE_HINTS = new Set([
+  'health.lab_result|result', 'health.lab_result|results', 'health.lab_result|value',
+  'health.lab_result|result value', 'health.lab_result|interpretation',
+  'health.lab_result|observation value',
+]);
+const LAB_TABLE_WORDS = new Set([
+  'lab',
+  'labs',
+  'laboratory',
+  'observation',
+  'test',
+  'result',
+  'panel',
+  'specimen',
+  'pathology',
+  'vital',
+  'measurement',
+]);
+
+/** Hints that are a clinical note only as a whole column name of a note table in health care (`patient_notes.content`). */
+// prettier-ignore
+const NOTE_TABLE_HINTS = new Set([
+  'health.clinical_note|content', 'health.clinical_note|body', 'health.clinical_note|text',
+  'health.clinical_note|note text', 'health.clinical_note|note content',
+]);
+const NOTE_TABLE_WORDS = new Set(['note', 'notes', 'comment', 'comments', 'narrative', 'soap']);
+
+/** Vital signs that are other things elsewhere (`products.weight`, `rooms.temperature`): only in a health table or store. */
+// prettier-ignore
+const HEALTH_SCOPE_VITALS = new Set([
+  'health.vitals|sbp', 'health.vitals|dbp', 'health.vitals|bp', 'health.vitals|pulse',
+  'health.vitals|temperature', 'health.vitals|weight', 'health.vitals|height',
+  'health.vitals|body temperature', 'health.vitals|respiratory rate',
+  'health.vitals|respiration rate', 'health.vitals|spo 2', 'health.vitals|sp o 2',
 ]);
 
 /** Hints that the spec ties to a person table (by name, or by a person link). */
@@ -777,9 +860,11 @@ interface Scope {
 }
 
 function describeLink(scope: Scope): string {
-  return scope.table.personTable
-    ? `in person table "${scope.context.table}"`
-    : `in person-linked table "${scope.context.table}"`;
+  if (scope.table.personTable) return `in person table "${scope.context.table}"`;
+  const chain = scope.context.personLinkChain;
+  return chain === undefined
+    ? `in person-linked table "${scope.context.table}"`
+    : `in table "${scope.context.table}", linked to a person through ${chain}`;
 }
 
 function describeHealth(scope: Scope): string {
@@ -815,6 +900,22 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   if (key === 'health.clinical_note|notes' || key === 'health.clinical_note|note') {
     if (!table.personTable || !scope.healthScope) return false;
     notes.push(`in person table "${context.table}" ${describeHealth(scope)}`);
+  }
+  if (LAB_TABLE_HINTS.has(key) || NOTE_TABLE_HINTS.has(key)) {
+    const vocabulary = LAB_TABLE_HINTS.has(key) ? LAB_TABLE_WORDS : NOTE_TABLE_WORDS;
+    if (match.end - match.start !== words.length) return false;
+    if (![...table.singularWords].some((word) => vocabulary.has(word)) || !scope.healthScope) {
+      return false;
+    }
+    notes.push(`in ${LAB_TABLE_HINTS.has(key) ? 'lab' : 'note'} table "${context.table}"`);
+  }
+  if (HEALTH_SCOPE_VITALS.has(key)) {
+    if (match.end - match.start !== words.length || !scope.healthScope) return false;
+    notes.push(describeHealth(scope));
+  }
+  if (key === 'biometric.template|fingerprint' && match.start === 0 && !table.namesPerson) {
+    // A bare `fingerprint` of an asset, file or device is a hash of it, not a finger's.
+    return false;
   }
   if (HEALTH_SCOPE_HINTS.has(key)) {
     if (!scope.healthScope) return false;
@@ -872,6 +973,9 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   if (needsPersonLink(category)) {
     if (!scope.linked) return false;
     if (notes.length === 0) notes.push(describeLink(scope));
+    else if (context.personLinkChain !== undefined && !table.personTable) {
+      notes.push(`linked to a person through ${context.personLinkChain}`);
+    }
   }
 
   if (ORGANISATION_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix))) {
@@ -1123,4 +1227,49 @@ export function compileExtraPatterns(
     }
   }
   return compiled;
+}
+
+/** The kind of secret a credential column holds: it decides whether it must be hashed or encrypted. */
+export type CredentialKind =
+  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'secret';
+
+/**
+ * Reads a credential column's name as the kind of secret it holds: passwords, PINs and security
+ * answers are checked, never read back (hash them); recovery codes likewise; TOTP seeds and API
+ * keys must be read back by the application (encrypt them).
+ */
+export function credentialKind(column: string): CredentialKind {
+  const words = nameWords(column);
+  const has = (phrase: string) => containsWords(words, phrase.split(' '));
+  if (['backup code', 'backup codes', 'recovery code', 'recovery codes'].some(has)) {
+    return 'recovery code';
+  }
+  if (
+    words.some((word) => ['totp', 'otp', 'mfa', '2fa', 'authenticator'].includes(word)) ||
+    has('two factor')
+  ) {
+    return 'one-time password seed';
+  }
+  if (
+    has('api key') ||
+    words.includes('apikey') ||
+    words.includes('token') ||
+    words.includes('tokens')
+  ) {
+    return 'API key';
+  }
+  if (
+    words.some((word) =>
+      ['password', 'passwd', 'passphrase', 'pin', 'pwd', 'pass', 'passcode'].includes(word),
+    ) ||
+    has('security answer')
+  ) {
+    return 'password';
+  }
+  return 'secret';
+}
+
+/** An audit column (`created_by`, `createdBy`, `updated_by_user_id`): it never links a table to a person. */
+export function isAuditColumn(column: string): boolean {
+  return isAuditName(columnWords(column));
 }

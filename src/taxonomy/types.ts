@@ -30,6 +30,8 @@ export interface ColumnContext {
   siblingColumns: string[];
   /** The table is person-linked (taxonomy.md, "Person-linked tables"). */
   personLinked: boolean;
+  /** When the link runs through foreign keys: the chain, for the reason (`vitals.encounter_id → encounters.patient_id → patients`). */
+  personLinkChain?: string;
   /** The store or table is declared `context: health` or `subject: patient`. */
   healthContext: boolean;
   /** Team-specific patterns from the config (`classifier.extraPatterns`). */

@@ -49,7 +49,7 @@ test('PPS → Kroger: PHI copied into a public table, one finding per target col
   const [name, email, hashed] = findings;
   assert.is(
     name?.message,
-    'PHI (person.name from pps.patients.full_name) copied into kroger.accounts.display_name (public) by INSERT … SELECT. Drop the column from the copy, tokenize or encrypt it, or make the target non-public.',
+    'PHI (person.name from pps.patients.full_name) copied into kroger.accounts.display_name (public) by INSERT … SELECT.',
   );
   assert.is(name?.severity, 'error');
   assert.is(name?.phi, true);
@@ -151,7 +151,7 @@ test('a declared mapping into a public table is reported at each target field li
   assert.equal(findings.map(where), ['datamap.yaml:51:7', 'datamap.yaml:52:7']);
   assert.is(
     findings[0]?.message,
-    'PHI (person.name from pps.patients.full_name) copied into kroger.accounts.display_name (public) by mapping pps-member-accounts. Drop the column from the copy, tokenize or encrypt it, or make the target non-public.',
+    'PHI (person.name from pps.patients.full_name) copied into kroger.accounts.display_name (public) by mapping pps-member-accounts.',
   );
   assert.is(findings[0]?.severity, 'error');
   assert.is(findings[1]?.severity, 'warning');

@@ -319,9 +319,20 @@ test('drizzle-kit file with statement breakpoints', () => {
   assert.equal(
     facts.map((fact) => fact.kind),
     ['table-created', 'column-defined', 'column-defined', 'column-defined', 'table-created'].concat(
-      ['column-defined', 'column-defined', 'column-defined'],
+      // The last: `ADD CONSTRAINT … FOREIGN KEY ("patient_id")` gives the column its reference.
+      ['column-defined', 'column-defined', 'column-defined', 'column-defined'],
     ),
   );
+  assert.equal(facts[8], {
+    kind: 'column-defined',
+    at: spanOf(
+      sql,
+      'ADD CONSTRAINT "accounts_patient_id_patients_id_fk" FOREIGN KEY ("patient_id") REFERENCES "public"."patients"("id") ON DELETE no action ON UPDATE no action',
+    ),
+    table: accounts,
+    column: 'patient_id',
+    references: { table: { name: 'patients', schema: 'public' }, column: 'id' },
+  });
   assert.equal(facts[0], {
     kind: 'table-created',
     at: { file: FILE, line: 1, column: 1, endLine: 5, endColumn: 2 },
@@ -384,6 +395,19 @@ test('Prisma migration.sql: quoted names, table-level primary key, TIMESTAMP(3)'
       table,
       column: 'dateOfBirth',
       dataType: 'timestamp(3)',
+    },
+    {
+      // Prisma's `-- AddForeignKey`: the key is declared after both tables.
+      kind: 'column-defined',
+      at: spanOf(
+        sql,
+        'ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE',
+        0,
+        path,
+      ),
+      table: { name: 'Post' },
+      column: 'authorId',
+      references: { table: { name: 'User' }, column: 'id' },
     },
   ]);
 });

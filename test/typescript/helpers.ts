@@ -7,17 +7,29 @@ export const FIXTURES = 'test/fixtures/typescript';
 
 export { initSqlParser };
 
+/**
+ * The facts an ORM's migration tests compare: how the application protects what it writes
+ * (`column-written`, `protecting-function`) has its own tests (application-writes.test.ts).
+ */
+function schemaAndFlowFacts(facts: Fact[]): Fact[] {
+  return facts.filter(
+    (fact) => fact.kind !== 'column-written' && fact.kind !== 'protecting-function',
+  );
+}
+
 /** Facts of a fixture file (path relative to test/fixtures/typescript), read as the scan would. */
 export function extractFixture(relativePath: string): Fact[] {
   const path = `${FIXTURES}/${relativePath}`;
   const text = readFileSync(path, 'utf8');
   const file = { path, absolutePath: path, text };
-  return path.endsWith('.sql') ? extractSqlFile(file) : extractTypeScriptFile(file);
+  return schemaAndFlowFacts(
+    path.endsWith('.sql') ? extractSqlFile(file) : extractTypeScriptFile(file),
+  );
 }
 
 /** Facts of an inline TypeScript source. */
 export function extractSource(text: string, path = 'inline/migration.ts'): Fact[] {
-  return extractTypeScriptFile({ path, absolutePath: `/${path}`, text });
+  return schemaAndFlowFacts(extractTypeScriptFile({ path, absolutePath: `/${path}`, text }));
 }
 
 function tableText(table: TableName): string {

@@ -307,6 +307,19 @@ function alterTable(statement: AlterTableStmt, context: StatementContext, facts:
         });
         break;
       }
+      case 'AT_AddConstraint': {
+        // `ADD CONSTRAINT … FOREIGN KEY (encounter_id) REFERENCES encounters(id)`, as pg_dump
+        // writes every key: the column now references that table (a person link, issue 9).
+        const definition = command.def;
+        if (!definition || !('Constraint' in definition)) break;
+        const constraint = definition.Constraint;
+        if (constraint.contype !== 'CONSTR_FOREIGN') break;
+        stringsOf(constraint.fk_attrs).forEach((column, position) => {
+          const references = referenceOf(context, constraint, position);
+          if (references) facts.push({ kind: 'column-defined', at, table, column, references });
+        });
+        break;
+      }
       case 'AT_EnableRowSecurity':
       case 'AT_DisableRowSecurity':
         facts.push({

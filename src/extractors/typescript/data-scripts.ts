@@ -53,6 +53,8 @@ import {
 } from './sinks.js';
 import type { HttpCallShape, HttpClientEntry, SdkEntry } from './sinks.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
+import { judgeWrittenValue } from './write-protection.js';
+import type { JudgeScope } from './write-protection.js';
 
 /**
  * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic
@@ -65,9 +67,17 @@ const READ_HINT =
 const WRITE_OR_SINK_HINT =
   /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\./i;
 
+/**
+ * A write of the application (a Prisma `update`, a TypeORM `save`, a knex `insert`, raw INSERT):
+ * each written value is judged hashed, encrypted or plain, whether or not a read precedes it.
+ */
+const STORED_WRITE_HINT =
+  /\.(?:create|createMany|update|updateMany|upsert|save|insert|values|set|bulkCreate)\s*\(|\binsert\s+into\b|\bupdate\s+["`\w.]+\s+set\b/i;
+
 export const dataScriptsExtractor: OrmExtractor = {
   name: 'data-scripts',
-  applies: (text) => READ_HINT.test(text) && WRITE_OR_SINK_HINT.test(text),
+  applies: (text) =>
+    (READ_HINT.test(text) && WRITE_OR_SINK_HINT.test(text)) || STORED_WRITE_HINT.test(text),
   extract(context) {
     try {
       return new DataScriptReader(context).read();
@@ -219,6 +229,8 @@ interface WriteTarget {
   /** A single column written by `update('col', value)`. */
   column?: { name: string; value: ts.Expression };
   verb: string;
+  /** More rows written by the same call: the `update` half of a Prisma `upsert`. */
+  alsoData?: ts.Expression;
 }
 
 class DataScriptReader {
@@ -1242,9 +1254,90 @@ class DataScriptReader {
       this.kyselyWrite(call) ??
       this.knexWrite(call) ??
       this.prismaWrite(call) ??
+      this.drizzleWrite(call) ??
       this.modelWrite(call);
     if (!target) return;
     this.emitCopy(call, target);
+    this.emitWrittenColumns(call, target);
+  }
+
+  /** `db.insert(users).values({…})`, `db.update(users).set({…})` with a Drizzle table object. */
+  private drizzleWrite(call: ts.CallExpression): WriteTarget | undefined {
+    const { links, root } = chainOf(call);
+    const into = links.find((link) => link.name === 'insert' || link.name === 'update');
+    const data = links.find((link) => link.name === 'values' || link.name === 'set');
+    const tableObject = into?.args[0];
+    if (!into || !data || !tableObject || !ts.isIdentifier(stripParentheses(tableObject))) {
+      return undefined;
+    }
+    const definition = this.definitionOf(tableObject);
+    const declared =
+      ts.isCallExpression(definition) &&
+      /Table$/.test(definition.expression.getText(this.sourceFile))
+        ? this.stringOf(definition.arguments[0])
+        : undefined;
+    const name = declared ?? (stripParentheses(tableObject) as ts.Identifier).text;
+    return {
+      table: this.tableName(name, root),
+      data: data.args[0],
+      verb: into.name === 'update' ? 'updated' : 'inserted into',
+    };
+  }
+
+  /** How the file reads names for `judgeWrittenValue`: lexical scope and its own imports. */
+  private judgeScope(): JudgeScope {
+    return {
+      sourceFile: this.sourceFile,
+      declarationOf: (identifier) => this.tracker.declarationOf(identifier),
+      importOf: (declared) => this.imports.get(declared),
+    };
+  }
+
+  /** One `column-written` fact per column the call writes, with the value's protection. */
+  private emitWrittenColumns(call: ts.Node, target: WriteTarget): void {
+    const fields: Array<{ column: string; value: ts.Expression }> = [];
+    if (target.column) fields.push({ column: target.column.name, value: target.column.value });
+    for (const data of [target.data, target.alsoData]) {
+      if (!data) continue;
+      const literal = this.definitionOf(data);
+      const rows = ts.isArrayLiteralExpression(literal) ? literal.elements : [literal];
+      for (const row of rows) {
+        const object = this.definitionOf(row);
+        if (!ts.isObjectLiteralExpression(object)) continue;
+        for (const property of object.properties) {
+          if (ts.isPropertyAssignment(property)) {
+            const column = propertyNameText(property.name);
+            if (column) fields.push({ column, value: property.initializer });
+          } else if (ts.isShorthandPropertyAssignment(property)) {
+            fields.push({ column: property.name.text, value: property.name });
+          }
+        }
+      }
+    }
+    this.emitJudgedWrites(call, target.table, `${target.verb} ${target.table.name}`, fields);
+  }
+
+  private emitJudgedWrites(
+    call: ts.Node,
+    table: TableName,
+    writer: string,
+    fields: ReadonlyArray<{ column: string; value: ts.Expression }>,
+  ): void {
+    const scope = this.judgeScope();
+    for (const { column, value } of fields) {
+      const judged = judgeWrittenValue(value, scope);
+      if (judged === undefined) continue;
+      this.facts.push({
+        kind: 'column-written',
+        at: this.locate(value),
+        table,
+        column,
+        protection: judged.protection,
+        via: judged.via,
+        ...(judged.helper !== undefined && { helper: judged.helper }),
+        writer,
+      });
+    }
   }
 
   private knexWrite(call: ts.CallExpression): WriteTarget | undefined {
@@ -1309,7 +1402,8 @@ class DataScriptReader {
     const literal = this.definitionOf(options);
     if (ts.isObjectLiteralExpression(literal)) {
       const data = objectProperty(literal, target.method === 'upsert' ? 'create' : 'data');
-      return { table: target.table, data, verb };
+      const alsoData = target.method === 'upsert' ? objectProperty(literal, 'update') : undefined;
+      return { table: target.table, data, verb, ...(alsoData && { alsoData }) };
     }
     return { table: target.table, data: undefined, verb, column: undefined };
   }
@@ -1482,10 +1576,14 @@ class DataScriptReader {
       description: `${verb} ${table.name}${connection ? ` through ${connection}` : ''}`,
     };
     const columns: CopiedColumn[] = [];
+    const written: Array<{ column: string; value: ts.Expression }> = [];
     for (const column of shape.columns) {
       if (column.parameter === undefined) continue;
       const parameter = parameters[column.parameter - 1];
       if (!parameter) continue;
+      if (parameter.expression && !parameter.value) {
+        written.push({ column: column.column, value: parameter.expression });
+      }
       const value = scalarOf(parameter.value ?? this.tracker.valueOf(parameter.expression));
       if (!value?.leaf) continue;
       columns.push({
@@ -1494,6 +1592,7 @@ class DataScriptReader {
         at: parameter.expression ? this.locate(parameter.expression) : column.at,
       });
     }
+    this.emitJudgedWrites(node, table, `${verb} ${table.name} (SQL)`, written);
     if (columns.length === 0) return;
     this.facts.push({
       kind: 'data-copied',

@@ -29,13 +29,17 @@ export declare namespace ts {
   type BindingName = TsMorph.ts.BindingName;
   type BindingPattern = TsMorph.ts.BindingPattern;
   type CallExpression = TsMorph.ts.CallExpression;
+  type ClassDeclaration = TsMorph.ts.ClassDeclaration;
   type Expression = TsMorph.ts.Expression;
+  type ExpressionStatement = TsMorph.ts.ExpressionStatement;
   type FunctionLikeDeclaration = TsMorph.ts.FunctionLikeDeclaration;
   type Identifier = TsMorph.ts.Identifier;
   type MethodDeclaration = TsMorph.ts.MethodDeclaration;
   type NewExpression = TsMorph.ts.NewExpression;
   type Node = TsMorph.ts.Node;
   type NodeFlags = TsMorph.ts.NodeFlags;
+  type ObjectBindingPattern = TsMorph.ts.ObjectBindingPattern;
+  type ObjectLiteralElementLike = TsMorph.ts.ObjectLiteralElementLike;
   type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;
   type ParameterDeclaration = TsMorph.ts.ParameterDeclaration;
   type PropertyName = TsMorph.ts.PropertyName;

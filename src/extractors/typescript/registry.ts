@@ -11,6 +11,7 @@ import { kyselyExtractor } from './kysely.js';
 import { mikroOrmExtractor } from './mikro-orm.js';
 import { nodePgMigrateExtractor } from './node-pg-migrate.js';
 import type { OrmExtractor } from './types.js';
+import { protectingFunctionsExtractor } from './protecting-functions.js';
 import { sequelizeExtractor } from './sequelize.js';
 import { typeormExtractor } from './typeorm.js';
 
@@ -24,4 +25,5 @@ export const ormExtractors: readonly OrmExtractor[] = [
   mikroOrmExtractor,
   dbMigrateExtractor,
   dataScriptsExtractor,
+  protectingFunctionsExtractor,
 ];
