@@ -22,6 +22,7 @@ import {
 } from './discover.js';
 import { UsageError } from './errors.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
+import { setProjectFiles } from './extractors/project-files.js';
 import type { ScannedFile } from './extractors/types.js';
 import type { Fact, ParseProblem } from './facts.js';
 import type { Finding, FindingDraft, Severity } from './findings.js';
@@ -229,6 +230,8 @@ export async function readFacts(
     if ('problem' in outcome) facts.push(outcome.problem);
     else files.push(outcome.file);
   }
+  // Helpers and table definitions imported from any file the scan read can be followed.
+  setProjectFiles(files);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
   await loadExtractors(toParse.map((file) => file.path));
   for (const file of toParse) facts.push(...extractFile(file, options));

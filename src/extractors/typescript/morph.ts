@@ -38,6 +38,7 @@ export declare namespace ts {
   type NodeFlags = TsMorph.ts.NodeFlags;
   type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;
   type ParameterDeclaration = TsMorph.ts.ParameterDeclaration;
+  type PropertyAccessExpression = TsMorph.ts.PropertyAccessExpression;
   type PropertyName = TsMorph.ts.PropertyName;
   type ScriptKind = TsMorph.ts.ScriptKind;
   type SignatureDeclaration = TsMorph.ts.SignatureDeclaration;
