@@ -1,7 +1,7 @@
 // Builders followed through a project's own helpers, getters and shared definitions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findingsIn, SHAPES } from './scan-helpers.js';
+import { findingsIn, SHAPES } from '../scan-helpers.js';
 
 const HERE = `${SHAPES}/indirection`;
 

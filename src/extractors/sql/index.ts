@@ -24,6 +24,8 @@ import {
   valueOf,
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
+import { readProceduralBody, readTrigger } from './plpgsql.js';
+import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
   STAND_IN_NAMES,
   hasRuntimeStandIn,
@@ -338,6 +340,16 @@ function readStatement(
   if (!statement) return;
   try {
     collectStatementFacts(statement, context, facts);
+    if ('DoStmt' in statement || 'CreateFunctionStmt' in statement) {
+      readProceduralBody(
+        statement,
+        context,
+        facts,
+        embeddedReader(context.source, lookForPlatform),
+      );
+    } else if ('CreateTrigStmt' in statement) {
+      readTrigger(statement, context, facts);
+    }
     if (lookForPlatform.pending) {
       const evidence = supabaseEvidence(statement, context);
       if (evidence) {
@@ -360,6 +372,42 @@ function readStatement(
       ),
     );
   }
+}
+
+/**
+ * Reads SQL found inside a statement (a PL/pgSQL body's statements, an `EXECUTE`d string) as
+ * top-level SQL, each offset of the inner text mapped back into the source.
+ */
+function embeddedReader(
+  source: SqlSource,
+  lookForPlatform: { pending: boolean },
+): EmbeddedSqlReader {
+  return (sql, start, facts, offsetOf = (index) => start + index) => {
+    const parsed = tryParse(sql);
+    if (!('statements' in parsed)) {
+      if (source.hasPlaceholders && hasRuntimeStandIn(sql)) return;
+      const inner: SqlSource = {
+        ...source,
+        text: sql,
+        locate: (from, to) => source.locate(offsetOf(from), offsetOf(to)),
+      };
+      facts.push(parseErrorFact(inner, 0, sql.length, sql, parsed.error));
+      return;
+    }
+    const toChar = byteToCharOffsets(sql);
+    for (const statement of parsed.statements) {
+      const byteStart = statement.stmt_location ?? 0;
+      const rawEnd = statement.stmt_len ? toChar(byteStart + statement.stmt_len) : sql.length;
+      const innerStart = skipTrivia(sql, toChar(byteStart), rawEnd);
+      const context: StatementContext = {
+        source,
+        start: offsetOf(innerStart),
+        end: offsetOf(trimEnd(sql, innerStart, rawEnd)),
+        charAt: (byte) => offsetOf(toChar(byte)),
+      };
+      readStatement(statement.stmt, context, facts, lookForPlatform);
+    }
+  };
 }
 
 /** A parse error at the token the parser stopped at, with the parser's own message. */

@@ -2,7 +2,7 @@
  * Findings of a whole fixture folder, scanned in process as `piilint scan <folder>` would, reduced
  * to what a reviewer checks first: rule, file, line and column.
  */
-import { scan } from '../../src/scan.js';
+import { scan } from '../src/scan.js';
 
 export const SHAPES = 'test/fixtures/typescript';
 
