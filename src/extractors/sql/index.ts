@@ -24,6 +24,7 @@ import {
   valueOf,
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
+import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
 import { readProceduralBody, readTrigger } from './plpgsql.js';
 import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
@@ -200,8 +201,12 @@ function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unk
   }
 }
 
-function extractSource(source: SqlSource): Fact[] {
-  if (!parserReady) return parserMissing(source);
+function extractSource(written: SqlSource): Fact[] {
+  if (!parserReady) return parserMissing(written);
+  // MySQL text is read in Postgres spelling (same offsets); its schema-only statements still go to
+  // the MySQL parser with the text as written.
+  const mysql = looksLikeMysql(written.text);
+  const source = mysql ? { ...written, text: asPostgresSpelling(written.text) } : written;
   const facts: Fact[] = [];
   const text = source.text;
   const lookForPlatform = { pending: SUPABASE_TEXT_HINT.test(text) };
@@ -239,7 +244,7 @@ function extractSource(source: SqlSource): Fact[] {
       continue;
     }
     const mysqlFacts = worthMysqlFallback(sql)
-      ? extractMysqlStatement({ source, start: span.start, end: span.end })
+      ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
       : undefined;
     if (mysqlFacts) {
       facts.push(...mysqlFacts);

@@ -159,9 +159,10 @@ export function extractSqlStatement(
   const literalStart = literal.getStart();
   if (internals.extracted.has(literalStart)) return [];
   const contentStart = literalStart + 1;
-  const content = neutraliseEscapes(context.file.text.slice(contentStart, literal.getEnd() - 1));
+  // The SQL reader decodes JavaScript escapes itself, keeping offsets; the test sees the decoded text.
+  const content = context.file.text.slice(contentStart, literal.getEnd() - 1);
   const prefix = options.prefix ?? '';
-  if (!prefix && !looksLikeSqlStatement(content)) return [];
+  if (!prefix && !looksLikeSqlStatement(neutraliseEscapes(content))) return [];
   internals.extracted.add(literalStart);
   const anchorStart = (options.anchor ?? literal).getStart();
   const { lineIndex } = internals;
@@ -185,8 +186,8 @@ export function extractSqlStatement(
 /** SQL held by a literal of another module (a helper's `raw(…)`), located at the call that led there. */
 function foreignSqlStatement(context: TsFileContext, literal: Node): Fact[] {
   const text = literal.getSourceFile().getFullText();
-  const content = neutraliseEscapes(text.slice(literal.getStart() + 1, literal.getEnd() - 1));
-  if (!looksLikeSqlStatement(content)) return [];
+  const content = text.slice(literal.getStart() + 1, literal.getEnd() - 1);
+  if (!looksLikeSqlStatement(neutraliseEscapes(content))) return [];
   const at = context.locate(literal);
   try {
     return extractSqlFragment({
@@ -255,8 +256,8 @@ const STATEMENT_START = new RegExp(
   `^(?:${[
     String.raw`create\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged|unique|materialized|recursive|trusted|procedural)\s+)*(?:table|view|index|policy|schema|type|function|procedure|extension|trigger|role|user|sequence|domain|rule|publication|database)\b`,
     String.raw`alter\s+(?:table|view|materialized|policy|schema|type|function|role|user|sequence|default\s+privileges|database|index)\b`,
-    String.raw`insert\s+(?:into|ignore)\b`,
-    String.raw`update\s+(?:only\s+)?[\w."$\[\]]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
+    String.raw`(?:insert|replace)\s+(?:into|ignore)\b`,
+    String.raw`update\s+(?:only\s+)?[\w."$\[\]\x60]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
     String.raw`grant\s+[\s\S]*?\b(?:on|to)\b`,
     String.raw`revoke\s+[\s\S]*?\b(?:on|from)\b`,
     String.raw`drop\s+(?:table|view|materialized|policy|schema|type|function|index|sequence|trigger|extension|role|owned)\b`,
