@@ -12,6 +12,7 @@ import { drizzleOutputFolder } from './extractors/drizzle-config.js';
 import { firstSeenByGit } from './git-dates.js';
 import { projectOfFile, relativeToRoot, repositoryRoot } from './project-root.js';
 import {
+  displayPath,
   discoverFiles,
   displayPath,
   isDataMapFile,
@@ -74,6 +75,8 @@ export interface ScanResult {
   dataMap?: DataMap;
   /** Text of every file read, by display path: reporters draw code frames from it. */
   sources: Map<string, string>;
+  /** Test files discovery left out, as display paths (shown with `--debug`). */
+  skippedTestFiles?: string[];
 }
 
 export async function scan(requested: ScanOptions): Promise<ScanResult> {
@@ -135,6 +138,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     dataMap,
     sources,
+    skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
   };
 }
 

@@ -259,7 +259,7 @@ function extractSource(written: SqlSource): Fact[] {
 }
 
 /** Statement parse errors of one source reported in full before the rest are only counted. */
-const MAX_STATEMENT_ERRORS = 3;
+const MAX_STATEMENT_ERRORS = 1;
 
 /**
  * ClickHouse, not Postgres: `ENGINE = MergeTree`, `CODEC(ZSTD(1))`, `LowCardinality(String)`,

@@ -11,6 +11,7 @@ import { createLineIndex } from '../../util/location.js';
 import type { LineIndex } from '../../util/location.js';
 import { extractSqlFragment } from '../sql/index.js';
 import type { ScannedFile } from '../types.js';
+import { fileDialect, inOtherDialectBranch } from './dialect-branches.js';
 import { isForeignNode } from './imports.js';
 import { constInitializerOf, rawCallsOf, wrapNode } from './receivers.js';
 import type { TsFileContext } from './types.js';
@@ -156,6 +157,10 @@ export function extractSqlStatement(
   const literal = sqlLiteralOf(node);
   if (!internals || !literal) return [];
   if (isForeignNode(literal, context.sourceFile)) return foreignSqlStatement(context, literal);
+  const dialect = fileDialect(context.file.text);
+  if (inOtherDialectBranch(literal.compilerNode, context.sourceFile.compilerNode, dialect)) {
+    return [];
+  }
   const literalStart = literal.getStart();
   if (internals.extracted.has(literalStart)) return [];
   const contentStart = literalStart + 1;

@@ -26,6 +26,9 @@ export const ts = tsMorph.ts;
 export declare namespace ts {
   type BinaryExpression = TsMorph.ts.BinaryExpression;
   type BindingElement = TsMorph.ts.BindingElement;
+  type CaseClause = TsMorph.ts.CaseClause;
+  type ConditionalExpression = TsMorph.ts.ConditionalExpression;
+  type IfStatement = TsMorph.ts.IfStatement;
   type BindingName = TsMorph.ts.BindingName;
   type BindingPattern = TsMorph.ts.BindingPattern;
   type CallExpression = TsMorph.ts.CallExpression;
