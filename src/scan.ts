@@ -12,7 +12,6 @@ import { drizzleOutputFolder } from './extractors/drizzle-config.js';
 import { firstSeenByGit } from './git-dates.js';
 import { projectOfFile, relativeToRoot, repositoryRoot } from './project-root.js';
 import {
-  displayPath,
   discoverFiles,
   displayPath,
   isDataMapFile,
