@@ -33,6 +33,18 @@ const COMPARISON = /(?:(===?|!==?)\s*['"]([\w-]+)['"])|(?:['"]([\w-]+)['"]\s*(==
 
 /** The dialect a file's SQL is written for: MySQL when it configures or writes MySQL, else Postgres. */
 export function fileDialect(text: string): Dialect {
+  const known = dialectOfText.get(text);
+  if (known) return known;
+  const dialect = dialectOf(text);
+  dialectOfText.set(text, dialect);
+  return dialect;
+}
+
+/** Once per file: every SQL literal of the file asks. */
+const dialectOfText = new Map<string, Dialect>();
+
+function dialectOf(text: string): Dialect {
+  if (dialectOfText.size > 64) dialectOfText.clear();
   return /client\s*:\s*['"](?:mysql2?|mariadb)['"]|`[A-Za-z_]\w*`\s*\(|ENGINE\s*=\s*InnoDB/i.test(
     text,
   )
