@@ -215,6 +215,14 @@ async function runScan(args: ParsedArguments): Promise<number> {
     changedSince: stringOption(args, 'changed-since'),
   });
 
+  const skippedTests = result.skippedTestFiles ?? [];
+  if (args.options.has('debug') && skippedTests.length > 0) {
+    const shown = skippedTests.slice(0, 10).join(', ');
+    const more = skippedTests.length > 10 ? ', …' : '';
+    process.stderr.write(
+      `piilint: skipped ${skippedTests.length} test files (add them to the config's include to read them): ${shown}${more}\n`,
+    );
+  }
   const report = reporter({
     result,
     tool: toolInfo(),

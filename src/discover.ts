@@ -78,6 +78,19 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   sourceFiles: string[];
   dataMapFiles: string[];
+  /** Test files left out (absolute paths, sorted): said with `--debug`. */
+  skippedTestFiles: string[];
+}
+
+/**
+ * Test files hold SQL and personal-looking values as expectations, not as migrations or scripts
+ * that run against a database: `*.test.*`, `*.spec.*`, and anything under `__tests__/`, `test/` or
+ * `tests/` below the scanned folder. A config `include` that names them brings them back.
+ */
+const TEST_FILE = /(?:^|\/)(?:__tests__|tests?)\/|\.(?:test|spec)\.[cm]?[jt]sx?$/;
+
+export function isTestFile(pathInsideRoot: string): boolean {
+  return TEST_FILE.test(pathInsideRoot.split(sep).join('/'));
 }
 
 /**
@@ -86,6 +99,7 @@ export interface Discovered {
  */
 export async function discoverFiles(options: DiscoveryOptions): Promise<Discovered> {
   const found = new Set<string>();
+  const skippedTests = new Set<string>();
   for (const path of options.paths.length > 0 ? options.paths : ['.']) {
     const absolutePath = resolve(options.cwd, path);
     const stats = statOrUndefined(absolutePath);
@@ -99,11 +113,24 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
       if (isSourceFile(absolutePath) || isDataMapFile(absolutePath)) found.add(absolutePath);
       continue;
     }
-    for (const file of filesUnder(absolutePath)) found.add(file);
+    for (const file of filesUnder(absolutePath)) {
+      if (isTestFile(relative(absolutePath, file))) skippedTests.add(file);
+      else found.add(file);
+    }
   }
 
-  let files = [...found];
   const globBase = options.globBase ?? options.cwd;
+  if (options.include && options.include.length > 0 && skippedTests.size > 0) {
+    // The config's `include` decides: test files it names are read.
+    const included = matchGlobs(options.include, globBase);
+    for (const file of skippedTests) {
+      if (included.has(file)) {
+        found.add(file);
+        skippedTests.delete(file);
+      }
+    }
+  }
+  let files = [...found];
   const exclude = options.exclude ?? [];
   if (exclude.length > 0) {
     const excluded = matchGlobs(exclude, globBase);
@@ -115,7 +142,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     const included = matchGlobs(options.include, globBase);
     sourceFiles = sourceFiles.filter((file) => included.has(file));
   }
-  return { sourceFiles, dataMapFiles };
+  return { sourceFiles, dataMapFiles, skippedTestFiles: [...skippedTests].sort() };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 } from './discover.js';
 import { UsageError } from './errors.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
+import { setProjectFiles } from './extractors/project-files.js';
 import type { ScannedFile } from './extractors/types.js';
 import type { Fact, ParseProblem } from './facts.js';
 import type { Finding, FindingDraft, Severity } from './findings.js';
@@ -73,6 +74,8 @@ export interface ScanResult {
   dataMap?: DataMap;
   /** Text of every file read, by display path: reporters draw code frames from it. */
   sources: Map<string, string>;
+  /** Test files discovery left out, as display paths (shown with `--debug`). */
+  skippedTestFiles?: string[];
 }
 
 export async function scan(requested: ScanOptions): Promise<ScanResult> {
@@ -134,6 +137,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     dataMap,
     sources,
+    skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
   };
 }
 
@@ -229,6 +233,8 @@ export async function readFacts(
     if ('problem' in outcome) facts.push(outcome.problem);
     else files.push(outcome.file);
   }
+  // Helpers and table definitions imported from any file the scan read can be followed.
+  setProjectFiles(files);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
   await loadExtractors(toParse.map((file) => file.path));
   for (const file of toParse) facts.push(...extractFile(file, options));

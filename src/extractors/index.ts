@@ -53,7 +53,7 @@ export function extractFile(file: ScannedFile, options: ExtractOptions = {}): Fa
   const extractor = loaded[kind];
   try {
     if (!extractor) throw new Error(`the ${kind} extractor was not loaded`);
-    return extractor(file);
+    return oneParseErrorPerFile(extractor(file));
   } catch (error) {
     return [extractorFailure(file, error, options.debug === true)];
   }
@@ -67,4 +67,36 @@ function extractorFailure(file: ScannedFile, error: unknown, debug: boolean): Pa
     at: { file: file.path, line: 1, column: 1, endLine: 1, endColumn: 1 },
     message: `the extractor failed (${reason}); findings in this file may be missing${stack}`,
   };
+}
+
+/**
+ * One parse-error note per file, the first, counting what else was skipped: a migration folder of
+ * MySQL or templated SQL would otherwise bury the findings under hundreds of notes.
+ */
+function oneParseErrorPerFile(facts: Fact[]): Fact[] {
+  let first: ParseProblem | undefined;
+  let skipped = 0;
+  const kept = facts.filter((fact) => {
+    if (fact.kind !== 'parse-error') return true;
+    if (first) {
+      skipped += skippedStatementsOf(fact);
+      return false;
+    }
+    first = fact;
+    return true;
+  });
+  if (first && skipped > 0) {
+    const copy: ParseProblem = {
+      ...first,
+      message: `${first.message}; ${skipped} more ${skipped === 1 ? 'statement' : 'statements'} of this file could not be read and ${skipped === 1 ? 'was' : 'were'} skipped`,
+    };
+    return kept.map((fact) => (fact === first ? copy : fact));
+  }
+  return kept;
+}
+
+/** A note may already count statements after it (`and 4 more statements … could not be parsed`). */
+function skippedStatementsOf(problem: ParseProblem): number {
+  const counted = /and (\d+) more statements? after this one/.exec(problem.message);
+  return 1 + (counted ? Number(counted[1]) : 0);
 }

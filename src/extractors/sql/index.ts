@@ -24,6 +24,9 @@ import {
   valueOf,
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
+import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
+import { readProceduralBody, readTrigger } from './plpgsql.js';
+import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
   STAND_IN_NAMES,
   hasRuntimeStandIn,
@@ -198,8 +201,12 @@ function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unk
   }
 }
 
-function extractSource(source: SqlSource): Fact[] {
-  if (!parserReady) return parserMissing(source);
+function extractSource(written: SqlSource): Fact[] {
+  if (!parserReady) return parserMissing(written);
+  // MySQL text is read in Postgres spelling (same offsets); its schema-only statements still go to
+  // the MySQL parser with the text as written.
+  const mysql = looksLikeMysql(written.text);
+  const source = mysql ? { ...written, text: asPostgresSpelling(written.text) } : written;
   const facts: Fact[] = [];
   const text = source.text;
   const lookForPlatform = { pending: SUPABASE_TEXT_HINT.test(text) };
@@ -237,7 +244,7 @@ function extractSource(source: SqlSource): Fact[] {
       continue;
     }
     const mysqlFacts = worthMysqlFallback(sql)
-      ? extractMysqlStatement({ source, start: span.start, end: span.end })
+      ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
       : undefined;
     if (mysqlFacts) {
       facts.push(...mysqlFacts);
@@ -252,7 +259,7 @@ function extractSource(source: SqlSource): Fact[] {
 }
 
 /** Statement parse errors of one source reported in full before the rest are only counted. */
-const MAX_STATEMENT_ERRORS = 3;
+const MAX_STATEMENT_ERRORS = 1;
 
 /**
  * ClickHouse, not Postgres: `ENGINE = MergeTree`, `CODEC(ZSTD(1))`, `LowCardinality(String)`,
@@ -338,6 +345,16 @@ function readStatement(
   if (!statement) return;
   try {
     collectStatementFacts(statement, context, facts);
+    if ('DoStmt' in statement || 'CreateFunctionStmt' in statement) {
+      readProceduralBody(
+        statement,
+        context,
+        facts,
+        embeddedReader(context.source, lookForPlatform),
+      );
+    } else if ('CreateTrigStmt' in statement) {
+      readTrigger(statement, context, facts);
+    }
     if (lookForPlatform.pending) {
       const evidence = supabaseEvidence(statement, context);
       if (evidence) {
@@ -360,6 +377,42 @@ function readStatement(
       ),
     );
   }
+}
+
+/**
+ * Reads SQL found inside a statement (a PL/pgSQL body's statements, an `EXECUTE`d string) as
+ * top-level SQL, each offset of the inner text mapped back into the source.
+ */
+function embeddedReader(
+  source: SqlSource,
+  lookForPlatform: { pending: boolean },
+): EmbeddedSqlReader {
+  return (sql, start, facts, offsetOf = (index) => start + index) => {
+    const parsed = tryParse(sql);
+    if (!('statements' in parsed)) {
+      if (source.hasPlaceholders && hasRuntimeStandIn(sql)) return;
+      const inner: SqlSource = {
+        ...source,
+        text: sql,
+        locate: (from, to) => source.locate(offsetOf(from), offsetOf(to)),
+      };
+      facts.push(parseErrorFact(inner, 0, sql.length, sql, parsed.error));
+      return;
+    }
+    const toChar = byteToCharOffsets(sql);
+    for (const statement of parsed.statements) {
+      const byteStart = statement.stmt_location ?? 0;
+      const rawEnd = statement.stmt_len ? toChar(byteStart + statement.stmt_len) : sql.length;
+      const innerStart = skipTrivia(sql, toChar(byteStart), rawEnd);
+      const context: StatementContext = {
+        source,
+        start: offsetOf(innerStart),
+        end: offsetOf(trimEnd(sql, innerStart, rawEnd)),
+        charAt: (byte) => offsetOf(toChar(byte)),
+      };
+      readStatement(statement.stmt, context, facts, lookForPlatform);
+    }
+  };
 }
 
 /** A parse error at the token the parser stopped at, with the parser's own message. */

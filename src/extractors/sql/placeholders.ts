@@ -277,7 +277,7 @@ function replaceTemplateSpans(text: string): PreparedSql {
  * `:...name` (named; never `::type` casts). `\?` is a literal question mark. `$1` is native SQL.
  */
 function replaceBindings(text: string): PreparedSql {
-  if (!/[?:]/.test(text)) return { text, map: IDENTITY_MAP };
+  if (!/[?:$@]/.test(text)) return { text, map: IDENTITY_MAP };
   const builder = new RewriteBuilder(text);
   let copiedUpTo = 0;
   const ordinals = { q: 0, i: 0, n: 0 };
@@ -302,10 +302,27 @@ function replaceBindings(text: string): PreparedSql {
       continue;
     }
     if (code === 63 /* ? */) {
+      const operatorWidth = jsonbOperatorWidth(text, i);
+      if (operatorWidth > 0) {
+        i += operatorWidth;
+        continue;
+      }
       const width = text.charCodeAt(i + 1) === 63 ? 2 : 1;
       standIn(i, i + width, width === 2 ? 'i' : 'q');
       i += width;
       continue;
+    }
+    if (code === 64 /* @ */ && text.charCodeAt(i + 1) === 63 /* ? */) {
+      i += 2; // jsonb `@?` (path exists)
+      continue;
+    }
+    if (code === 36 /* $ */ || code === 64 /* @ */) {
+      const nameEnd = sigilBindingEnd(text, i);
+      if (nameEnd > i) {
+        standIn(i, nameEnd, 'n');
+        i = nameEnd;
+        continue;
+      }
     }
     if (code === 58 /* : */) {
       const nameEnd = namedBindingEnd(text, i);
@@ -320,6 +337,66 @@ function replaceBindings(text: string): PreparedSql {
   if (copiedUpTo === 0) return { text, map: IDENTITY_MAP };
   builder.copy(copiedUpTo, text.length);
   return builder.build();
+}
+
+/**
+ * The width of a jsonb key operator at `at` (`?`, `?|`, `?&`), or 0 when the `?` is a placeholder.
+ * An operator follows a value (a name, `)`, a quoted name) and is followed by a string or an array:
+ * `data ? 'email'`, `tags ?| array['a']`. A placeholder follows `=`, `(`, `,` or a keyword.
+ */
+function jsonbOperatorWidth(text: string, at: number): number {
+  const next = text.charCodeAt(at + 1);
+  const width = next === 124 /* | */ || next === 38 /* & */ ? 2 : 1;
+  let before = at;
+  while (before > 0 && isSpace(text.charCodeAt(before - 1))) before--;
+  const previous = text.charCodeAt(before - 1);
+  const followsValue = previous === 41 /* ) */ || previous === 34 /* " */ || previous === 93;
+  const followsName =
+    isIdentifierChar(previous) && !PLACEHOLDER_KEYWORDS.has(wordBefore(text, before).word);
+  if (!followsValue && !followsName) return 0;
+  let after = at + width;
+  while (after < text.length && isSpace(text.charCodeAt(after))) after++;
+  const rest = text.slice(after, after + 6).toLowerCase();
+  return rest.startsWith("'") || rest.startsWith('array') || rest.startsWith('$') ? width : 0;
+}
+
+/** Keywords a placeholder `?` may follow directly (`LIMIT ?`, `IN ?`), never a jsonb operand. */
+const PLACEHOLDER_KEYWORDS: ReadonlySet<string> = new Set([
+  'limit',
+  'offset',
+  'in',
+  'values',
+  'set',
+  'and',
+  'or',
+  'not',
+  'is',
+  'like',
+  'ilike',
+  'between',
+  'then',
+  'else',
+  'when',
+  'select',
+  'return',
+  'returning',
+]);
+
+/**
+ * The end of a Sequelize bind `$name` or a named `@name` parameter at `at`, or `at` when it is
+ * none: `$1` is native SQL, `$tag$` opens a dollar-quoted string, `@@var` and `@>` are MySQL and
+ * Postgres syntax, and a sigil inside a name (`a$b`) is part of the name.
+ */
+function sigilBindingEnd(text: string, at: number): number {
+  if (at > 0 && isIdentifierChar(text.charCodeAt(at - 1))) return at;
+  const first = text.charCodeAt(at + 1);
+  const startsName = (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95;
+  if (!startsName) return at;
+  let end = at + 2;
+  while (end < text.length && isIdentifierChar(text.charCodeAt(end)) && text.charCodeAt(end) !== 36)
+    end++;
+  if (text.charCodeAt(end) === 36 /* $ */) return at; // `$body$` dollar quote
+  return end;
 }
 
 /** The end of a `:name` or `:...name` binding at `colon`, or `colon` when it is none (`::int`, `a[1:n]`). */

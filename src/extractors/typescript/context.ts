@@ -11,11 +11,19 @@ import { createLineIndex } from '../../util/location.js';
 import type { LineIndex } from '../../util/location.js';
 import { extractSqlFragment } from '../sql/index.js';
 import type { ScannedFile } from '../types.js';
+import { fileDialect, inOtherDialectBranch } from './dialect-branches.js';
+import { isForeignNode } from './imports.js';
 import { constInitializerOf, rawCallsOf, wrapNode } from './receivers.js';
 import type { TsFileContext } from './types.js';
 
 interface ContextInternals {
   lineIndex: LineIndex;
+  /**
+   * Where facts read from another module are located: the call in this file that led there
+   * (`createStandardTable(db, 'patients', …)`). Facts stay with the file that runs them, so the
+   * model replays them in that file's migration order.
+   */
+  anchors: Node[];
   /** Start offsets of literals already handed to the SQL extractor. */
   extracted: Set<number>;
 }
@@ -27,11 +35,35 @@ export function createTsFileContext(file: ScannedFile, sourceFile: SourceFile): 
   const context: TsFileContext = {
     file,
     sourceFile,
-    locate: (node) => lineIndex.range(file.path, node.getStart(), node.getEnd()),
+    locate: (node) => {
+      const located = isForeignNode(node, sourceFile) ? internals.anchors.at(-1) : node;
+      if (!located) return lineIndex.range(file.path, 0, 0);
+      return lineIndex.range(file.path, located.getStart(), located.getEnd());
+    },
     sql: (node) => extractSqlStatement(context, node),
   };
-  internalsOf.set(context, { lineIndex, extracted: new Set() });
+  const internals: ContextInternals = { lineIndex, extracted: new Set(), anchors: [] };
+  internalsOf.set(context, internals);
   return context;
+}
+
+/**
+ * Reads another module's code (a helper followed through an import) on behalf of `anchor`, a node of
+ * this file: every fact `read` locates in that module is located at the anchor instead.
+ */
+export function readingThrough<Result>(
+  context: TsFileContext,
+  anchor: Node,
+  read: () => Result,
+): Result {
+  const internals = internalsOf.get(context);
+  if (!internals || isForeignNode(anchor, context.sourceFile)) return read();
+  internals.anchors.push(anchor);
+  try {
+    return read();
+  } finally {
+    internals.anchors.pop();
+  }
 }
 
 /** From the start of `first` to the end of `last`: a chained call's own segment, `.addColumn(…)`. */
@@ -85,6 +117,23 @@ export function methodCallsOf(
   return calls;
 }
 
+/**
+ * Calls of a plain name given a function (`createStandardTable(db, 't', (qb) => …)`), in document
+ * order: the calls that may hand a builder to a callback.
+ */
+export function helperCallsOf(sourceFile: SourceFile): CallExpression[] {
+  const calls: CallExpression[] = [];
+  for (const call of rawCallsOf(sourceFile)) {
+    const givesFunction = call.arguments.some(
+      (argument) => ts.isArrowFunction(argument) || ts.isFunctionExpression(argument),
+    );
+    if (givesFunction && ts.isIdentifier(call.expression)) {
+      calls.push(wrapNode(sourceFile, call) as CallExpression);
+    }
+  }
+  return calls;
+}
+
 export interface SqlStatementOptions {
   /**
    * Text put before the literal's content to make it a statement, e.g. `CREATE VIEW "v" AS ` for a
@@ -107,12 +156,18 @@ export function extractSqlStatement(
   const internals = internalsOf.get(context);
   const literal = sqlLiteralOf(node);
   if (!internals || !literal) return [];
+  if (isForeignNode(literal, context.sourceFile)) return foreignSqlStatement(context, literal);
+  const dialect = fileDialect(context.file.text);
+  if (inOtherDialectBranch(literal.compilerNode, context.sourceFile.compilerNode, dialect)) {
+    return [];
+  }
   const literalStart = literal.getStart();
   if (internals.extracted.has(literalStart)) return [];
   const contentStart = literalStart + 1;
-  const content = neutraliseEscapes(context.file.text.slice(contentStart, literal.getEnd() - 1));
+  // The SQL reader decodes JavaScript escapes itself, keeping offsets; the test sees the decoded text.
+  const content = context.file.text.slice(contentStart, literal.getEnd() - 1);
   const prefix = options.prefix ?? '';
-  if (!prefix && !looksLikeSqlStatement(content)) return [];
+  if (!prefix && !looksLikeSqlStatement(neutraliseEscapes(content))) return [];
   internals.extracted.add(literalStart);
   const anchorStart = (options.anchor ?? literal).getStart();
   const { lineIndex } = internals;
@@ -130,6 +185,23 @@ export function extractSqlStatement(
     return [
       { kind: 'parse-error', at: context.locate(literal), message: `SQL not read: ${reason}` },
     ];
+  }
+}
+
+/** SQL held by a literal of another module (a helper's `raw(…)`), located at the call that led there. */
+function foreignSqlStatement(context: TsFileContext, literal: Node): Fact[] {
+  const text = literal.getSourceFile().getFullText();
+  const content = text.slice(literal.getStart() + 1, literal.getEnd() - 1);
+  if (!looksLikeSqlStatement(neutraliseEscapes(content))) return [];
+  const at = context.locate(literal);
+  try {
+    return extractSqlFragment({
+      text: content,
+      file: context.file.path,
+      position: () => ({ line: at.line, column: at.column }),
+    });
+  } catch {
+    return [];
   }
 }
 
@@ -189,8 +261,8 @@ const STATEMENT_START = new RegExp(
   `^(?:${[
     String.raw`create\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged|unique|materialized|recursive|trusted|procedural)\s+)*(?:table|view|index|policy|schema|type|function|procedure|extension|trigger|role|user|sequence|domain|rule|publication|database)\b`,
     String.raw`alter\s+(?:table|view|materialized|policy|schema|type|function|role|user|sequence|default\s+privileges|database|index)\b`,
-    String.raw`insert\s+(?:into|ignore)\b`,
-    String.raw`update\s+(?:only\s+)?[\w."$\[\]]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
+    String.raw`(?:insert|replace)\s+(?:into|ignore)\b`,
+    String.raw`update\s+(?:only\s+)?[\w."$\[\]\x60]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
     String.raw`grant\s+[\s\S]*?\b(?:on|to)\b`,
     String.raw`revoke\s+[\s\S]*?\b(?:on|from)\b`,
     String.raw`drop\s+(?:table|view|materialized|policy|schema|type|function|index|sequence|trigger|extension|role|owned)\b`,

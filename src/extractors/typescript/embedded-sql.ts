@@ -5,6 +5,7 @@
  * SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
  * extractor (with a prefix or a better anchor) is not read twice. SQL inside `down` is skipped.
  */
+import { fileDialect, inOtherDialectBranch } from './dialect-branches.js';
 import { ts } from './morph.js';
 import type { Fact } from '../../facts.js';
 import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './context.js';
@@ -25,6 +26,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
   const text = context.file.text;
+  const dialect = fileDialect(text);
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case ts.SyntaxKind.StringLiteral:
@@ -32,7 +34,11 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
       case ts.SyntaxKind.TemplateExpression: {
         const start = node.getStart(sourceFile.compilerNode);
         const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
-        if (FIRST_CHARACTER.test(content) && looksLikeSqlStatement(content)) {
+        if (
+          FIRST_CHARACTER.test(content) &&
+          looksLikeSqlStatement(content) &&
+          !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
+        ) {
           const literal = wrapNode(sourceFile, node);
           if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
             facts.push(...extractSqlStatement(context, literal));

@@ -7,6 +7,7 @@ import type { Fact } from '../../facts.js';
 import type { ScannedFile } from '../types.js';
 import { createTsFileContext } from './context.js';
 import { extractEmbeddedSql, mightHoldSql } from './embedded-sql.js';
+import { registerScannedFile } from './imports.js';
 import { parseSourceFile, releaseSourceFile } from './project.js';
 import { ormExtractors } from './registry.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
@@ -15,6 +16,7 @@ export function extractTypeScriptFile(file: ScannedFile): Fact[] {
   const extractors = ormExtractors.filter((extractor) => extractor.applies(file.text));
   if (extractors.length === 0 && !mightHoldSql(file.text)) return [];
   const sourceFile = parseSourceFile(file.path, file.text);
+  registerScannedFile(sourceFile, file);
   try {
     const context = createTsFileContext(file, sourceFile);
     const lists = extractors.map((extractor) => runExtractor(extractor, context));

@@ -13,7 +13,12 @@
 import { Node, ts } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { extractSqlStatement, methodCallsOf } from './context.js';
+import { extractSqlStatement, helperCallsOf, methodCallsOf, readingThrough } from './context.js';
+import { builderCallbacksOf } from './builder-helpers.js';
+import type { BuilderCallback } from './builder-helpers.js';
+
+/** Builder statements a project's table helper may make and hand to its callback. */
+const HELPER_STATEMENTS: ReadonlySet<string> = new Set(['createTable', 'alterTable', 'table']);
 import {
   copyFromSelect,
   normaliseWrittenType,
@@ -76,20 +81,29 @@ const KNEX_RULES: ReceiverRules<KnexKind> = {
   methods: { schema: SCHEMA_CHAIN },
   callbacks: { knex: { transaction: 'knex' } },
   factories: { knex: 'knex', Knex: 'knex' },
+  // Connection getters by their usual names, for when their definition is out of reach (passed in
+  // as a parameter, a base-class method): `dbcon().schema…`, `this.getKnex().schema…`.
+  getters: { dbcon: 'knex', getKnex: 'knex', getKnexConnection: 'knex' },
+  members: { knex: 'knex', db: 'knex' },
 };
 
 /** Receiver names that say nothing about which database a call reaches. */
-const CONVENTIONAL_NAMES = new Set(['knex', 'trx', 'tx', 'transaction', 'db', 'k', 'schema']);
+const CONVENTIONAL_NAMES = new Set([
+  ...['knex', 'trx', 'tx', 'transaction', 'db', 'k', 'schema'],
+  ...['dbcon', 'getDb', 'getKnex', 'getKnexConnection', 'getConnection'],
+]);
 
 export const knexExtractor: OrmExtractor = {
   name: 'knex',
-  applies: (text) => /\bknex\b|\bKnex\b/.test(text),
+  // `getDb().schema.…`: a getter defined in another module of the project.
+  applies: (text) => /\bknex\b|\bKnex\b|\bdbcon\(\)|\bgetKnex\(\)|\(\)\s*\.schema\s*\./.test(text),
   extract(context) {
     const receivers = bindReceivers(context.sourceFile, KNEX_RULES);
     const reader = new KnexReader(context, receivers);
     const groups: { order: number; facts: Fact[] }[] = [];
     for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
-      const facts = reader.statement(call);
+      // Helpers and definitions read from another module are located at this call.
+      const facts = readingThrough(context, call, () => reader.statement(call));
       if (facts.length > 0) {
         const callee = call.getExpression();
         const order = Node.isPropertyAccessExpression(callee)
@@ -97,6 +111,13 @@ export const knexExtractor: OrmExtractor = {
           : call.getStart();
         groups.push({ order, facts });
       }
+    }
+    for (const call of helperCallsOf(context.sourceFile)) {
+      if (isInDownMigration(call)) continue;
+      const facts = builderCallbacksOf(call, HELPER_STATEMENTS).flatMap((helper) =>
+        reader.helperStatement(call, helper),
+      );
+      if (facts.length > 0) groups.push({ order: call.getStart(), facts });
     }
     // Pre-order visits `a.createTable(…).createTable(…)` outer call first; replay in execution order.
     groups.sort((left, right) => left.order - right.order);
@@ -146,6 +167,27 @@ class KnexReader {
     const schema = withSchemaOf(callChainOf(call));
     if (schema !== undefined && table.schema === undefined) table.schema = schema;
     return table;
+  }
+
+  /**
+   * A project helper's table (`createAuditedTable(knex, 'patients', (t) => { t.string('email') })`):
+   * the columns the helper's own builder callback adds, then the call site's callback's.
+   */
+  helperStatement(call: CallExpression, helper: BuilderCallback): Fact[] {
+    const text = stringValue(helper.tableArgument);
+    if (text === undefined) return [];
+    const table = tableNameFromText(text);
+    const altering = helper.method !== 'createTable';
+    const facts: Fact[] = altering
+      ? []
+      : [{ kind: 'table-created', at: this.context.locate(call), table, objectType: 'table' }];
+    facts.push(
+      ...readingThrough(this.context, call, () =>
+        this.tableCallback(table, helper.helperCallback, altering, 1),
+      ),
+      ...this.tableCallback(table, helper.callback, altering, 1, helper.builderPosition),
+    );
+    return facts;
   }
 
   createTable(call: CallExpression): Fact[] {

@@ -15,7 +15,13 @@
 import { Node } from './morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { methodCallsOf, extractSqlStatement, locateCallSegment } from './context.js';
+import {
+  helperCallsOf,
+  methodCallsOf,
+  extractSqlStatement,
+  locateCallSegment,
+  readingThrough,
+} from './context.js';
 import {
   copyFromSelect,
   normaliseWrittenType,
@@ -34,13 +40,40 @@ import {
   isInDownMigration,
   isMethodCall,
   outermostChainCall,
+  parameterName,
   propertyNameOf,
   stringList,
   stringValue,
   unwrapExpression,
 } from './receivers.js';
-import type { ChainLink, ReceiverBindings, ReceiverRules } from './receivers.js';
+import type { ChainLink, FunctionLikeNode, ReceiverBindings, ReceiverRules } from './receivers.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
+import { builderCallbacksOf } from './builder-helpers.js';
+import type { BuilderCallback } from './builder-helpers.js';
+
+/**
+ * The chain a builder callback runs on its parameter: `(qb) => qb.addColumn(…).addColumn(…)`, or
+ * the chain it returns from a block body.
+ */
+function callbackChainLinks(callback: FunctionLikeNode): ChainLink[] {
+  const builder = parameterName(callback, 0);
+  const body = callback.getBody();
+  if (!builder || !body) return [];
+  const returned = Node.isBlock(body)
+    ? body
+        .getStatements()
+        .flatMap((statement) =>
+          Node.isReturnStatement(statement) ? [statement.getExpression()] : [],
+        )
+    : [body];
+  for (const expression of returned) {
+    const value = expression ? unwrapExpression(expression) : undefined;
+    if (!value || !Node.isCallExpression(value)) continue;
+    const chain = callChainOf(value);
+    if (Node.isIdentifier(chain.root) && chain.root.getText() === builder) return chain.links;
+  }
+  return [];
+}
 
 type KyselyKind = 'kysely' | 'schema';
 
@@ -50,6 +83,8 @@ const KYSELY_RULES: ReceiverRules<KyselyKind> = {
   properties: { kysely: { schema: 'schema' } },
   methods: { kysely: { withSchema: 'kysely' }, schema: { withSchema: 'schema' } },
   constructors: { Kysely: 'kysely' },
+  getters: { getDb: 'kysely', getKysely: 'kysely' },
+  members: { db: 'kysely', kysely: 'kysely' },
 };
 
 const COLUMN_MODIFIERS: ReadonlySet<string> = new Set(['primaryKey', 'references']);
@@ -73,13 +108,23 @@ export const kyselyExtractor: OrmExtractor = {
       const kind = receivers.kindOf(callee.getExpression());
       if (kind !== (schemaStatement ? 'schema' : 'kysely')) continue;
       if (isInDownMigration(call)) continue;
-      const facts = reader.statement(call, method);
+      const facts = readingThrough(context, call, () => reader.statement(call, method));
       if (facts.length > 0) groups.push({ order: callee.getNameNode().getStart(), facts });
+    }
+    for (const call of helperCallsOf(context.sourceFile)) {
+      if (isInDownMigration(call)) continue;
+      const facts = builderCallbacksOf(call, HELPER_STATEMENTS).flatMap((helper) =>
+        readingThrough(context, call, () => reader.helperStatement(helper)),
+      );
+      if (facts.length > 0) groups.push({ order: call.getStart(), facts });
     }
     groups.sort((left, right) => left.order - right.order);
     return groups.flatMap((group) => group.facts);
   },
 };
+
+/** Builder statements a project's table helper may make and hand to its callback. */
+const HELPER_STATEMENTS: ReadonlySet<string> = new Set(['createTable', 'alterTable']);
 
 class KyselyReader {
   constructor(
@@ -110,6 +155,20 @@ class KyselyReader {
       default:
         return [];
     }
+  }
+
+  /**
+   * A project helper's table (`createStandardTable(db, 'patients', (qb) => qb.addColumn(…))`): the
+   * helper's own columns, then the ones the callback adds to the builder it is handed.
+   */
+  helperStatement(helper: BuilderCallback): Fact[] {
+    const text = stringValue(helper.tableArgument);
+    if (text === undefined) return [];
+    const table = tableNameFromText(text);
+    const links = [...helper.helperLinks, ...callbackChainLinks(helper.callback)];
+    return helper.method === 'createTable'
+      ? this.createTable(helper.statement, table, links)
+      : links.flatMap((link) => this.alteration(table, link));
   }
 
   tableOf(call: CallExpression): TableName | undefined {

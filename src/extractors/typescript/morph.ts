@@ -26,6 +26,9 @@ export const ts = tsMorph.ts;
 export declare namespace ts {
   type BinaryExpression = TsMorph.ts.BinaryExpression;
   type BindingElement = TsMorph.ts.BindingElement;
+  type CaseClause = TsMorph.ts.CaseClause;
+  type ConditionalExpression = TsMorph.ts.ConditionalExpression;
+  type IfStatement = TsMorph.ts.IfStatement;
   type BindingName = TsMorph.ts.BindingName;
   type BindingPattern = TsMorph.ts.BindingPattern;
   type CallExpression = TsMorph.ts.CallExpression;
@@ -42,6 +45,7 @@ export declare namespace ts {
   type ObjectLiteralElementLike = TsMorph.ts.ObjectLiteralElementLike;
   type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;
   type ParameterDeclaration = TsMorph.ts.ParameterDeclaration;
+  type PropertyAccessExpression = TsMorph.ts.PropertyAccessExpression;
   type PropertyName = TsMorph.ts.PropertyName;
   type ScriptKind = TsMorph.ts.ScriptKind;
   type SignatureDeclaration = TsMorph.ts.SignatureDeclaration;

@@ -14,6 +14,7 @@
  * Also here: the values of constants (`const TABLE = 'patients'`) that ORM calls name tables with,
  * and which direction (`up` or `down`) of a migration a node belongs to.
  */
+import { importedDeclaration } from './imports.js';
 import { Node, SyntaxKind, ts } from './morph.js';
 import type {
   ArrowFunction,
@@ -43,6 +44,14 @@ export interface ReceiverRules<Kind extends string> {
   constructors?: Readonly<Record<string, Kind>>;
   /** Factory functions that return a receiver when called with a configuration object: `knex({ client: 'pg' })`. */
   factories?: Readonly<Record<string, Kind>>;
+  /**
+   * Getters whose call returns a receiver even when their definition cannot be read (a function
+   * passed in as a parameter, a method of a base class): `dbcon()`, `this.getKnex()`. Functions of
+   * the project that return a receiver are recognised by what they return, whatever their name.
+   */
+  getters?: Readonly<Record<string, Kind>>;
+  /** Members that hold a receiver on `this` or a context object: `this.knex`, `ctx.db`. */
+  members?: Readonly<Record<string, Kind>>;
 }
 
 export interface ReceiverBindings<Kind extends string> {
@@ -197,18 +206,24 @@ export function bindReceivers<Kind extends string>(
     if (ts.isIdentifier(node)) return names.get(node.text) ?? rules.names?.[node.text];
     if (ts.isPropertyAccessExpression(node)) {
       const owner = kindOfRaw(node.expression, depth + 1);
-      return owner ? rules.properties?.[owner]?.[node.name.text] : undefined;
+      if (owner) return rules.properties?.[owner]?.[node.name.text];
+      return holdsReceiverMember(node) ? rules.members?.[node.name.text] : undefined;
     }
     if (ts.isCallExpression(node)) {
       const callee = unwrapRaw(node.expression);
       if (ts.isPropertyAccessExpression(callee)) {
         const owner = kindOfRaw(callee.expression, depth + 1);
-        return owner ? rules.methods?.[owner]?.[callee.name.text] : undefined;
+        if (owner) return rules.methods?.[owner]?.[callee.name.text];
+        return node.arguments.length === 0 && holdsReceiverMember(callee)
+          ? rules.getters?.[callee.name.text]
+          : undefined;
       }
       if (ts.isIdentifier(callee)) {
         const first = node.arguments[0];
         const factory = rules.factories?.[callee.text];
-        if (factory && first && ts.isObjectLiteralExpression(first)) return factory;
+        if (factory && first && isConfiguration(first)) return factory;
+        if (names.has(callee.text)) return undefined;
+        return getterKind(callee, depth);
       }
       return undefined;
     }
@@ -217,6 +232,43 @@ export function bindReceivers<Kind extends string>(
     }
     return undefined;
   };
+
+  /**
+   * What a call of a function returns: a function of this file or of an imported module whose
+   * returned expression is a receiver (`const dbcon = () => knex(config)`), else a getter known by
+   * name (`dbcon`, passed in as a parameter).
+   */
+  const getterKind = (callee: ts.Identifier, depth: number): Kind | undefined => {
+    if (gettersInProgress.has(callee.text)) return undefined;
+    gettersInProgress.add(callee.text);
+    try {
+      for (const fn of index.functionsByName.get(callee.text) ?? []) {
+        for (const returned of returnedExpressions(fn)) {
+          const kind = kindOfRaw(returned, depth + 1);
+          if (kind) return kind;
+        }
+      }
+      if (!index.functionsByName.has(callee.text) && importDepth < MAX_GETTER_IMPORT_DEPTH) {
+        const imported = importedDeclaration(wrap(sourceFile, callee));
+        if (imported && isFunctionLikeRaw(imported.compilerNode)) {
+          importDepth++;
+          try {
+            const foreign = bindReceivers(imported.getSourceFile(), rules);
+            for (const returned of returnedExpressions(imported.compilerNode)) {
+              const kind = foreign.kindOf(wrap(imported.getSourceFile(), returned));
+              if (kind) return kind;
+            }
+          } finally {
+            importDepth--;
+          }
+        }
+      }
+      return rules.getters?.[callee.text];
+    } finally {
+      gettersInProgress.delete(callee.text);
+    }
+  };
+  const gettersInProgress = new Set<string>();
 
   const bindParameters = (fn: ts.SignatureDeclaration): boolean => {
     let changed = false;
@@ -320,6 +372,48 @@ export function bindReceivers<Kind extends string>(
   };
 }
 
+/** Imported getters are followed this many modules deep (a getter returning another module's getter). */
+const MAX_GETTER_IMPORT_DEPTH = 2;
+let importDepth = 0;
+
+/** `this.knex`, `ctx.db`, `app.db`: a member of `this` or of a plain identifier. */
+function holdsReceiverMember(access: ts.PropertyAccessExpression): boolean {
+  const owner = unwrapRaw(access.expression);
+  return owner.kind === ts.SyntaxKind.ThisKeyword || ts.isIdentifier(owner);
+}
+
+/** A factory's argument that configures a connection (`knex(config)`), not a table name (`knex('t')`). */
+function isConfiguration(argument: ts.Expression): boolean {
+  const value = unwrapRaw(argument);
+  return (
+    ts.isObjectLiteralExpression(value) ||
+    ts.isElementAccessExpression(value) ||
+    (ts.isPropertyAccessExpression(value) && /config|knexfile|options/i.test(value.getText())) ||
+    (ts.isIdentifier(value) && /config|knexfile|options|settings/i.test(value.text))
+  );
+}
+
+function isFunctionLikeRaw(node: ts.Node): node is ts.SignatureDeclaration {
+  return (
+    ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)
+  );
+}
+
+/** The expressions a function returns: an arrow's expression body, or its `return` statements. */
+function returnedExpressions(fn: ts.Node): ts.Expression[] {
+  if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) return [fn.body];
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return [];
+  const returned: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) returned.push(node.expression);
+    if (ts.isFunctionLike(node)) return; // an inner function's returns are its own
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return returned;
+}
+
 /** The function an identifier names in this file (a declaration or `const f = (…) => …`), if one. */
 export function functionNamed(sourceFile: SourceFile, name: string): Node[] {
   const declarations = syntaxIndexOf(sourceFile).functionsByName.get(name) ?? [];
@@ -355,7 +449,10 @@ function wrap(sourceFile: SourceFile, node: ts.Node): Node {
 export function constInitializerOf(identifier: Node): Node | undefined {
   const sourceFile = identifier.getSourceFile();
   const initializer = syntaxIndexOf(sourceFile).constants.get(identifier.getText());
-  return initializer ? wrap(sourceFile, initializer) : undefined;
+  if (initializer) return wrap(sourceFile, initializer);
+  // A constant imported from another module of the project: `import { PATIENTS } from './tables'`.
+  const imported = Node.isIdentifier(identifier) ? importedDeclaration(identifier) : undefined;
+  return imported && Node.isExpression(imported) ? imported : undefined;
 }
 
 function unwrap(node: Node): Node {
@@ -547,7 +644,9 @@ export function functionArgument(node: Node | undefined): FunctionLikeNode | und
   const value = unwrap(node);
   if (Node.isArrowFunction(value) || Node.isFunctionExpression(value)) return value;
   if (Node.isIdentifier(value)) {
-    const [declaration] = functionNamed(value.getSourceFile(), value.getText());
+    const [declaration] = functionNamed(value.getSourceFile(), value.getText()).concat(
+      importedFunctionNamed(value),
+    );
     if (
       declaration &&
       (Node.isArrowFunction(declaration) ||
@@ -561,6 +660,13 @@ export function functionArgument(node: Node | undefined): FunctionLikeNode | und
 }
 
 export type FunctionLikeNode = ArrowFunction | FunctionExpression | FunctionDeclaration;
+
+/** A helper imported from another module of the project, when the name is not declared here. */
+function importedFunctionNamed(identifier: Node): Node[] {
+  if (functionNamed(identifier.getSourceFile(), identifier.getText()).length > 0) return [];
+  const imported = importedDeclaration(identifier);
+  return imported ? [imported] : [];
+}
 
 /** The name of a function's parameter at `position` when it is a plain identifier. */
 export function parameterName(fn: FunctionLikeNode, position: number): string | undefined {

@@ -20,7 +20,8 @@
 import { Node } from './morph.js';
 import type { CallExpression, ClassDeclaration, Decorator, PropertyDeclaration } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { methodCallsOf, extractSqlStatement } from './context.js';
+import { methodCallsOf, extractSqlStatement, readingThrough } from './context.js';
+import { loopedValuesOf } from './looped-definitions.js';
 import { normaliseWrittenType, tableNameFromText } from './query-flows.js';
 import {
   bindReceivers,
@@ -74,7 +75,8 @@ export const typeormExtractor: OrmExtractor = {
       const kind = receivers.kindOf(callee.getExpression());
       if (!kind || (kind !== 'queryRunner' && callee.getName() !== 'query')) continue;
       if (isInDownMigration(call)) continue;
-      const produced = handler({ context, call, receivers });
+      // Definitions read from another module are located at this call.
+      const produced = readingThrough(context, call, () => handler({ context, call, receivers }));
       if (produced.length > 0)
         groups.push({ order: callee.getNameNode().getStart(), facts: produced });
     }
@@ -208,8 +210,15 @@ function columnFact(
   return fact;
 }
 
-function createTable({ context, call }: CallScope): Fact[] {
-  const tableArg = call.getArguments()[0];
+function createTable(scope: CallScope): Fact[] {
+  const tableArg = scope.call.getArguments()[0];
+  const looped = tableArg ? loopedValuesOf(unwrapExpression(tableArg)) : [];
+  if (looped.length > 0) return looped.flatMap((definition) => createTableOf(scope, definition));
+  return createTableOf(scope, tableArg);
+}
+
+/** `createTable(new Table({…}))`, the definition written in place, in a `const` or in another module. */
+function createTableOf({ context, call }: CallScope, tableArg: Node | undefined): Fact[] {
   const table = tableOf(tableArg);
   const options = optionsOf(tableArg, 'Table');
   if (!table) return [];

@@ -1,0 +1,64 @@
+/**
+ * MySQL data statements read by the Postgres parser. `INSERT … SELECT`, `INSERT … VALUES`,
+ * `REPLACE`, `UPDATE … SET` written for MySQL differ from Postgres mostly in spelling: backticked
+ * names, `\'` escapes, `REPLACE INTO`, `INSERT IGNORE`, `ON DUPLICATE KEY UPDATE`. Rewriting those
+ * spellings in place, character for character, lets the one lineage reader (aliases, joins,
+ * expressions, encryption calls) read MySQL copies column by column, with every offset unchanged.
+ * Schema statements that stay MySQL-only (`ENGINE=InnoDB`, `AUTO_INCREMENT`) still go to the MySQL
+ * parser (`mysql.ts`).
+ */
+
+/** Syntax only MySQL writes: the text is MySQL when it shows any of it. */
+const MYSQL_SYNTAX =
+  /`[^`\n]+`|\bENGINE\s*=|\bAUTO_INCREMENT\b|\bREPLACE\s+INTO\b|\bINSERT\s+IGNORE\b|\bON\s+DUPLICATE\s+KEY\s+UPDATE\b/i;
+
+export function looksLikeMysql(text: string): boolean {
+  return MYSQL_SYNTAX.test(text);
+}
+
+/**
+ * The same statements in Postgres spelling, of exactly the same length: backticks become double
+ * quotes, `\'` inside strings becomes `''`, `REPLACE INTO` reads `INSERT  INTO`, `IGNORE` and an
+ * `ON DUPLICATE KEY UPDATE …` tail become blanks (the copy they make is the INSERT's).
+ */
+export function asPostgresSpelling(text: string): string {
+  return respell(text, true);
+}
+
+function respell(text: string, names: boolean): string {
+  const out = text.split('');
+  let quote: string | undefined;
+  for (let index = 0; index < out.length; index++) {
+    const character = out[index];
+    if (quote) {
+      if (character === '\\' && quote === "'") {
+        if (out[index + 1] === "'") out[index] = "'";
+        index++;
+      } else if (character === quote) {
+        if (quote === '`' && names) out[index] = '"';
+        quote = undefined;
+      }
+      continue;
+    }
+    if (character === '-' && out[index + 1] === '-') {
+      const end = text.indexOf('\n', index);
+      index = end < 0 ? out.length : end;
+    } else if (character === "'" || character === '"') {
+      quote = character;
+    } else if (character === '`') {
+      if (names) out[index] = '"';
+      quote = '`';
+    }
+  }
+  if (!names) return out.join('');
+  return out
+    .join('')
+    .replace(/\bREPLACE(\s+INTO)\b/gi, (_match, into: string) => `INSERT ${into}`)
+    .replace(/\b(INSERT\s+)IGNORE\b/gi, (_match, insert: string) => `${insert}      `)
+    .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blank(tail));
+}
+
+/** Spaces in place of text, keeping line breaks so lines and columns stay where they were. */
+function blank(text: string): string {
+  return text.replace(/[^\n]/g, ' ');
+}
