@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { Finding } from './findings.js';
+import { packageFile } from './util/package-files.js';
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -157,7 +158,7 @@ export function baselineStep(
 function packageInfo(): { name: string; version: string } {
   try {
     const manifest = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+      readFileSync(packageFile('package.json'), 'utf8'),
     ) as { name?: string; version?: string };
     return { name: manifest.name ?? 'piilint', version: manifest.version ?? '0.0.0' };
   } catch {

@@ -6,6 +6,7 @@ import { isReportFormat, REPORT_FORMATS, REPORTERS } from './reporters/index.js'
 import type { ToolInfo } from './reporters/index.js';
 import { isRuleId, RULE_IDS } from './rules/ids.js';
 import { closest } from './util/suggest.js';
+import { packageFile } from './util/package-files.js';
 
 const COMMANDS = ['scan', 'validate', 'init', 'explain'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -395,7 +396,7 @@ let cachedToolInfo: ToolInfo | undefined;
 export function toolInfo(): ToolInfo {
   if (!cachedToolInfo) {
     const manifest = JSON.parse(
-      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+      readFileSync(packageFile('package.json'), 'utf8'),
     ) as {
       name: string;
       version: string;

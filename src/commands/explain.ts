@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { isRuleId, RULE_IDS } from '../rules/ids.js';
 import { closest } from '../util/suggest.js';
+import { packageFile } from '../util/package-files.js';
 
 /** docs/ ships in the package beside dist/ (and beside src/ when run from source). */
-const DOCS_DIRECTORY = new URL('../../docs/rules/', import.meta.url);
+const DOCS_DIRECTORY = packageFile('docs/rules/');
 
 /** `piilint explain <rule>`: the rule's documentation page, as written in docs/rules/<id>.md. */
 export function explainRule(ruleId: string): string {

@@ -15,6 +15,7 @@ import type { Fact } from '../facts.js';
 import { buildModel } from '../model/build.js';
 import type { Model, ModelColumn, ModelStore, ModelTable } from '../model/types.js';
 import { discoverSources, loadProjectConfig, readFacts } from '../scan.js';
+import { packageFile } from '../util/package-files.js';
 
 export interface InitOptions {
   cwd: string;
@@ -37,7 +38,7 @@ export interface InitReport {
 }
 
 const SCHEMA_ID = 'https://piilint.dev/schemas/datamap.schema.json';
-const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/datamap.schema.json', import.meta.url));
+const SCHEMA_FILE = fileURLToPath(packageFile('schemas/datamap.schema.json'));
 
 export async function initDataMap(options: InitOptions): Promise<InitReport> {
   const { cwd } = options;

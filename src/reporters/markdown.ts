@@ -12,7 +12,11 @@ import { ruleHelpUri } from './sarif.js';
 
 export const COMMENT_MARKER = '<!-- piilint-report -->';
 
-/** GitHub comments stop at 65,536 characters: long reports list the first findings and count the rest. */
+/**
+ * GitHub refuses comments over 65,536 characters. Reports stay under this, with room for the link
+ * that says where the rest is.
+ */
+export const MAX_COMMENT_CHARS = 60_000;
 const MAX_TABLE_ROWS = 50;
 const MAX_DETAILS = 30;
 
@@ -20,14 +24,69 @@ const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'note'];
 const SEVERITY_ICON: Record<Severity, string> = { error: '🔴', warning: '🟡', note: '🔵' };
 
 export function markdownReporter({ result }: ReportContext): string {
-  const findings = reportedFindings(result.findings);
-  const sections = [COMMENT_MARKER, reportMarkdown(result.findings, result.summary)];
-  if (findings.length > 0) sections.push(findingDetails(findings));
-  return `${sections.join('\n\n')}\n`;
+  return commentMarkdown(result.findings, result.summary);
+}
+
+export interface CommentOptions {
+  /** Default {@link MAX_COMMENT_CHARS}. */
+  maxLength?: number;
+  /** Where every finding can be read (the job summary); named when the comment leaves some out. */
+  fullReportUrl?: string;
+}
+
+/** Sizes tried in turn until the comment fits: fewer details, then fewer rows, then no diagram. */
+const LAYOUTS: Array<{ details: number; rows: number; diagram: boolean }> = [
+  { details: MAX_DETAILS, rows: MAX_TABLE_ROWS, diagram: true },
+  { details: 10, rows: MAX_TABLE_ROWS, diagram: true },
+  { details: 0, rows: MAX_TABLE_ROWS, diagram: true },
+  { details: 0, rows: 20, diagram: true },
+  { details: 0, rows: 20, diagram: false },
+  { details: 0, rows: 0, diagram: false },
+];
+
+/**
+ * The pull-request comment: marker, the report (counts, diagram, table) and a collapsed section per
+ * finding, cut down until it fits `maxLength`, saying how many findings it leaves out and where
+ * they are.
+ */
+export function commentMarkdown(
+  allFindings: readonly Finding[],
+  summary: ScanSummary,
+  options: CommentOptions = {},
+): string {
+  const maxLength = options.maxLength ?? MAX_COMMENT_CHARS;
+  const findings = reportedFindings(allFindings);
+  let body = '';
+  for (const layout of LAYOUTS) {
+    const sections = [COMMENT_MARKER, reportMarkdown(allFindings, summary, layout)];
+    if (findings.length > 0 && layout.details > 0)
+      sections.push(findingDetails(findings, layout.details));
+    const shown = Math.max(
+      Math.min(findings.length, layout.details),
+      Math.min(findings.length, layout.rows),
+    );
+    if (shown < findings.length || !layout.diagram)
+      sections.push(whereTheRestIs(options.fullReportUrl));
+    body = `${sections.join('\n\n')}\n`;
+    if (body.length <= maxLength) return body;
+  }
+  // Even the headline and counts are too long (thousands of rules cannot happen; a tiny limit can).
+  const note = `\n\n…cut to fit. ${whereTheRestIs(options.fullReportUrl)}\n`;
+  return body.slice(0, Math.max(0, maxLength - note.length)) + note;
+}
+
+function whereTheRestIs(url: string | undefined): string {
+  return url
+    ? `Every finding is in [the job summary](${url}) and the SARIF report.`
+    : 'Every finding is in the job summary and the SARIF report.';
 }
 
 /** Heading, counts by rule, the flow diagram and the findings table: the job summary's content. */
-export function reportMarkdown(allFindings: readonly Finding[], summary: ScanSummary): string {
+export function reportMarkdown(
+  allFindings: readonly Finding[],
+  summary: ScanSummary,
+  layout: { rows: number; diagram: boolean } = { rows: MAX_TABLE_ROWS, diagram: true },
+): string {
   const findings = reportedFindings(allFindings);
   const parts = [`## piilint: ${headline(summary)}`];
   if (findings.length === 0) {
@@ -35,9 +94,9 @@ export function reportMarkdown(allFindings: readonly Finding[], summary: ScanSum
     return parts.join('\n\n');
   }
   parts.push(countsByRule(findings));
-  const diagram = flowDiagram(findings);
+  const diagram = layout.diagram ? flowDiagram(findings) : undefined;
   if (diagram) parts.push('### Personal-data flows', `\`\`\`mermaid\n${diagram}\n\`\`\``);
-  parts.push('### Findings', findingsTable(findings));
+  if (layout.rows > 0) parts.push('### Findings', findingsTable(findings, layout.rows));
   return parts.join('\n\n');
 }
 
@@ -82,16 +141,16 @@ function countsByRule(findings: readonly Finding[]): string {
   );
 }
 
-function findingsTable(findings: readonly Finding[]): string {
+function findingsTable(findings: readonly Finding[], maxRows: number): string {
   const rows = findings
-    .slice(0, MAX_TABLE_ROWS)
+    .slice(0, maxRows)
     .map(
       (finding) =>
         `| ${SEVERITY_ICON[finding.severity]} ${finding.severity} | \`${finding.ruleId}\` | \`${code(finding.file)}:${finding.line}\` | ${cell(finding.message)} |`,
     );
   const more =
-    findings.length > MAX_TABLE_ROWS
-      ? [`\n…and ${findings.length - MAX_TABLE_ROWS} more: see the SARIF report or the job log.`]
+    findings.length > maxRows
+      ? [`\n…and ${findings.length - maxRows} more: see the SARIF report or the job log.`]
       : [];
   return [
     '| severity | rule | location | message |',
@@ -101,8 +160,8 @@ function findingsTable(findings: readonly Finding[]): string {
   ].join('\n');
 }
 
-function findingDetails(findings: readonly Finding[]): string {
-  const sections = findings.slice(0, MAX_DETAILS).map((finding) => {
+function findingDetails(findings: readonly Finding[], maxDetails: number): string {
+  const sections = findings.slice(0, maxDetails).map((finding) => {
     const lines = [
       `<details><summary>${SEVERITY_ICON[finding.severity]} <code>${html(finding.ruleId)}</code> ${html(finding.file)}:${finding.line} — ${html(firstSentence(finding.message))}</summary>`,
       '',
@@ -129,8 +188,8 @@ function findingDetails(findings: readonly Finding[]): string {
     lines.push(`- **Rule:** [${finding.ruleId}](${ruleHelpUri(finding.ruleId)})`, '', '</details>');
     return lines.join('\n');
   });
-  if (findings.length > MAX_DETAILS) {
-    sections.push(`…and ${findings.length - MAX_DETAILS} more findings.`);
+  if (findings.length > maxDetails) {
+    sections.push(`…and ${findings.length - maxDetails} more findings.`);
   }
   return ['### Details', ...sections].join('\n\n');
 }

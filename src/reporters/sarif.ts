@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, PathStep, Severity } from '../findings.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
+import { packageFile } from '../util/package-files.js';
 import type { ReportContext } from './index.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -19,7 +20,7 @@ export const FINGERPRINT_KEY = 'piilint/v1';
 const SRCROOT = '%SRCROOT%';
 
 /** docs/ ships in the package beside dist/ (and beside src/ when run from source). */
-const DOCS_DIRECTORY = new URL('../../docs/rules/', import.meta.url);
+const DOCS_DIRECTORY = packageFile('docs/rules/');
 
 /** GitHub code scanning ranks security alerts by this score (0–10). */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', note: '2.0' };

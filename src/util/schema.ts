@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { MapProblem } from '../datamap/types.js';
 import { suggestCategory } from '../taxonomy/categories.js';
+import { packageFile } from './package-files.js';
 import { closest } from './suggest.js';
 import type { DescribePath, YamlFile, YamlPath } from './yaml.js';
 
@@ -31,7 +32,7 @@ const compiled = new Map<SchemaName, CompiledSchema>();
 function compiledSchema(name: SchemaName): CompiledSchema {
   const cached = compiled.get(name);
   if (cached !== undefined) return cached;
-  const url = new URL(`../../schemas/${name}.schema.json`, import.meta.url);
+  const url = packageFile(`schemas/${name}.schema.json`);
   const root = JSON.parse(readFileSync(url, 'utf8')) as JsonSchema;
   const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true });
   const entry = { root, validate: ajv.compile(root) };

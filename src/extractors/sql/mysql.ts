@@ -60,7 +60,9 @@ let parser: MysqlParser | undefined;
 function mysqlParser(): MysqlParser {
   if (!parser) {
     const require = createRequire(import.meta.url);
-    const { Parser } = require('node-sql-parser/build/mysql') as { Parser: new () => MysqlParser };
+    // `#mysql-parser` (package.json `imports`): node-sql-parser's MySQL build, bundled into
+    // dist/vendor/ at build time so installing piilint does not install its other dialects.
+    const { Parser } = require('#mysql-parser') as { Parser: new () => MysqlParser };
     parser = new Parser();
   }
   return parser;
