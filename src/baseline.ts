@@ -157,9 +157,10 @@ export function baselineStep(
 /** Name and version from package.json, one folder above src/ and dist/. */
 function packageInfo(): { name: string; version: string } {
   try {
-    const manifest = JSON.parse(
-      readFileSync(packageFile('package.json'), 'utf8'),
-    ) as { name?: string; version?: string };
+    const manifest = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
+      name?: string;
+      version?: string;
+    };
     return { name: manifest.name ?? 'piilint', version: manifest.version ?? '0.0.0' };
   } catch {
     return { name: 'piilint', version: '0.0.0' };

@@ -229,6 +229,7 @@ async function runScan(args: ParsedArguments): Promise<number> {
     tool: toolInfo(),
     color: output === undefined && useColor(args.options.has('no-color')),
     quiet: args.options.has('quiet'),
+    paths: args.positionals,
   });
   if (output === undefined) {
     process.stdout.write(report);
@@ -395,9 +396,7 @@ let cachedToolInfo: ToolInfo | undefined;
 /** Name and version from package.json, found next to dist/ (or src/ when run from source). */
 export function toolInfo(): ToolInfo {
   if (!cachedToolInfo) {
-    const manifest = JSON.parse(
-      readFileSync(packageFile('package.json'), 'utf8'),
-    ) as {
+    const manifest = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as {
       name: string;
       version: string;
     };

@@ -3,13 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Finding } from '../src/findings.js';
 import type { ReportContext } from '../src/reporters/index.js';
-import { FINGERPRINT_KEY, sarifReporter } from '../src/reporters/sarif.js';
+import { FINGERPRINT_KEY, MAX_SARIF_RESULTS, sarifReporter } from '../src/reporters/sarif.js';
 import { RULES } from '../src/rules/index.js';
 import type { ScanResult } from '../src/scan.js';
 import { DEFAULT_CONFIG } from '../src/config/types.js';
@@ -39,6 +39,11 @@ interface SarifLog {
     tool: { driver: { name: string; version: string; rules: SarifRule[] } };
     results: SarifResult[];
     originalUriBaseIds: Record<string, { uri: string }>;
+    automationDetails: { id: string };
+    invocations: Array<{
+      executionSuccessful: boolean;
+      toolExecutionNotifications?: Array<{ level: string; message: { text: string } }>;
+    }>;
   }>;
 }
 interface SarifRule {
@@ -47,7 +52,7 @@ interface SarifRule {
   helpUri: string;
   help: { text: string; markdown: string };
   defaultConfiguration: { level: string };
-  properties: { tags: string[] };
+  properties: { tags: string[]; 'security-severity'?: string };
 }
 interface SarifResult {
   ruleId: string;
@@ -64,14 +69,23 @@ interface SarifResult {
   codeFlows?: Array<{ threadFlows: Array<{ locations: unknown[] }> }>;
   partialFingerprints: Record<string, string>;
   suppressions?: Array<{ kind: string; justification: string }>;
-  properties: { categories: string[]; phi: boolean; source?: object; target?: object };
+  properties: {
+    categories: string[];
+    phi: boolean;
+    source?: object;
+    target?: object;
+    'security-severity'?: string;
+  };
 }
 
-function sarifOf(example: string): { code: number | null; log: SarifLog; stderr: string } {
+function sarifOf(
+  example: string,
+  env: Record<string, string> = {},
+): { code: number | null; log: SarifLog; stderr: string } {
   const run = spawnSync(process.execPath, [BIN, 'scan', '--format', 'sarif'], {
     cwd: join(EXAMPLES, example),
     encoding: 'utf8',
-    env: { ...process.env, GITHUB_ACTIONS: '' },
+    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_WORKSPACE: '', ...env },
   });
   return { code: run.status, log: JSON.parse(run.stdout || '{}') as SarifLog, stderr: run.stderr };
 }
@@ -101,7 +115,7 @@ for (const example of examples) {
   });
 }
 
-test('every rule is described with docs, help, level and privacy/CWE tags', () => {
+test("rules about personal data are security alerts; rules about piilint's input are not", () => {
   const { log } = sarifOf('pps-kroger-merge');
   const driver = log.runs[0]!.tool.driver;
   assert.is(driver.name, 'piilint');
@@ -118,8 +132,18 @@ test('every rule is described with docs, help, level and privacy/CWE tags', () =
     );
     assert.is(rule.defaultConfiguration.level, meta.defaultSeverity);
     assert.ok(rule.help.markdown.length > 100, `${rule.id}: help comes from its docs page`);
+    const input = ['parse-error', 'datamap-invalid', 'invalid-suppression'].includes(rule.id);
+    if (input) {
+      assert.not.ok(rule.properties.tags.includes('security'), rule.id);
+      assert.is(rule.properties['security-severity'], undefined, rule.id);
+      continue;
+    }
     assert.ok(
       rule.properties.tags.includes('security') && rule.properties.tags.includes('privacy'),
+    );
+    assert.is(
+      rule.properties['security-severity'],
+      { error: '8.0', warning: '5.0', note: '2.0' }[meta.defaultSeverity],
     );
     for (const cwe of meta.cwe) {
       assert.ok(rule.properties.tags.includes(cwe), `${rule.id} ${cwe}`);
@@ -133,11 +157,13 @@ test('every rule is described with docs, help, level and privacy/CWE tags', () =
 test('PPS example: the copy into public Kroger accounts as SARIF results', () => {
   const { log } = sarifOf('pps-kroger-merge');
   const run = log.runs[0]!;
-  assert.ok(run.originalUriBaseIds['%SRCROOT%']!.uri.startsWith('file:///'));
+  // Paths from the repository root, which is where code scanning looks for them.
+  assert.is(run.originalUriBaseIds['%SRCROOT%']!.uri, pathToFileURL(ROOT).href);
+  assert.is(run.automationDetails.id, 'piilint/examples/pps-kroger-merge/');
   const result = run.results.find(
     (candidate) =>
       candidate.locations[0]!.physicalLocation.artifactLocation.uri ===
-        'db/kroger/migrations/002_import_pps_members.sql' &&
+        'examples/pps-kroger-merge/db/kroger/migrations/002_import_pps_members.sql' &&
       candidate.properties.categories.includes('person.name'),
   );
   assert.ok(result, 'the INSERT … SELECT of full_name is reported');
@@ -160,6 +186,36 @@ test('PPS example: the copy into public Kroger accounts as SARIF results', () =>
   assert.is(result.properties.phi, true);
   assert.is(result.relatedLocations?.[0]?.id, 1);
   assert.is(result.suppressions, undefined);
+});
+
+test('run in a folder of GITHUB_WORKSPACE, URIs are relative to the workspace', () => {
+  const { log } = sarifOf('truepill-fills', { GITHUB_WORKSPACE: EXAMPLES });
+  const run = log.runs[0]!;
+  assert.is(run.originalUriBaseIds['%SRCROOT%']!.uri, pathToFileURL(`${EXAMPLES}/`).href);
+  assert.is(run.automationDetails.id, 'piilint/truepill-fills/');
+  for (const result of run.results) {
+    assert.match(result.locations[0]!.physicalLocation.artifactLocation.uri, /^truepill-fills\//);
+  }
+});
+
+test('over 25,000 results: errors are kept and a notification counts the rest', () => {
+  const findings = Array.from({ length: MAX_SARIF_RESULTS + 3 }, (_, index) =>
+    finding({
+      line: index + 1,
+      severity: index < 3 ? 'note' : 'error',
+      ruleId: index < 3 ? 'parse-error' : 'pii-logged',
+    }),
+  );
+  const run = report(findings).runs[0]!;
+  assert.is(run.results.length, MAX_SARIF_RESULTS);
+  assert.ok(run.results.every((result) => result.level === 'error'));
+  const notification = run.invocations[0]!.toolExecutionNotifications?.[0];
+  assert.is(notification?.level, 'warning');
+  assert.match(notification?.message.text ?? '', /^3 of 25003 results were left out/);
+  // The note about an unreadable file is not a security alert.
+  const parseError = report([finding({ ruleId: 'parse-error', severity: 'note' })]).runs[0]!;
+  assert.is(parseError.results[0]!.properties['security-severity'], undefined);
+  assert.is(report([finding({})]).runs[0]!.results[0]!.properties['security-severity'], '5.0');
 });
 
 function finding(overrides: Partial<Finding>): Finding {

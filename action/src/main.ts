@@ -111,7 +111,10 @@ async function run(env: Env): Promise<number> {
       `${readOnly}: no SARIF file, since the token cannot upload it to code scanning`,
     );
   } else if (sarifFile !== '') {
-    writeFile(sarifFile, sarifReporter({ result, tool, color: false, quiet: false }));
+    writeFile(
+      sarifFile,
+      sarifReporter({ result, tool, color: false, quiet: false, paths: list('paths') }),
+    );
     outputs['sarif-file'] = sarifFile;
   }
 

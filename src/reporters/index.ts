@@ -22,6 +22,8 @@ export interface ReportContext {
   color: boolean;
   /** `--quiet`: errors only. */
   quiet: boolean;
+  /** The paths scanned, as given (SARIF names its analysis after them); default `.`. */
+  paths?: readonly string[];
 }
 
 /** Turns a scan result into the text of the report; the CLI writes it to stdout or `--output`. */

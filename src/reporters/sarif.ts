@@ -3,8 +3,13 @@
  * described (with its documentation page as help), every result carries a stable partial
  * fingerprint so alerts follow code that moves, multi-step flows become code flows, and suppressed
  * findings stay in the log with an in-source suppression and its justification.
+ *
+ * Paths are relative to the repository root whatever folder the scan ran in, since code scanning
+ * resolves them there; each scanned root gets its own `automationDetails.id`, so uploads for two
+ * folders do not replace each other's alerts.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, PathStep, Severity } from '../findings.js';
 import { RULES } from '../rules/index.js';
@@ -22,15 +27,44 @@ const SRCROOT = '%SRCROOT%';
 /** docs/ ships in the package beside dist/ (and beside src/ when run from source). */
 const DOCS_DIRECTORY = packageFile('docs/rules/');
 
-/** GitHub code scanning ranks security alerts by this score (0–10). */
+/** GitHub code scanning ranks security alerts by this score (0–10): High, Medium, Low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', note: '2.0' };
+
+/** GitHub code scanning reads at most this many results of a run; the rest would be dropped silently. */
+export const MAX_SARIF_RESULTS = 25_000;
+
+const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'note'];
 
 export function ruleHelpUri(ruleId: string): string {
   return `${RULE_DOCS_BASE}${ruleId}.md`;
 }
 
-export function sarifReporter({ result, tool }: ReportContext): string {
+export function sarifReporter({ result, tool, paths }: ReportContext): string {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.meta.id, index]));
+  const cwd = process.cwd();
+  const root = repositoryRoot(cwd);
+  const prefix = folderPrefix(root, cwd);
+  const security = new Set(RULES.filter(isAboutPersonalData).map((rule) => rule.meta.id));
+  // Over the limit, errors are kept first; the notification says how many were left out.
+  const kept =
+    result.findings.length > MAX_SARIF_RESULTS
+      ? [...result.findings]
+          .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity))
+          .slice(0, MAX_SARIF_RESULTS)
+      : result.findings;
+  const leftOut = result.findings.length - kept.length;
+  const invocation: Record<string, unknown> = { executionSuccessful: true };
+  if (leftOut > 0) {
+    invocation.toolExecutionNotifications = [
+      {
+        level: 'warning',
+        descriptor: { id: 'results-left-out' },
+        message: {
+          text: `${leftOut} of ${result.findings.length} results were left out: code scanning reads at most ${MAX_SARIF_RESULTS} per run (errors were kept first). Run piilint with --format json for every finding.`,
+        },
+      },
+    ];
+  }
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -42,20 +76,23 @@ export function sarifReporter({ result, tool }: ReportContext): string {
             version: tool.version,
             semanticVersion: tool.version,
             informationUri: REPOSITORY_URL,
-            rules: RULES.map((rule) => describeRule(rule.meta)),
+            rules: RULES.map((rule) => describeRule(rule.meta, security.has(rule.meta.id))),
           },
         },
+        automationDetails: { id: automationId(prefix, paths ?? []) },
         originalUriBaseIds: {
           [SRCROOT]: {
-            uri: directoryUri(process.cwd()),
+            uri: directoryUri(root),
             description: {
-              text: 'The folder piilint scanned from; result paths are relative to it.',
+              text: 'The root of the repository; result paths are relative to it.',
             },
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: result.findings.map((finding) => toResult(finding, ruleIndex)),
-        invocations: [{ executionSuccessful: true }],
+        results: kept.map((finding) =>
+          toResult(finding, ruleIndex, prefix, security.has(finding.ruleId)),
+        ),
+        invocations: [invocation],
         properties: { summary: result.summary },
       },
     ],
@@ -63,7 +100,55 @@ export function sarifReporter({ result, tool }: ReportContext): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function describeRule(meta: RuleMeta) {
+function isAboutPersonalData(rule: { meta: RuleMeta }): boolean {
+  return (rule.meta.topic ?? 'personal-data') === 'personal-data';
+}
+
+/**
+ * The folder code scanning resolves paths from: `GITHUB_WORKSPACE` in Actions, else the nearest
+ * folder above with a `.git`, else the folder the scan ran in.
+ */
+export function repositoryRoot(cwd: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (workspace && isWithin(resolve(workspace), cwd)) return resolve(workspace);
+  for (let folder = cwd; ; folder = dirname(folder)) {
+    if (existsSync(resolve(folder, '.git'))) return folder;
+    if (dirname(folder) === folder) return cwd;
+  }
+}
+
+function isWithin(folder: string, path: string): boolean {
+  const fromFolder = relative(folder, path);
+  return fromFolder === '' || (!fromFolder.startsWith('..') && !isAbsolute(fromFolder));
+}
+
+/** A finding's path (relative to the scan's folder) as a path from the repository root. */
+function fromRoot(prefix: string, file: string): string {
+  return posix.normalize(`${prefix}${file}`);
+}
+
+/** `examples/pps/` when the scan ran in that folder of the repository, '' at its root. */
+function folderPrefix(root: string, cwd: string): string {
+  const folder = relative(root, cwd).split(sep).join('/');
+  return folder === '' ? '' : `${folder}/`;
+}
+
+/**
+ * `piilint/<scanned roots>/`: the category code scanning keeps one analysis per, so the scans of
+ * two folders of a repository do not close each other's alerts.
+ */
+function automationId(prefix: string, paths: readonly string[]): string {
+  const roots = (paths.length > 0 ? paths : ['.']).map((path) => {
+    const joined = `${prefix}${path.split(sep).join('/')}`
+      .replace(/(^|\/)\.(?=\/|$)/g, '')
+      .replace(/\/{2,}/g, '/')
+      .replace(/^\/|\/$/g, '');
+    return joined === '' ? '.' : joined;
+  });
+  return `piilint/${[...new Set(roots)].sort().join(',')}/`;
+}
+
+function describeRule(meta: RuleMeta, security: boolean) {
   const documentation = readDocumentation(meta.id);
   const fullDescription = `${meta.summary} ${meta.incident}`;
   return {
@@ -80,23 +165,30 @@ function describeRule(meta: RuleMeta) {
         documentation ?? `${fullDescription}\n\nSee [the documentation](${ruleHelpUri(meta.id)}).`,
     },
     defaultConfiguration: { level: meta.defaultSeverity },
-    properties: {
-      tags: [
-        'security',
-        'privacy',
-        ...meta.cwe,
-        ...meta.cwe.map((cwe) => `external/cwe/${cwe.toLowerCase()}`),
-      ],
-      precision: 'high',
-      'security-severity': SECURITY_SEVERITY[meta.defaultSeverity],
-    },
+    properties: security
+      ? {
+          tags: [
+            'security',
+            'privacy',
+            ...meta.cwe,
+            ...meta.cwe.map((cwe) => `external/cwe/${cwe.toLowerCase()}`),
+          ],
+          precision: 'high',
+          'security-severity': SECURITY_SEVERITY[meta.defaultSeverity],
+        }
+      : { tags: ['maintainability'], precision: 'high' },
   };
 }
 
-function toResult(finding: Finding, ruleIndex: Map<string, number>) {
+function toResult(
+  finding: Finding,
+  ruleIndex: Map<string, number>,
+  prefix: string,
+  security: boolean,
+) {
   const related = finding.path.map((step, index) => ({
     id: index + 1,
-    physicalLocation: physicalLocation(step.file, step.line, step.column),
+    physicalLocation: physicalLocation(fromRoot(prefix, step.file), step.line, step.column),
     message: { text: `Step ${index + 1}: ${step.description}` },
   }));
   const result: Record<string, unknown> = {
@@ -106,7 +198,7 @@ function toResult(finding: Finding, ruleIndex: Map<string, number>) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: fileUri(finding.file), uriBaseId: SRCROOT },
+          artifactLocation: { uri: fileUri(fromRoot(prefix, finding.file)), uriBaseId: SRCROOT },
           region: {
             startLine: finding.line,
             startColumn: finding.column,
@@ -127,27 +219,27 @@ function toResult(finding: Finding, ruleIndex: Map<string, number>) {
       ...(finding.target ? { target: finding.target } : {}),
       evidence: finding.evidence,
       fix: finding.fix,
-      'security-severity': SECURITY_SEVERITY[finding.severity],
+      ...(security ? { 'security-severity': SECURITY_SEVERITY[finding.severity] } : {}),
     },
   };
   const index = ruleIndex.get(finding.ruleId);
   if (index !== undefined) result.ruleIndex = index;
   if (related.length > 0) result.relatedLocations = related;
-  if (finding.path.length >= 2) result.codeFlows = [codeFlow(finding.path)];
+  if (finding.path.length >= 2) result.codeFlows = [codeFlow(finding.path, prefix)];
   if (finding.suppressed) {
     result.suppressions = [{ kind: 'inSource', justification: finding.suppressed.reason }];
   }
   return result;
 }
 
-function codeFlow(path: PathStep[]) {
+function codeFlow(path: PathStep[], prefix: string) {
   return {
     message: { text: `Personal data takes ${path.length} steps to get here.` },
     threadFlows: [
       {
         locations: path.map((step, index) => ({
           location: {
-            physicalLocation: physicalLocation(step.file, step.line, step.column),
+            physicalLocation: physicalLocation(fromRoot(prefix, step.file), step.line, step.column),
             message: { text: step.description },
           },
           executionOrder: index + 1,

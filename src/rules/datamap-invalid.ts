@@ -10,6 +10,7 @@ export const datamapInvalid: Rule = {
     incident:
       'A map that names the wrong table silently stops protecting the real one: the PPS patients would have been copied unchecked.',
     cwe: [],
+    topic: 'input',
   },
   check({ mapProblems }) {
     return mapProblems.map((problem) => ({

@@ -9,6 +9,7 @@ export const invalidSuppression: Rule = {
     incident:
       'A silenced finding without a reason is how a PPS → Kroger copy gets waved through: every suppression must say why, for the auditor.',
     cwe: [],
+    topic: 'input',
   },
   // The suppression reader reports these while it parses comments; the rule exists for its id,
   // severity, configuration and documentation.

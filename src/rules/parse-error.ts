@@ -23,6 +23,7 @@ export const parseError: Rule = {
     incident:
       'A migration the linter cannot read is a migration nobody checked: say so instead of passing it in silence.',
     cwe: [],
+    topic: 'input',
   },
   check({ parseProblems }) {
     return parseProblems.map((problem) =>

@@ -16,6 +16,12 @@ export interface RuleMeta {
   incident: string;
   /** CWE ids, e.g. `CWE-359`. */
   cwe: string[];
+  /**
+   * What the findings are about: personal data (the default; security alerts in code scanning) or
+   * piilint's own input — an unreadable file, a broken data map, a malformed suppression — which
+   * is worth fixing but is not a security alert.
+   */
+  topic?: 'personal-data' | 'input';
 }
 
 export interface RuleContext {
