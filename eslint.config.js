@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'action/dist/', 'node_modules/', 'examples/', 'test/fixtures/', 'coverage/'] },
+  {
+    ignores: ['dist/', 'action/dist/', 'node_modules/', 'examples/', 'test/fixtures/', 'coverage/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
