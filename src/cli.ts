@@ -8,7 +8,7 @@ import { isRuleId, RULE_IDS } from './rules/ids.js';
 import { closest } from './util/suggest.js';
 import { packageFile } from './util/package-files.js';
 
-const COMMANDS = ['scan', 'validate', 'init', 'explain'] as const;
+const COMMANDS = ['scan', 'validate', 'init', 'explain', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
 interface OptionSpec {
@@ -52,14 +52,14 @@ const OPTIONS: OptionSpec[] = [
     name: 'fail-on',
     value: 'level',
     commands: ['scan'],
-    help: 'exit 1 on findings at or above: error (default), warning, never',
+    help: 'exit 1 on findings at or above: error (default), warning (or warn), never',
   },
   {
     name: 'rule',
     value: 'id=level',
     repeatable: true,
     commands: ['scan'],
-    help: "override a rule's severity: off, warning or error (repeatable)",
+    help: "override a rule's severity: off, note, warning (or warn) or error (repeatable)",
   },
   {
     name: 'changed-since',
@@ -79,14 +79,19 @@ const OPTIONS: OptionSpec[] = [
     commands: ['scan'],
     help: "record today's findings as the baseline",
   },
-  { name: 'quiet', commands: ['scan'], help: 'print errors only' },
+  { name: 'quiet', commands: ['scan'], help: 'print errors only (and count only them)' },
+  {
+    name: 'no-error-on-unmatched',
+    commands: ['scan', 'init'],
+    help: 'exit 0 instead of 2 when a path matches no file piilint reads',
+  },
   { name: 'force', commands: ['init'], help: 'replace an existing data map' },
   { name: 'no-color', commands: ALL, help: 'no ANSI colours (also when NO_COLOR is set)' },
   { name: 'debug', commands: ALL, help: 'stack traces for internal errors and failing extractors' },
-  { name: 'help', commands: ALL, help: 'this help' },
+  { name: 'help', commands: ALL, help: 'this help (also `piilint help [command]`)' },
   { name: 'version', commands: ALL, help: 'the version of piilint' },
 ];
-const SHORT_OPTIONS: Record<string, string> = { '-h': 'help' };
+const SHORT_OPTIONS: Record<string, string> = { '-h': 'help', '-v': 'version' };
 
 /** Options whose feature lands in a later release: accepted by the parser, refused with exit 2. */
 export const NOT_YET_AVAILABLE_OPTIONS: string[] = [];
@@ -134,7 +139,19 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.options.has('help')) {
-    process.stdout.write(helpText(args.command));
+    process.stdout.write(helpText(args.command === 'help' ? undefined : args.command));
+    return 0;
+  }
+  if (args.command === 'help') {
+    const [topic, extra] = args.positionals;
+    if (extra !== undefined || (topic !== undefined && !isCommand(topic))) {
+      const suggestion = topic ? closest(topic, COMMANDS) : undefined;
+      const hint = suggestion ? `did you mean ${suggestion}? ` : '';
+      throw new UsageError(
+        `\`help\` takes one command — ${hint}Commands: ${COMMANDS.filter((name) => name !== 'help').join(', ')}`,
+      );
+    }
+    process.stdout.write(helpText(topic === 'help' ? undefined : (topic as Command | undefined)));
     return 0;
   }
   const color = useColor(args.options.has('no-color'));
@@ -163,7 +180,7 @@ async function run(argv: string[]): Promise<number> {
         );
       }
       const { explainRule } = await import('./commands/explain.js');
-      process.stdout.write(explainRule(ruleId));
+      process.stdout.write(explainRule(ruleId, color));
       return 0;
     }
     case 'init': {
@@ -196,14 +213,18 @@ async function runScan(args: ParsedArguments): Promise<number> {
   const reporter = REPORTERS[format];
   if (!reporter)
     throw new UsageError(`--format ${format} is not available yet — use --format text or json`);
-  const failOnOption = stringOption(args, 'fail-on');
+  const failOnWritten = stringOption(args, 'fail-on');
+  const failOnOption = failOnWritten === 'warn' ? 'warning' : failOnWritten;
   if (failOnOption !== undefined && !isFailOn(failOnOption)) {
     throw new UsageError(`--fail-on ${failOnOption} is not a level — use error, warning or never`);
   }
   const ruleSettings = parseRuleSettings(args.lists.get('rule') ?? []);
-  const output = stringOption(args, 'output');
+  // `--output -` is standard output, as in most tools.
+  const outputOption = stringOption(args, 'output');
+  const output = outputOption === '-' ? undefined : outputOption;
 
   const { failsAt, scan } = await import('./scan.js');
+  const progress = progressLine(process.stderr.isTTY === true);
   const result = await scan({
     cwd: process.cwd(),
     paths: args.positionals,
@@ -214,7 +235,9 @@ async function runScan(args: ParsedArguments): Promise<number> {
     baseline: stringOption(args, 'baseline'),
     writeBaseline: stringOption(args, 'write-baseline'),
     changedSince: stringOption(args, 'changed-since'),
-  });
+    errorOnUnmatched: !args.options.has('no-error-on-unmatched'),
+    onProgress: progress.update,
+  }).finally(progress.clear);
 
   const skippedTests = result.skippedTestFiles ?? [];
   if (args.options.has('debug') && skippedTests.length > 0) {
@@ -240,6 +263,38 @@ async function runScan(args: ParsedArguments): Promise<number> {
   return failsAt(result.findings, failOn) ? 1 : 0;
 }
 
+/** How long a scan runs before it shows progress: quick scans stay quiet. */
+const PROGRESS_DELAY_MS = 1000;
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * One line on standard error, redrawn in place, for scans that take over a second on a terminal:
+ * files read and the current phase. Never written when stderr is not a terminal (CI logs, pipes).
+ */
+function progressLine(enabled: boolean): {
+  update: (phase: string, done: number, total: number) => void;
+  clear: () => void;
+} {
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  let filesRead = 0;
+  return {
+    update(phase, done, total) {
+      if (phase === 'reading files') filesRead = done;
+      const now = Date.now();
+      if (!enabled || now - start < PROGRESS_DELAY_MS || now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      shown = true;
+      const step = total > 0 ? `${phase} ${done}/${total}` : phase;
+      process.stderr.write(`\r\u001b[2Kpiilint: ${filesRead} files read · ${step}…`);
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
 function writeReport(output: string, report: string): void {
   const path = resolve(process.cwd(), output);
   try {
@@ -263,7 +318,7 @@ function parseRuleSettings(values: string[]): Record<string, RuleSetting> {
     const match = /^([^=]+)=(.*)$/.exec(value);
     if (!match) {
       throw new UsageError(
-        `--rule ${value} needs the form <rule>=<off|warning|error>, e.g. --rule pii-logged=off`,
+        `--rule ${value} needs the form <rule>=<off|note|warning|error>, e.g. --rule pii-logged=off`,
       );
     }
     const [, ruleId = '', level = ''] = match;
@@ -274,10 +329,13 @@ function parseRuleSettings(values: string[]): Record<string, RuleSetting> {
         `unknown rule ${ruleId} in --rule — ${hint}Valid rules: ${RULE_IDS.join(', ')}`,
       );
     }
-    if (level !== 'off' && level !== 'warning' && level !== 'error') {
-      throw new UsageError(`--rule ${ruleId}=${level}: the level must be off, warning or error`);
+    const setting = level === 'warn' ? 'warning' : level;
+    if (setting !== 'off' && setting !== 'note' && setting !== 'warning' && setting !== 'error') {
+      throw new UsageError(
+        `--rule ${ruleId}=${level}: the level must be off, note, warning (or warn) or error`,
+      );
     }
-    settings[ruleId] = level;
+    settings[ruleId] = setting;
   }
   return settings;
 }
@@ -287,26 +345,51 @@ function stringOption(args: ParsedArguments, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+function isCommand(name: string): name is Command {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+/** The option a written flag names (`--format`, `-h`, `--format=json`), among all commands'. */
+function optionNamed(written: string): OptionSpec | undefined {
+  const name = SHORT_OPTIONS[written] ?? (written.startsWith('--') ? written.slice(2) : undefined);
+  return name === undefined ? undefined : OPTIONS.find((option) => option.name === name);
+}
+
+/**
+ * The command is the first word that is not an option or an option's value, so global options
+ * may come first (`piilint --no-color scan .`). Returns its index, or -1.
+ */
+function commandIndex(argv: string[]): number {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--') return -1;
+    if (!arg.startsWith('-') || arg === '-') return index;
+    const spec = optionNamed(arg);
+    if (spec?.value && !arg.includes('=')) index++; // skip the option's value
+  }
+  return -1;
+}
+
 /** Hand-written on purpose: a dozen options do not justify a dependency. */
 function parseArguments(argv: string[]): ParsedArguments {
   const parsed: ParsedArguments = { positionals: [], options: new Map(), lists: new Map() };
-  let index = 0;
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith('-')) {
-    if (!(COMMANDS as readonly string[]).includes(first)) {
-      const suggestion = closest(first, COMMANDS);
+  const at = commandIndex(argv);
+  if (at >= 0) {
+    const word = argv[at] as string;
+    if (!isCommand(word)) {
+      const suggestion = closest(word, COMMANDS);
       const hint = suggestion ? `did you mean ${suggestion}? ` : '';
-      throw new UsageError(`unknown command ${first} — ${hint}Run \`piilint --help\`.`);
+      throw new UsageError(`unknown command ${word} — ${hint}Run \`piilint --help\`.`);
     }
-    parsed.command = first as Command;
-    index = 1;
+    parsed.command = word;
   }
   const command = parsed.command;
   const known = OPTIONS.filter(
-    (option) => command === undefined || option.commands.includes(command),
+    (option) => command === undefined || command === 'help' || option.commands.includes(command),
   );
 
-  for (; index < argv.length; index++) {
+  for (let index = 0; index < argv.length; index++) {
+    if (index === at) continue;
     const arg = argv[index] as string;
     if (arg === '--') {
       parsed.positionals.push(...argv.slice(index + 1));
@@ -412,6 +495,7 @@ function helpText(command: Command | undefined): string {
       'piilint validate [files…]         check data maps and the config against their schemas',
     init: 'piilint init [paths…]             write a starter datamap.yaml from the migrations',
     explain: 'piilint explain <rule>            show the documentation of a rule',
+    help: 'piilint help [command]            this help, or the help of one command',
   };
   const commands = command ? [command] : [...COMMANDS];
   const options = OPTIONS.filter(

@@ -72,6 +72,16 @@ export interface DiscoveryOptions {
   exclude?: string[];
   /** Directory the include/exclude globs are relative to (the config file's folder). */
   globBase?: string;
+  /**
+   * A path that does not exist or holds no file piilint reads stops the job (exit 2), so a typo
+   * cannot turn into a green check of nothing; `false` (`--no-error-on-unmatched`) lets it pass.
+   */
+  errorOnUnmatched?: boolean;
+}
+
+/** `*`, `?`, `[…]` or `{…}`: the path is a glob (`'db/**\/*.sql'`), expanded here, not by a shell. */
+export function isGlob(path: string): boolean {
+  return /[*?[\]{}]/.test(path);
 }
 
 export interface Discovered {
@@ -101,20 +111,17 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
   const found = new Set<string>();
   const skippedTests = new Set<string>();
   for (const path of options.paths.length > 0 ? options.paths : ['.']) {
-    const absolutePath = resolve(options.cwd, path);
-    const stats = statOrUndefined(absolutePath);
-    if (!stats) {
+    const files = filesOfPath(path, options.cwd);
+    if (files.length === 0 && options.errorOnUnmatched !== false) {
       throw new UsageError(
-        `path ${path} does not exist — check the paths given to \`piilint scan\``,
+        `no migrations, scripts or data maps found under ${path} — check the path (or pass --no-error-on-unmatched)`,
       );
     }
-    if (stats.isFile()) {
-      // A file named on the command line is read even where discovery would skip it.
-      if (isSourceFile(absolutePath) || isDataMapFile(absolutePath)) found.add(absolutePath);
-      continue;
-    }
-    for (const file of filesUnder(absolutePath)) {
-      if (isTestFile(relative(absolutePath, file))) skippedTests.add(file);
+    const absolutePath = resolve(options.cwd, path);
+    const folder = statOrUndefined(absolutePath)?.isDirectory() ? absolutePath : undefined;
+    for (const file of files) {
+      // Test files under a folder are skipped (a file or glob named on the command line is not).
+      if (folder !== undefined && isTestFile(relative(folder, file))) skippedTests.add(file);
       else found.add(file);
     }
   }
@@ -143,6 +150,41 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     sourceFiles = sourceFiles.filter((file) => included.has(file));
   }
   return { sourceFiles, dataMapFiles, skippedTestFiles: [...skippedTests].sort() };
+}
+
+/** The files one path names: a file, the files under a folder, or the files a glob matches. */
+function filesOfPath(path: string, cwd: string): string[] {
+  const absolutePath = resolve(cwd, path);
+  const stats = statOrUndefined(absolutePath);
+  if (!stats) return isGlob(path) ? filesMatching(path, cwd) : [];
+  if (stats.isFile()) {
+    // A file named on the command line is read even where discovery would skip it.
+    return isSourceOrMap(absolutePath) ? [absolutePath] : [];
+  }
+  return filesUnder(absolutePath);
+}
+
+/**
+ * A glob from the command line, with the same skips as a folder walk. Its fixed start (`db/` of
+ * `db/**\/*.sql`) is the root no symbolic link may lead out of.
+ */
+function filesMatching(pattern: string, cwd: string): string[] {
+  const segments = pattern.split(/[\\/]/);
+  const fixed = segments.slice(0, segments.findIndex(isGlob)).join('/');
+  const base = resolve(cwd, fixed === '' ? '.' : fixed);
+  if (!statOrUndefined(base)?.isDirectory()) return [];
+  const files = globbySync(pattern.split(sep).join('/'), {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    gitignore: true,
+    followSymbolicLinks: false,
+    ignore: SKIPPED_GLOBS,
+  });
+  const realRoot = realpathSync.native(base);
+  return files
+    .map((file) => resolve(file))
+    .filter((file) => isSourceOrMap(file) && isInside(realRoot, file));
 }
 
 /**

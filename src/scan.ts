@@ -54,6 +54,10 @@ export interface ScanOptions {
   writeBaseline?: string;
   /** `--changed-since`: report only findings in files changed since this git ref. */
   changedSince?: string;
+  /** `--no-error-on-unmatched` sets it false: a path with no file to read is then not an error. */
+  errorOnUnmatched?: boolean;
+  /** Called as the scan moves on, for a progress line; `done`/`total` count files when known. */
+  onProgress?: (phase: string, done: number, total: number) => void;
 }
 
 export interface ScanSummary {
@@ -92,8 +96,11 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const changedFiles = options.changedSince
     ? changedFilesSince(options.changedSince, cwd)
     : undefined;
+  const progress = options.onProgress ?? (() => undefined);
+  progress('finding files', 0, 0);
   const { discovered, globBase } = await discoverSources(options, config);
 
+  progress('reading data maps', 0, 0);
   const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
     (file) => readRequiredSource(file, cwd, 'data map'),
   );
@@ -101,6 +108,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
 
   const { files, facts } = await readFacts(discovered.sourceFiles, options);
+  progress('following the data', 0, 0);
   const model = buildModel({
     facts,
     dataMap,
@@ -204,7 +212,7 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
 
 /** The files under the paths, narrowed by the config; globs in the config are relative to it. */
 export async function discoverSources(
-  options: { cwd: string; paths: string[] },
+  options: { cwd: string; paths: string[]; errorOnUnmatched?: boolean },
   config: Config,
 ): Promise<{ discovered: Awaited<ReturnType<typeof discoverFiles>>; globBase: string }> {
   const globBase = config.file ? dirname(config.file) : options.cwd;
@@ -214,6 +222,7 @@ export async function discoverSources(
     include: config.include,
     exclude: config.exclude,
     globBase,
+    errorOnUnmatched: options.errorOnUnmatched,
   });
   return { discovered, globBase };
 }
@@ -224,20 +233,26 @@ export async function discoverSources(
  */
 export async function readFacts(
   sourceFiles: readonly string[],
-  options: { cwd: string; debug?: boolean },
+  options: { cwd: string; debug?: boolean; onProgress?: ScanOptions['onProgress'] },
 ): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
+  const progress = options.onProgress ?? (() => undefined);
   const facts: Fact[] = [];
   const files: ScannedFile[] = [];
-  for (const absolutePath of sourceFiles) {
+  for (const [index, absolutePath] of sourceFiles.entries()) {
     const outcome = readScannedFile(absolutePath, options.cwd);
     if ('problem' in outcome) facts.push(outcome.problem);
     else files.push(outcome.file);
+    progress('reading files', index + 1, sourceFiles.length);
   }
   // Helpers and table definitions imported from any file the scan read can be followed.
   setProjectFiles(files);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
+  progress('loading parsers', 0, toParse.length);
   await loadExtractors(toParse.map((file) => file.path));
-  for (const file of toParse) facts.push(...extractFile(file, options));
+  for (const [index, file] of toParse.entries()) {
+    progress('parsing', index, toParse.length);
+    facts.push(...extractFile(file, options));
+  }
   return { files, facts };
 }
 

@@ -87,7 +87,8 @@ test('unknown key: a problem at the key with the closest known key', () => {
 test('bad failOn: the choices and the closest', () => {
   assert.equal(onlyProblem(problemsOf(['failOn: errors'])), {
     where: 'piilint.config.yaml:1:9-1:15',
-    message: '`failOn` must be one of error, warning, never; got `errors` — did you mean `error`?',
+    message:
+      '`failOn` must be one of error, warning, warn, never; got `errors` — did you mean `error`?',
     suggestion: 'write `error`',
   });
 });
@@ -102,8 +103,8 @@ test('unknown rule id and bad rule severity', () => {
   });
   assert.equal(onlyProblem(problems.slice(1)), {
     where: 'piilint.config.yaml:3:15-3:20',
-    message: '`pii-logged` must be one of off, note, warning, error; got `fatal`',
-    suggestion: 'write one of off, note, warning, error',
+    message: '`pii-logged` must be one of off, note, warning, warn, error; got `fatal`',
+    suggestion: 'write one of off, note, warning, warn, error',
   });
 });
 

@@ -96,7 +96,10 @@ test('pps-kroger-merge: the README command prints the PPS finding and exits 1', 
     run.stdout,
     'PHI (protected health information) (person.name from pps.patients.full_name)',
   );
-  assert.match(run.stdout, /✖ 2 errors, 0 warnings, 0 notes in 4 files\n$/);
+  assert.match(
+    run.stdout,
+    /✖ 2 errors, 0 warnings, 0 notes in 4 files scanned, 1 with findings\n$/,
+  );
 });
 
 test('truepill-fills: medication and date of birth in plain text; the encrypted ssn is no finding', () => {

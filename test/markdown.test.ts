@@ -25,7 +25,10 @@ test('PPS example: marker first, counts, diagram, table and one collapsed sectio
   assert.is(code, 1);
   assert.is(stdout.split('\n')[0], '<!-- piilint-report -->');
   // The mapping and its SQL are one flow, reported once at the SQL (issue 9).
-  assert.match(stdout, /^## piilint: ❌ 2 errors, 0 warnings, 0 notes in 4 files$/m);
+  assert.match(
+    stdout,
+    /^## piilint: ❌ 2 errors, 0 warnings, 0 notes in 4 files scanned, 1 with findings$/m,
+  );
   assert.match(stdout, /```mermaid\nflowchart LR\n/);
   assert.match(stdout, /n_pps_patients -->\|"contact\.email, person\.name"\| n_kroger_accounts/);
   assert.is(stdout.match(/^\| 🔴 error \|/gm)?.length, 2);
@@ -98,7 +101,7 @@ test('text from scanned code cannot inject HTML, break the table or mention peop
 test('no findings: the marker and a clean headline, suppressed ones counted but not listed', () => {
   const markdown = report([{ ...hostile, suppressed: { reason: 'SEC-1' } }], 1);
   assert.ok(markdown.startsWith(`${COMMENT_MARKER}\n`));
-  assert.match(markdown, /✅ 0 errors, 0 warnings, 0 notes in 1 file \(1 suppressed\)/);
+  assert.match(markdown, /✅ 0 errors, 0 warnings, 0 notes in 1 file scanned \(1 suppressed\)/);
   assert.not.match(markdown, /<details>|```mermaid|\| severity \|/);
 });
 

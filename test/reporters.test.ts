@@ -88,7 +88,7 @@ test('text: groups by file in path order, findings by line, with rule id and sum
   assert.match(headlines[0] ?? '', /^ {2}2:1 {2}warning {2}.* {2}unclassified-pii$/);
   assert.match(headlines[1] ?? '', /^ {2}1:1 {2}note {5}.* {2}parse-error$/);
   assert.match(headlines[2] ?? '', /^ {2}3:3 {2}error {3}.* {2}pii-unencrypted$/);
-  assert.is(lines.at(-2), '✖ 1 error, 1 warning, 1 note in 2 files');
+  assert.is(lines.at(-2), '✖ 1 error, 1 warning, 1 note in 2 files scanned, 2 with findings');
 });
 
 test('text: code frame shows two lines of context and carets under the column range', () => {
@@ -191,14 +191,23 @@ test('text: --quiet shows errors only; suppressed findings are counted, not show
 
 test('text: summary line wording', () => {
   const summary = { errors: 0, warnings: 0, notes: 0, suppressed: 0, files: 14 };
-  assert.is(summaryLine(summary), '✔ no findings in 14 files');
+  assert.is(summaryLine(summary), '✔ no findings in 14 files scanned');
   assert.is(
     summaryLine({ ...summary, errors: 3, warnings: 1, notes: 2 }),
-    '✖ 3 errors, 1 warning, 2 notes in 14 files',
+    '✖ 3 errors, 1 warning, 2 notes in 14 files scanned',
   );
   assert.is(
     summaryLine({ ...summary, notes: 1, files: 1 }),
-    '✖ 0 errors, 0 warnings, 1 note in 1 file',
+    '✖ 0 errors, 0 warnings, 1 note in 1 file scanned',
+  );
+  const shown = [{ file: 'a.sql' }, { file: 'a.sql' }, { file: 'b.sql' }] as Finding[];
+  assert.is(
+    summaryLine({ ...summary, errors: 2, warnings: 1 }, { shown }),
+    '✖ 2 errors, 1 warning, 0 notes in 14 files scanned, 2 with findings',
+  );
+  assert.is(
+    summaryLine({ ...summary, errors: 2, warnings: 1 }, { shown: shown.slice(0, 2), quiet: true }),
+    '✖ 2 errors in 14 files scanned, 1 with findings',
   );
 });
 

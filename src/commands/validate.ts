@@ -38,7 +38,8 @@ export async function validateFiles(
   if (named.length === 0) {
     const configFile = options.configFile ? configFiles[0] : findConfigFile(cwd);
     configFiles = configFile ? [configFile] : [];
-    dataMapFiles = (await discoverFiles({ cwd, paths: ['.'] })).dataMapFiles;
+    dataMapFiles = (await discoverFiles({ cwd, paths: ['.'], errorOnUnmatched: false }))
+      .dataMapFiles;
     // Maps the config names are the ones `scan` would use, wherever they live.
     if (configFile) {
       const { config, problems } = loadConfig(configFile, cwd);

@@ -111,11 +111,12 @@ function analyseConfig(source: DataMapSource): Analysed {
     yaml.resolve(yaml.entries(valueOf('supabase')).get('defaultGrants')?.value),
   );
   if (isOneOf(defaultGrants, DEFAULT_GRANTS)) config.supabase.defaultGrants = defaultGrants;
-  const failOn = stringValue(valueOf('failOn'));
+  // `warn` is read as `warning` everywhere, as in ESLint.
+  const failOn = warnAsWarning(stringValue(valueOf('failOn')));
   if (isOneOf(failOn, FAIL_ON)) config.failOn = failOn;
 
   for (const [ruleId, pair] of yaml.entries(valueOf('rules'))) {
-    const setting = stringValue(yaml.resolve(pair.value));
+    const setting = warnAsWarning(stringValue(yaml.resolve(pair.value)));
     if (isRuleId(ruleId) && isOneOf(setting, RULE_SETTINGS)) config.rules[ruleId] = setting;
   }
 
@@ -194,6 +195,10 @@ function regexReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // V8 says "Invalid regular expression: /x/: Unterminated group"; the reason is the last part.
   return message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+}
+
+function warnAsWarning(value: string | undefined): string | undefined {
+  return value === 'warn' ? 'warning' : value;
 }
 
 function isOneOf<T extends string>(value: string | undefined, choices: readonly T[]): value is T {

@@ -29,7 +29,7 @@ export function githubReporter({ result }: ReportContext): string {
       );
     }
   }
-  lines.push(summaryLine(result.summary));
+  lines.push(summaryLine(result.summary, { shown: findings }));
   return `${lines.join('\n')}\n`;
 }
 

@@ -88,7 +88,7 @@ export function reportMarkdown(
   layout: { rows: number; diagram: boolean } = { rows: MAX_TABLE_ROWS, diagram: true },
 ): string {
   const findings = reportedFindings(allFindings);
-  const parts = [`## piilint: ${headline(summary)}`];
+  const parts = [`## piilint: ${headline(summary, findings)}`];
   if (findings.length === 0) {
     parts.push('No personal data leaks through the migrations, data maps or scripts scanned.');
     return parts.join('\n\n');
@@ -113,8 +113,10 @@ export function reportedFindings(findings: readonly Finding[]): Finding[] {
     );
 }
 
-function headline(summary: ScanSummary): string {
-  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.notes, 'note')} in ${plural(summary.files, 'file')}`;
+function headline(summary: ScanSummary, findings: readonly Finding[]): string {
+  const files = new Set(findings.map((finding) => finding.file)).size;
+  const withFindings = files > 0 ? `, ${files} with findings` : '';
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.notes, 'note')} in ${plural(summary.files, 'file')} scanned${withFindings}`;
   const extras: string[] = [];
   if (summary.suppressed > 0) extras.push(`${summary.suppressed} suppressed`);
   if (summary.baselined !== undefined) extras.push(`${summary.baselined} in the baseline`);

@@ -84,7 +84,7 @@ export function textReporter({ result, color, quiet }: ReportContext): string {
       out.push(...formatFinding(spellOutPhi(finding), positionWidth, sourceLines, palette), '');
     }
   }
-  out.push(summaryLine(result.summary, palette));
+  out.push(summaryLine(result.summary, { palette, shown, quiet }));
   return `${out.join('\n')}\n`;
 }
 
@@ -192,9 +192,27 @@ function describeData(finding: Finding): string {
   return parts.join(' ');
 }
 
-export function summaryLine(summary: ScanSummary, palette: Palette = NO_COLORS): string {
-  const files = plural(summary.files, 'file');
+/**
+ * `✖ 2 errors, 1 warning, 0 notes in 12 files scanned, 2 with findings`. With `quiet` it counts
+ * only errors, since only errors are printed. `shown` (the findings printed) gives the files with
+ * findings; without it they are not mentioned.
+ */
+export function summaryLine(
+  summary: ScanSummary,
+  options: { palette?: Palette; shown?: readonly Finding[]; quiet?: boolean } = {},
+): string {
+  const palette = options.palette ?? NO_COLORS;
+  const withFindings = options.shown
+    ? `, ${new Set(options.shown.map((finding) => finding.file)).size} with findings`
+    : '';
+  const files = `${plural(summary.files, 'file')} scanned`;
   const suppressed = summaryExtras(summary);
+  if (options.quiet) {
+    if (summary.errors === 0) return palette.success(`✔ no errors in ${files}`) + suppressed;
+    return (
+      palette.error(`✖ ${plural(summary.errors, 'error')} in ${files}${withFindings}`) + suppressed
+    );
+  }
   if (summary.errors + summary.warnings + summary.notes === 0) {
     return palette.success(`✔ no findings in ${files}`) + suppressed;
   }
@@ -204,7 +222,7 @@ export function summaryLine(summary: ScanSummary, palette: Palette = NO_COLORS):
     plural(summary.notes, 'note'),
   ].join(', ');
   const worst: Severity = summary.errors > 0 ? 'error' : summary.warnings > 0 ? 'warning' : 'note';
-  return palette[worst](`✖ ${counts} in ${files}`) + suppressed;
+  return palette[worst](`✖ ${counts} in ${files}${withFindings}`) + suppressed;
 }
 
 /** ` (2 suppressed, 5 in the baseline, 1 fixed since the baseline)`, or nothing. */
