@@ -255,7 +255,7 @@ test('bad enum: lists the choices and suggests the closest', () => {
   assert.equal(onlyProblem(problems), {
     where: 'datamap.yaml:4:15-4:21',
     message:
-      '`exposure` must be one of public, partner, internal, restricted; got `publik` — did you mean `public`?',
+      '`exposure` must be one of public, partner, internal, restricted, undecided; got `publik` — did you mean `public`?',
     suggestion: 'write `public`',
   });
   // The invalid store is left out, the valid one kept.
@@ -274,7 +274,7 @@ test('missing exposure: points at the store and says what to add', () => {
   assert.equal(onlyProblem(problems), {
     where: 'datamap.yaml:5:3-5:9',
     message:
-      'store `kroger` has no `exposure`; add `exposure: internal` (or public, partner, restricted)',
+      'store `kroger` has no `exposure`; add `exposure: internal` (or public, partner, restricted, undecided)',
     suggestion: 'add `exposure: internal`',
   });
   assert.equal([...(dataMap?.stores.keys() ?? [])], ['pps']);

@@ -1,7 +1,15 @@
 // `piilint init`: a starter data map from the migrations, which `piilint validate` accepts.
 // Spawns the built CLI (`npm run build` first).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +68,7 @@ test('PPS example without its map: init writes one that validates, with every pe
     );
     assert.match(text, /^ {10}full_name: person\.name # name "full_name" reads as person\.name/m);
     assert.match(text, /^ {10}id: \{\} # not personal\? set none, or a category$/m);
-    assert.match(text, /^ {4}exposure: internal # decide: /m);
+    assert.match(text, /^ {4}exposure: undecided # choose: /m);
 
     const map = parse(text) as DataMapShape;
     assert.is(map.version, 1);
@@ -92,14 +100,67 @@ test('PPS example without its map: init writes one that validates, with every pe
     ]);
     assert.equal(map.stores.pps!.tables.patients!.columns.medication, 'health.medication');
 
+    // Exposure is never decided silently: a warning from validate (exit 0), a note from scan.
     const validate = piilint(directory, ['validate']);
     assert.is(validate.code, 0, validate.stdout + validate.stderr);
-    assert.match(validate.stdout, /no problems in datamap\.yaml/);
+    assert.match(
+      validate.stdout,
+      /^datamap\.yaml:\d+:15: warning: store `kroger` has `exposure: undecided`; piilint treats it as internal until someone decides/m,
+    );
+    assert.match(validate.stdout, /⚠ 2 warnings in 1 file\n$/);
+    assert.match(text, /^ {2}pps:\n {4}exposure: undecided.*\n {4}context: health # /m);
 
-    // The scan uses it: tables resolve to the stores init named (no datamap-invalid finding).
+    // The scan uses it: tables resolve to the stores init named; the only datamap-invalid
+    // findings are the notes about undecided exposure.
     const scan = piilint(directory, ['scan', '--format', 'json']);
-    const findings = (JSON.parse(scan.stdout) as { findings: Array<{ ruleId: string }> }).findings;
-    assert.ok(!findings.some((finding) => finding.ruleId === 'datamap-invalid'), scan.stdout);
+    const findings = (
+      JSON.parse(scan.stdout) as {
+        findings: Array<{ ruleId: string; severity: string; message: string }>;
+      }
+    ).findings.filter((finding) => finding.ruleId === 'datamap-invalid');
+    assert.equal(
+      findings.map((finding) => finding.severity),
+      ['note', 'note'],
+    );
+    assert.ok(findings.every((finding) => /exposure: undecided/.test(finding.message)));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("a script's clients built from environment variables become stores with `connections`", () => {
+  const directory = copyOf(join(ROOT, 'examples', 'pps-kroger-script'));
+  try {
+    rmSync(join(directory, 'datamap.yaml'));
+    const init = piilint(directory, ['init']);
+    assert.is(init.code, 0, init.stderr);
+    const map = parse(readFileSync(join(directory, 'datamap.yaml'), 'utf8')) as {
+      stores: Record<string, { exposure: string; connections?: string[]; tables: object }>;
+    };
+    assert.equal(map.stores.kroger?.connections, ['krogerDb', 'KROGER_DATABASE_URL']);
+    assert.equal(map.stores.pps?.connections, ['ppsDb', 'PPS_DATABASE_URL']);
+    assert.equal(Object.keys(map.stores.kroger?.tables ?? {}), ['accounts']);
+    assert.is(map.stores.kroger?.exposure, 'undecided');
+    assert.is(piilint(directory, ['validate']).code, 0);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("the $schema modeline points at the project's installed copy when there is one", () => {
+  const directory = copyOf(join(ROOT, 'examples', 'truepill-fills'));
+  try {
+    rmSync(join(directory, 'datamap.yaml'), { force: true });
+    const installed = join(directory, 'node_modules', 'piilint', 'schemas');
+    mkdirSync(installed, { recursive: true });
+    cpSync(join(ROOT, 'schemas', 'datamap.schema.json'), join(installed, 'datamap.schema.json'));
+    const init = piilint(directory, ['init', '--output', 'privacy/datamap.yaml']);
+    assert.is(init.code, 0, init.stderr);
+    const first = readFileSync(join(directory, 'privacy', 'datamap.yaml'), 'utf8').split('\n')[0];
+    assert.is(
+      first,
+      '# yaml-language-server: $schema=../node_modules/piilint/schemas/datamap.schema.json',
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
@@ -154,7 +215,10 @@ test('names that need quoting, views, and nothing found', () => {
     const empty = mkdtempSync(join(tmpdir(), 'piilint-init-empty-'));
     const nothing = piilint(empty, ['init']);
     assert.is(nothing.code, 2);
-    assert.match(nothing.stderr, /^piilint: no migrations or schema files with tables found/);
+    assert.match(
+      nothing.stderr,
+      /^piilint: no migrations, scripts or data maps found under \. — check the path/,
+    );
     assert.ok(!existsSync(join(empty, 'datamap.yaml')));
     rmSync(empty, { recursive: true, force: true });
   } finally {
@@ -177,7 +241,7 @@ test('validate checks piilint.config.yaml too: 0 valid, 1 problems at file:line:
     const lines = bad.stdout.trim().split('\n');
     assert.match(
       lines[0]!,
-      /^piilint\.config\.yaml:1:9: `failOn` must be one of error, warning, never/,
+      /^piilint\.config\.yaml:1:9: `failOn` must be one of error, warning, warn, never/,
     );
     assert.match(
       lines[1]!,

@@ -6,12 +6,14 @@
  * steward to decide: only people know who reads a store.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { implicitStoreId } from '../datamap/resolve.js';
 import { displayPath } from '../discover.js';
 import { UsageError } from '../errors.js';
-import type { Fact } from '../facts.js';
+import type { DataMap, StoreDecl } from '../datamap/types.js';
+import type { Fact, TableName } from '../facts.js';
+import { defaultPolicy } from '../model/policy.js';
 import { buildModel } from '../model/build.js';
 import type { Model, ModelColumn, ModelStore, ModelTable } from '../model/types.js';
 import { discoverSources, loadProjectConfig, readFacts } from '../scan.js';
@@ -37,7 +39,9 @@ export interface InitReport {
   classified: number;
 }
 
-const SCHEMA_ID = 'https://piilint.dev/schemas/datamap.schema.json';
+/** Where the schema is published with the sources (for data maps outside any project). */
+const SCHEMA_URL =
+  'https://raw.githubusercontent.com/piilint/piilint/main/schemas/datamap.schema.json';
 const SCHEMA_FILE = fileURLToPath(packageFile('schemas/datamap.schema.json'));
 
 export async function initDataMap(options: InitOptions): Promise<InitReport> {
@@ -53,10 +57,14 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
   const config = loadProjectConfig(options);
   const { discovered } = await discoverSources(options, config);
   const { facts } = await readFacts(discovered.sourceFiles, options);
-  // No data map: every table lands in the implicit store of its migration folder, as in `scan`.
-  const model = buildModel({ facts, config, cwd });
+  // No data map: every table lands in the implicit store of its migration folder, as in `scan`;
+  // a client a script builds from an environment variable gets a store of its own, which the
+  // data map binds by `connections`.
+  const clients = scriptClients(facts);
+  const dataMap = clients.length > 0 ? clientStores(clients, dirname(outputPath)) : undefined;
+  const model = buildModel({ facts, dataMap, config, cwd });
 
-  const stores = collectStores(model, facts);
+  const stores = collectStores(model, facts, clients);
   if (stores.length === 0) {
     throw new UsageError(
       `no migrations or schema files with tables found under ${options.paths.join(', ') || '.'} — run \`piilint init\` where the migrations are, or name their folders`,
@@ -88,6 +96,10 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
 
 interface StoreDraft {
   id: string;
+  /** `context: health` when the classifier sees health data in it. */
+  health: boolean;
+  /** Names a script's client answers to (`krogerDb`, `KROGER_DATABASE_URL`). */
+  connections: string[];
   /** Folders (relative to cwd) of the files that build the store. */
   folders: string[];
   tables: TableDraft[];
@@ -105,9 +117,71 @@ interface ColumnDraft {
   suggestion: Array<{ category: string; reason: string }>;
   /** Categories the column receives from other columns (`flow from …`). */
   flows: string[];
+  flowCategories: string[];
 }
 
-function collectStores(model: Model, facts: Fact[]): StoreDraft[] {
+/** A database client a script builds from an environment variable. */
+interface ScriptClient {
+  storeId: string;
+  /** The client's name in code, then the environment variables it is built from. */
+  names: string[];
+}
+
+/** Every `connection` with environment-variable aliases among the facts' table names. */
+function scriptClients(facts: Fact[]): ScriptClient[] {
+  const byConnection = new Map<string, Set<string>>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    const table = value as TableName;
+    if (typeof table.connection === 'string' && (table.connectionAliases ?? []).length > 0) {
+      const aliases = byConnection.get(table.connection) ?? new Set<string>();
+      for (const alias of table.connectionAliases ?? []) aliases.add(alias);
+      byConnection.set(table.connection, aliases);
+    }
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(facts);
+  const used = new Set<string>();
+  return [...byConnection.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([connection, aliases]) => {
+      const variable = [...aliases].sort()[0] ?? connection;
+      // KROGER_DATABASE_URL → kroger; krogerDb → kroger
+      const base =
+        variable
+          .toLowerCase()
+          .replace(/_?(database|db|pg|postgres|mysql)?_?(url|uri|dsn|connection(_string)?)$/, '')
+          .replace(/[^a-z0-9_-]+/g, '_')
+          .replace(/^_+|_+$/g, '') || 'db';
+      let id = base;
+      for (let suffix = 2; used.has(id); suffix++) id = `${base}-${suffix}`;
+      used.add(id);
+      return { storeId: id, names: [connection, ...[...aliases].sort()] };
+    });
+}
+
+/** A data map of just the clients' stores, so the model puts each script's tables in its store. */
+function clientStores(clients: ScriptClient[], baseDir: string): DataMap {
+  const stores = new Map<string, StoreDecl>();
+  for (const client of clients) {
+    stores.set(client.storeId, {
+      id: client.storeId,
+      kind: 'database',
+      exposure: 'internal',
+      encryptedAtRest: false,
+      migrations: [],
+      baseDir,
+      connections: client.names,
+      hosts: [],
+      tables: new Map(),
+      at: { file: 'datamap.yaml', line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
+  }
+  return { files: [], stores, mappings: [], policy: defaultPolicy() };
+}
+
+function collectStores(model: Model, facts: Fact[], clients: ScriptClient[]): StoreDraft[] {
   const foldersByStore = new Map<string, Set<string>>();
   for (const fact of facts) {
     if (fact.kind !== 'table-created' && fact.kind !== 'column-defined') continue;
@@ -123,9 +197,19 @@ function collectStores(model: Model, facts: Fact[]): StoreDraft[] {
     const tables = [...store.tables.values()]
       .filter((table) => !refersToAnotherStore(table, model))
       .map(toTableDraft);
-    if (tables.length === 0) continue;
+    const client = clients.find((candidate) => candidate.storeId === store.id);
+    if (tables.length === 0 && client === undefined) continue;
+    const health = tables.some((table) =>
+      table.columns.some((column) =>
+        [...column.suggestion.map((entry) => entry.category), ...column.flowCategories].some(
+          (category) => category.startsWith('health.'),
+        ),
+      ),
+    );
     drafts.push({
       id: uniqueStoreId(store, usedIds),
+      health,
+      connections: client?.names ?? [],
       folders: [...(foldersByStore.get(store.id) ?? [])].sort(),
       tables,
     });
@@ -155,6 +239,7 @@ function toTableDraft(table: ModelTable): TableDraft {
 function toColumnDraft(column: ModelColumn): ColumnDraft {
   const suggestion: ColumnDraft['suggestion'] = [];
   const flows: string[] = [];
+  const flowCategories: string[] = [];
   for (const evidence of column.categories) {
     if (evidence.origin === 'classifier') {
       if (!suggestion.some((existing) => existing.category === evidence.category)) {
@@ -166,9 +251,10 @@ function toColumnDraft(column: ModelColumn): ColumnDraft {
     } else if (evidence.origin === 'flow') {
       const from = `${evidence.from.store}.${evidence.from.table}.${evidence.from.column}`;
       flows.push(`${evidence.category} from ${from}`);
+      flowCategories.push(evidence.category);
     }
   }
-  return { name: column.name, suggestion, flows: [...new Set(flows)] };
+  return { name: column.name, suggestion, flows: [...new Set(flows)], flowCategories };
 }
 
 /** Store ids are lowercase letters, digits, `_` and `-` (datamap.md); folder names may not be. */
@@ -201,15 +287,23 @@ export function renderDataMap(stores: StoreDraft[], options: RenderOptions): str
   ];
   for (const store of stores) {
     lines.push(`  ${yamlKey(store.id)}:`);
+    // Never decided here: `validate` warns and `scan` notes until a steward chooses.
     lines.push(
-      '    exposure: internal # decide: public, partner, internal or restricted — who can read this store?',
+      '    exposure: undecided # choose: public, partner, internal or restricted — who can read this store?',
     );
+    if (store.health) lines.push('    context: health # the classifier sees health data here');
+    if (store.connections.length > 0)
+      lines.push(`    connections: [${store.connections.map(yamlScalar).join(', ')}]`);
     const globs = store.folders.map((folder) =>
       migrationGlob(folder, options.cwd, options.outputDirectory),
     );
     if (globs.length > 0) {
       lines.push('    migrations:');
       for (const glob of globs) lines.push(`      - ${yamlScalar(glob)}`);
+    }
+    if (store.tables.length === 0) {
+      lines.push('    tables: {} # the tables its scripts read or write');
+      continue;
     }
     lines.push('    tables:');
     for (const table of store.tables) {
@@ -246,13 +340,22 @@ function migrationGlob(folder: string, cwd: string, outputDirectory: string): st
   return relativeFolder === '' ? '**' : `${relativeFolder}/**`;
 }
 
-/** The schema file shipped with piilint when the data map can reach it by a relative path, else its URL. */
+/**
+ * A schema the editor can read offline: the project's own `node_modules/piilint/` copy when there
+ * is one above the data map, else the schema of the piilint that runs when the data map can reach
+ * it by a relative path (this repository), else the schema's address in the repository.
+ */
 function schemaReference(outputDirectory: string): string {
-  if (!existsSync(SCHEMA_FILE)) return SCHEMA_ID;
+  for (let folder = outputDirectory; ; folder = dirname(folder)) {
+    const installed = join(folder, 'node_modules', 'piilint', 'schemas', 'datamap.schema.json');
+    if (existsSync(installed)) return relative(outputDirectory, installed).split(sep).join('/');
+    if (dirname(folder) === folder) break;
+  }
+  if (!existsSync(SCHEMA_FILE)) return SCHEMA_URL;
   const relativePath = relative(outputDirectory, SCHEMA_FILE).split(sep).join('/');
   // A path out of the project (a global install, the npx cache) would break on other machines.
   const insideProject = !relativePath.startsWith('..') || /(^|\/)node_modules\//.test(relativePath);
-  return insideProject && !relativePath.startsWith('/') ? relativePath : SCHEMA_ID;
+  return insideProject && !relativePath.startsWith('/') ? relativePath : SCHEMA_URL;
 }
 
 function posixDirname(file: string): string {

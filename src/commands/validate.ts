@@ -80,15 +80,25 @@ export async function validateFiles(
     lines.push(paint(`✔ no problems in ${checked.join(', ')}`, 32, options.color));
     return { output: `${lines.join('\n')}\n`, exitCode: 0 };
   }
-  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  lines.push(paint(`✖ ${count} in ${fileCount}`, 31, options.color));
+  // Warnings (a store whose exposure is still undecided) are reported but do not fail.
+  const warnings = problems.filter((problem) => problem.level === 'warning').length;
+  const errors = problems.length - warnings;
+  if (errors === 0) {
+    const count = `${warnings} warning${warnings === 1 ? '' : 's'}`;
+    lines.push(paint(`⚠ ${count} in ${fileCount}`, 33, options.color));
+    return { output: `${lines.join('\n')}\n`, exitCode: 0 };
+  }
+  const count = `${errors} problem${errors === 1 ? '' : 's'}`;
+  const extra = warnings > 0 ? ` and ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
+  lines.push(paint(`✖ ${count}${extra} in ${fileCount}`, 31, options.color));
   return { output: `${lines.join('\n')}\n`, exitCode: 1 };
 }
 
 export function formatProblem(problem: MapProblem): string {
   const { file, line, column } = problem.at;
   const suggestion = problem.suggestion ? ` — ${problem.suggestion}` : '';
-  return `${file}:${line}:${column}: ${problem.message}${suggestion}`;
+  const level = problem.level === 'warning' ? 'warning: ' : '';
+  return `${file}:${line}:${column}: ${level}${problem.message}${suggestion}`;
 }
 
 function paint(text: string, code: number, color: boolean): string {

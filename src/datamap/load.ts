@@ -269,7 +269,7 @@ function buildStore(
   const fields = yaml.entries(node);
   const text = (key: string) => stringValue(yaml.resolve(fields.get(key)?.value));
 
-  const exposure = text('exposure');
+  const exposure = decidedExposure(yaml, fields.get('exposure'), `store \`${id}\``, built);
   const kindPair = fields.get('kind');
   const kind = kindPair === undefined ? 'database' : text('kind');
   // Tables are read even for a store left out, so every mistake in them is reported at once.
@@ -302,6 +302,27 @@ function buildStore(
   return store;
 }
 
+/**
+ * `exposure: undecided` (what `piilint init` writes) is read as `internal` so the rest of the map
+ * works, and reported until a steward chooses: a warning from `validate`, a note from `scan`.
+ */
+function decidedExposure(
+  yaml: YamlFile,
+  pair: Pair | undefined,
+  what: string,
+  built: BuiltFile,
+): string | undefined {
+  const value = stringValue(yaml.resolve(pair?.value));
+  if (value !== 'undecided' || pair === undefined) return value;
+  built.problems.push({
+    at: yaml.valueLocation(pair),
+    message: `${what} has \`exposure: undecided\`; piilint treats it as internal until someone decides`,
+    suggestion: 'set `exposure` to public, partner, internal or restricted — who can read it?',
+    level: 'warning',
+  });
+  return 'internal';
+}
+
 function buildTable(
   yaml: YamlFile,
   storeId: string,
@@ -323,7 +344,7 @@ function buildTable(
     else built.skipped.columns.add(`${storeId}.${name}.${column}`);
   }
   if (fields.has('exposure')) {
-    const exposure = text('exposure');
+    const exposure = decidedExposure(yaml, fields.get('exposure'), tableLabel, built);
     // A misspelt override could hide a public table; leave the table out rather than guess.
     if (!isOneOf(exposure, EXPOSURES)) return undefined;
     table.exposure = exposure;

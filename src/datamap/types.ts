@@ -100,4 +100,9 @@ export interface MapProblem {
   message: string;
   /** "did you mean `accounts`?", "add `exposure: internal`", … */
   suggestion?: string;
+  /**
+   * `warning`: the map is usable but something is left to decide (`exposure: undecided`):
+   * `validate` reports it as a warning, `scan` as a note. Default: an error.
+   */
+  level?: 'warning';
 }

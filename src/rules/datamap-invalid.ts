@@ -19,6 +19,8 @@ export const datamapInvalid: Rule = {
       fix:
         problem.suggestion ??
         'Correct the data map; `piilint validate` checks it against its schema.',
+      // Something left to decide is a reminder, not a broken map.
+      ...(problem.level === 'warning' ? { severity: 'note' as const } : {}),
     }));
   },
 };

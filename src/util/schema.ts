@@ -33,11 +33,33 @@ function compiledSchema(name: SchemaName): CompiledSchema {
   const cached = compiled.get(name);
   if (cached !== undefined) return cached;
   const url = packageFile(`schemas/${name}.schema.json`);
-  const root = JSON.parse(readFileSync(url, 'utf8')) as JsonSchema;
+  const root = withoutEditorParts(JSON.parse(readFileSync(url, 'utf8')) as JsonSchema);
   const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true });
   const entry = { root, validate: ajv.compile(root) };
   compiled.set(name, entry);
   return entry;
+}
+
+/**
+ * The data-map schema enumerates the taxonomy for editors (scripts/datamap-schema.mjs marks those
+ * parts with this comment). piilint checks category names itself, with prefixes and the closest
+ * suggestion (datamap/checks.ts), so its validator leaves the enumerations out: one clear message
+ * instead of "must be one of" two hundred names.
+ */
+const EDITOR_COMMENT_START = 'Generated from the taxonomy by scripts/datamap-schema.mjs';
+
+function withoutEditorParts<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutEditorParts) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  const comment = (node as Record<string, unknown>).$comment;
+  const generated = typeof comment === 'string' && comment.startsWith(EDITOR_COMMENT_START);
+  for (const [key, value] of Object.entries(node)) {
+    if (generated && ['$comment', 'enum', 'markdownEnumDescriptions', 'anyOf'].includes(key))
+      continue;
+    copy[key] = withoutEditorParts(value);
+  }
+  return copy as T;
 }
 
 export interface SchemaCheckOptions {
