@@ -503,4 +503,52 @@ test("the project's own workflow runs the action on every example without failin
   assert.match(String(self?.with?.['working-directory']), /^examples\//);
 });
 
+interface Workflow {
+  on: unknown;
+  permissions?: Record<string, string>;
+  jobs: Record<
+    string,
+    { steps: Array<{ uses?: string; id?: string; if?: string; with?: Record<string, unknown> }> }
+  >;
+}
+
+/** The fenced ```yaml blocks of a Markdown file that hold a whole workflow. */
+function workflowsIn(markdown: string): Workflow[] {
+  return [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((match) => parse(match[1] ?? '') as Workflow)
+    .filter((candidate) => candidate?.jobs !== undefined);
+}
+
+function assertDocumentedWorkflow(workflow: Workflow): void {
+  const on = workflow.on as Record<string, { branches?: string[] } | null>;
+  assert.ok('pull_request' in on, 'runs on pull requests');
+  assert.equal(on.push?.branches, ['main'], 'and on the default branch, for code scanning');
+  assert.equal(workflow.permissions, {
+    contents: 'read',
+    'security-events': 'write',
+    'pull-requests': 'write',
+  });
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const piilint = steps.find((step) => step.uses?.startsWith('piilint/piilint@'));
+  assert.is(piilint?.id, 'piilint');
+  // The action posts the comment itself: no script to copy.
+  assert.not.ok(steps.some((step) => step.uses?.startsWith('actions/github-script')));
+  const upload = steps.find((step) => step.uses === 'github/codeql-action/upload-sarif@v3');
+  assert.is(upload?.if, "always() && steps.piilint.outputs.sarif-file != ''");
+  assert.is(upload?.with?.sarif_file, '${{ steps.piilint.outputs.sarif-file }}');
+}
+
+test('the documented workflows: pull requests and the default branch, permissions, SARIF upload', () => {
+  const docs = workflowsIn(readFileSync(join(ROOT, 'docs', 'github-action.md'), 'utf8'));
+  assert.is(docs.length, 1);
+  assertDocumentedWorkflow(docs[0]!);
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Blocking pull requests on GitHub'));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  assert.ok(block.trimEnd().split('\n').length < 20, 'the README set-up is under 20 lines');
+  assertDocumentedWorkflow(parse(block) as Workflow);
+  // The sample summary is real output: its diagram matches what the reporter draws.
+  assert.match(section, /n_pps_patients -->\|"contact\.email, person\.name"\| n_kroger_accounts/);
+});
+
 test.run();
