@@ -191,10 +191,16 @@ async function run(argv: string[]): Promise<number> {
         output: stringOption(args, 'output'),
         force: args.options.has('force'),
         configFile: stringOption(args, 'config'),
+        errorOnUnmatched: !args.options.has('no-error-on-unmatched'),
       });
-      process.stdout.write(
-        `wrote ${report.file}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n`,
-      );
+      const line = `wrote ${report.file}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n`;
+      // With `--output -` the map is the output; the line about it goes to standard error.
+      if (report.text !== undefined) {
+        process.stdout.write(report.text);
+        process.stderr.write(line);
+      } else {
+        process.stdout.write(line);
+      }
       return 0;
     }
   }

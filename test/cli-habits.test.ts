@@ -98,6 +98,13 @@ test('--output - writes to standard output, not to a file named -', () => {
     assert.is(run.code, 1, run.stderr);
     assert.is(jsonFindings(run).length, 2);
     assert.not.ok(existsSync(join(folder, '-')));
+    const init = piilint(['init', '--output', '-'], folder);
+    assert.is(init.code, 0, init.stderr);
+    assert.match(init.stdout, /^# yaml-language-server: \$schema=/);
+    assert.match(init.stdout, /^ {4}exposure: undecided/m);
+    assert.match(init.stderr, /^wrote standard output: 1 stores/);
+    assert.not.ok(existsSync(join(folder, '-')));
+    assert.not.ok(existsSync(join(folder, 'datamap.yaml')));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -22,11 +22,13 @@ import { packageFile } from '../util/package-files.js';
 export interface InitOptions {
   cwd: string;
   paths: string[];
-  /** `--output`: where to write; default `datamap.yaml` in `cwd`. */
+  /** `--output`: where to write; default `datamap.yaml` in `cwd`; `-` returns the text instead. */
   output?: string;
   /** `--force`: replace an existing file. */
   force?: boolean;
   configFile?: string;
+  /** `--no-error-on-unmatched` sets it false. */
+  errorOnUnmatched?: boolean;
 }
 
 export interface InitReport {
@@ -37,6 +39,8 @@ export interface InitReport {
   columns: number;
   /** Columns written with a suggested category. */
   classified: number;
+  /** The data map, when `--output -` asked for it on standard output instead of a file. */
+  text?: string;
 }
 
 /** Where the schema is published with the sources (for data maps outside any project). */
@@ -46,9 +50,11 @@ const SCHEMA_FILE = fileURLToPath(packageFile('schemas/datamap.schema.json'));
 
 export async function initDataMap(options: InitOptions): Promise<InitReport> {
   const { cwd } = options;
-  const outputPath = resolve(cwd, options.output ?? 'datamap.yaml');
-  const outputName = displayPath(cwd, outputPath);
-  if (existsSync(outputPath) && !options.force) {
+  const toStdout = options.output === '-';
+  // On standard output the map is read as if it were saved as datamap.yaml here.
+  const outputPath = resolve(cwd, toStdout ? 'datamap.yaml' : (options.output ?? 'datamap.yaml'));
+  const outputName = toStdout ? 'standard output' : displayPath(cwd, outputPath);
+  if (!toStdout && existsSync(outputPath) && !options.force) {
     throw new UsageError(
       `${outputName} already exists — pass --force to replace it, or --output <file> to write elsewhere`,
     );
@@ -76,8 +82,10 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
     cwd,
   });
   try {
-    mkdirSync(dirname(outputPath), { recursive: true });
-    writeFileSync(outputPath, text);
+    if (!toStdout) {
+      mkdirSync(dirname(outputPath), { recursive: true });
+      writeFileSync(outputPath, text);
+    }
   } catch (error) {
     throw new UsageError(
       `cannot write ${outputName} (${(error as Error).message}) — choose another --output`,
@@ -86,6 +94,7 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
   const tables = stores.flatMap((store) => store.tables);
   const columns = tables.flatMap((table) => table.columns);
   return {
+    ...(toStdout ? { text } : {}),
     file: outputName,
     stores: stores.length,
     tables: tables.length,
