@@ -193,7 +193,11 @@ async function run(argv: string[]): Promise<number> {
         configFile: stringOption(args, 'config'),
         errorOnUnmatched: !args.options.has('no-error-on-unmatched'),
       });
-      const line = `wrote ${report.file}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n`;
+      const configLine =
+        report.config === undefined
+          ? ''
+          : `wrote ${report.config}: Supabase's default grants (supabase.defaultGrants: auto) — confirm it matches your project's settings\n`;
+      const line = `wrote ${report.file}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n${configLine}`;
       // With `--output -` the map is the output; the line about it goes to standard error.
       if (report.text !== undefined) {
         process.stdout.write(report.text);

@@ -226,6 +226,28 @@ test('names that need quoting, views, and nothing found', () => {
   }
 });
 
+test('a Supabase project gets a starter config stating supabase.defaultGrants; a plain one does not', () => {
+  const supabase = copyOf(join(ROOT, 'examples', 'supabase-anon'));
+  const plain = copyOf(join(ROOT, 'examples', 'truepill-fills'));
+  try {
+    const result = piilint(supabase, ['init']);
+    assert.is(result.code, 0, result.stderr);
+    assert.match(result.stdout, /wrote piilint\.config\.yaml: Supabase's default grants/);
+    const config = parse(readFileSync(join(supabase, 'piilint.config.yaml'), 'utf8')) as {
+      supabase: { defaultGrants: string };
+      exposedSchemas: string[];
+    };
+    assert.equal(config, { supabase: { defaultGrants: 'auto' }, exposedSchemas: ['public'] });
+    const validated = piilint(supabase, ['validate', 'piilint.config.yaml']);
+    assert.is(validated.code, 0, validated.stdout + validated.stderr);
+    assert.is(piilint(plain, ['init']).code, 0);
+    assert.not.ok(existsSync(join(plain, 'piilint.config.yaml')));
+  } finally {
+    rmSync(supabase, { recursive: true, force: true });
+    rmSync(plain, { recursive: true, force: true });
+  }
+});
+
 test('validate checks piilint.config.yaml too: 0 valid, 1 problems at file:line:col, 2 unusable', () => {
   const folder = mkdtempSync(join(tmpdir(), 'piilint-validate-config-'));
   const config = join(folder, 'piilint.config.yaml');

@@ -39,6 +39,8 @@ export interface InitReport {
   columns: number;
   /** Columns written with a suggested category. */
   classified: number;
+  /** Display path of a starter config written for a Supabase project, if any. */
+  config?: string;
   /** The data map, when `--output -` asked for it on standard output instead of a file. */
   text?: string;
 }
@@ -91,16 +93,50 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
       `cannot write ${outputName} (${(error as Error).message}) — choose another --output`,
     );
   }
+  const configWritten = toStdout ? undefined : writeSupabaseConfig(model, config, outputPath, cwd);
   const tables = stores.flatMap((store) => store.tables);
   const columns = tables.flatMap((table) => table.columns);
   return {
     ...(toStdout ? { text } : {}),
+    ...(configWritten ? { config: configWritten } : {}),
     file: outputName,
     stores: stores.length,
     tables: tables.length,
     columns: columns.length,
     classified: columns.filter((column) => column.suggestion.length > 0).length,
   };
+}
+
+/**
+ * A Supabase project's exposure depends on a platform setting piilint cannot see: a starter config
+ * beside the map states it (`supabase.defaultGrants`) for the team to confirm. Never replaces one.
+ */
+function writeSupabaseConfig(
+  model: Model,
+  config: { file?: string },
+  outputPath: string,
+  cwd: string,
+): string | undefined {
+  const onSupabase = [...model.stores.values()].some((store) =>
+    [...store.tables.values()].some((table) => table.onSupabase),
+  );
+  const path = resolve(dirname(outputPath), 'piilint.config.yaml');
+  if (!onSupabase || config.file !== undefined || existsSync(path)) return undefined;
+  const text = `# yaml-language-server: $schema=${schemaReference(dirname(outputPath)).replace('datamap.schema.json', 'config.schema.json')}
+# Supabase granted every new table of the public schema to anon and authenticated until
+# 2026-10-30. auto: tables created by migrations dated before then carry that grant; always or
+# never if your project's "expose new tables" setting says otherwise.
+supabase:
+  defaultGrants: auto
+# Schemas the Data API serves (Dashboard → Settings → API → Exposed schemas).
+exposedSchemas: [public]
+`;
+  try {
+    writeFileSync(path, text);
+  } catch {
+    return undefined;
+  }
+  return displayPath(cwd, path);
 }
 
 interface StoreDraft {
