@@ -1,30 +1,9 @@
 // pii-unencrypted judged from the application's own writes: for each reader, a hashed or
 // encrypted write leaves the column clean, a plain write is a finding at that write, and a plain
 // write beside a protecting one is a finding at the plain one, naming both.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Finding } from '../../src/findings.js';
-import { scan } from '../../src/scan.js';
-
-async function findingsOf(files: Record<string, string>): Promise<Finding[]> {
-  const root = mkdtempSync(join(tmpdir(), 'piilint-writes-'));
-  try {
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    const result = await scan({ cwd: root, paths: ['.'] });
-    return result.findings.filter((finding) => finding.ruleId === 'pii-unencrypted');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
-const where = (finding: Finding) =>
-  `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column} ${finding.target?.table}.${finding.target?.column}`;
+import { unencryptedFindingsOf as findingsOf, whereWithTarget as where } from './_scan-files.js';
 
 // ── Prisma ─────────────────────────────────────────────────────────────────────────────────────
 

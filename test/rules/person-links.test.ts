@@ -1,30 +1,9 @@
 // A table reaches the person it is about through foreign keys (issue 9): vitals → encounters →
 // patients, lab results → lab requests → encounters → patients. Its health columns are then
 // personal, and the evidence names the chain.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Finding } from '../../src/findings.js';
-import { scan } from '../../src/scan.js';
-
-async function findingsOf(files: Record<string, string>): Promise<Finding[]> {
-  const root = mkdtempSync(join(tmpdir(), 'piilint-links-'));
-  try {
-    for (const [path, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    const result = await scan({ cwd: root, paths: ['.'] });
-    return result.findings.filter((finding) => finding.ruleId === 'pii-unencrypted');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
-const where = (finding: Finding) =>
-  `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column} ${finding.target?.table}.${finding.target?.column}`;
+import { unencryptedFindingsOf as findingsOf, whereWithTarget as where } from './_scan-files.js';
 
 // pg_dump style: the tables first, every key afterwards with ALTER TABLE … ADD CONSTRAINT.
 const BASELINE = `CREATE TABLE patients (id text PRIMARY KEY, display_id text);
