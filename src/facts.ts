@@ -231,13 +231,12 @@ export interface BucketChanged extends FactBase {
 }
 
 /**
- * Evidence of the platform a file's store runs on. Supabase exposes its `public` schema through its
- * Data API (and granted new tables there to `anon` by default until 2026-10-30); a MySQL, SQLite or
- * SQL Server store never is.
+ * Evidence that a file's store runs on Supabase, which exposes its `public` schema through the Data
+ * API (and granted new tables there to `anon` by default until 2026-10-30).
  */
 export interface PlatformHint extends FactBase {
   kind: 'platform-hint';
-  platform: 'supabase' | 'mysql' | 'sqlite' | 'sqlserver';
+  platform: 'supabase';
   evidence: string;
 }
 

@@ -72,8 +72,6 @@ export interface BuildModelInput {
   fileDate?: (file: string) => Date | undefined;
 }
 
-const SUPABASE_FOLDER_EVIDENCE = 'a supabase/ folder';
-
 /** Files of a Supabase project's own folder: its migrations, declarative schemas and seed. */
 const SUPABASE_FOLDER = /(^|\/)supabase\/(migrations|schemas)\/|(^|\/)supabase\/seed\.sql$/;
 
@@ -133,11 +131,10 @@ interface Opening {
 /** Default privileges of one store: `schema` (`*` for every schema) → role → the statement. */
 type DefaultPrivileges = Map<string, Map<string, Stamp>>;
 
-/** What the files of one store say about the platform it runs on. */
-interface StorePlatform {
-  supabase?: { evidence: string; at: SourceLocation };
-  /** MySQL, SQLite or SQL Server: never public by a platform default. */
-  otherDialect?: string;
+/** The first evidence in a store's own files that it runs on Supabase. */
+interface SupabaseEvidence {
+  evidence: string;
+  at: SourceLocation;
 }
 
 /** What a `CREATE FUNCTION` left in the model, for `SECURITY DEFINER` functions. */
@@ -185,8 +182,8 @@ class ModelBuilder {
   /** Buckets and the statement that last made each public (or private). */
   private readonly buckets = new Map<string, { public: boolean; stamp: Stamp }>();
   private readonly copyTables = new WeakMap<ResolvedCopy, ModelTable>();
-  /** Platform evidence per store, read from every fact before the replay. */
-  private readonly platforms = new Map<string, StorePlatform>();
+  /** Supabase evidence per store, read from every fact before the replay. */
+  private readonly supabaseStores = new Map<string, SupabaseEvidence>();
   /** `ALTER DEFAULT PRIVILEGES … GRANT` in force per store. */
   private readonly defaultPrivileges = new Map<string, DefaultPrivileges>();
   /** Anonymous roles whose Supabase platform default a store revoked (`ALTER DEFAULT PRIVILEGES … REVOKE`). */
@@ -399,7 +396,7 @@ class ModelBuilder {
       declaredExposure,
       exposure: declaredExposure,
       rowLevelSecurity: false,
-      onSupabase: this.platformOf(store.id).supabase !== undefined,
+      onSupabase: this.onSupabase(store.id),
     };
     store.tables.set(key, table);
     this.touch(table);
@@ -678,7 +675,7 @@ class ModelBuilder {
    * `supabase.defaultGrants` decides: by the migration's date (`auto`), always, or never.
    */
   private platformDefaultApplies(table: ModelTable, file: string): boolean {
-    if (this.platformOf(table.store).supabase === undefined) return false;
+    if (!this.onSupabase(table.store)) return false;
     const schema = (table.schema ?? 'public').toLowerCase();
     if (schema !== 'public' || !this.exposedSchemas.has('public')) return false;
     const setting = this.input.config.supabase.defaultGrants;
@@ -697,26 +694,16 @@ class ModelBuilder {
     return this.migrationDates.get(file);
   }
 
-  /** Supabase evidence and dialects per store, from every file of that store. */
+  /** Supabase evidence per store, from every file of that store. */
   private readPlatforms(): void {
     for (const fact of this.input.facts) {
       const storeId = this.storeIdOfFile(fact.at.file);
+      if (this.supabaseStores.has(storeId)) continue;
       if (fact.kind === 'platform-hint') {
-        const platform = this.platformOf(storeId);
-        if (fact.platform === 'supabase') {
-          platform.supabase ??= { evidence: fact.evidence, at: fact.at };
-        } else platform.otherDialect ??= fact.platform;
+        this.supabaseStores.set(storeId, { evidence: fact.evidence, at: fact.at });
       } else if (SUPABASE_FOLDER.test(fact.at.file)) {
-        this.platformOf(storeId).supabase ??= { evidence: SUPABASE_FOLDER_EVIDENCE, at: fact.at };
+        this.supabaseStores.set(storeId, { evidence: 'a supabase/ folder', at: fact.at });
       }
-    }
-    // A folder name is weaker than SQL: a MySQL or SQLite store under supabase/ is not on Supabase.
-    for (const platform of this.platforms.values()) {
-      if (
-        platform.otherDialect !== undefined &&
-        platform.supabase?.evidence === SUPABASE_FOLDER_EVIDENCE
-      )
-        platform.supabase = undefined;
     }
   }
 
@@ -731,13 +718,8 @@ class ModelBuilder {
     return path;
   }
 
-  private platformOf(storeId: string): StorePlatform {
-    let platform = this.platforms.get(storeId);
-    if (platform === undefined) {
-      platform = {};
-      this.platforms.set(storeId, platform);
-    }
-    return platform;
+  private onSupabase(storeId: string): boolean {
+    return this.supabaseStores.has(storeId);
   }
 
   /** The store a file's unqualified tables belong to: the map's migration globs, else its folder. */
@@ -1156,7 +1138,7 @@ class ModelBuilder {
       this.storeFor(this.storeIdOfFile(fact.at.file));
     // Postgres grants EXECUTE to PUBLIC on every new function; Supabase also to anon and authenticated.
     const executors = new Set(['public']);
-    if (this.platformOf(store.id).supabase !== undefined) {
+    if (this.onSupabase(store.id)) {
       executors.add('anon');
       executors.add('authenticated');
     }
