@@ -53,7 +53,7 @@ import {
 } from './sinks.js';
 import type { HttpCallShape, HttpClientEntry, SdkEntry } from './sinks.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
-import { judgeWrittenValue } from './write-protection.js';
+import { columnWrittenFact, judgeWrittenValue } from './write-protection.js';
 import type { JudgeScope } from './write-protection.js';
 
 /**
@@ -1327,16 +1327,7 @@ class DataScriptReader {
     for (const { column, value } of fields) {
       const judged = judgeWrittenValue(value, scope);
       if (judged === undefined) continue;
-      this.facts.push({
-        kind: 'column-written',
-        at: this.locate(value),
-        table,
-        column,
-        protection: judged.protection,
-        via: judged.via,
-        ...(judged.helper !== undefined && { helper: judged.helper }),
-        writer,
-      });
+      this.facts.push(columnWrittenFact(this.locate(value), table, column, judged, writer));
     }
   }
 

@@ -16,7 +16,7 @@ import type { Fact, TableName } from '../../facts.js';
 import { createLineIndex } from '../../util/location.js';
 import { ValueTracker, propertyNameText, transformOfName, unwrap } from './data-flow.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
-import { judgeWrittenValue, primitiveInBody } from './write-protection.js';
+import { columnWrittenFact, judgeWrittenValue, primitiveInBody } from './write-protection.js';
 import type { ImportedFrom, JudgeScope } from './write-protection.js';
 
 /** Files that may define a protecting function or a hook: they name a hash or cipher, or a hook. */
@@ -426,17 +426,7 @@ class ProtectionReader {
   ): void {
     const judged = judgeWrittenValue(value, this.scope);
     if (judged === undefined) return;
-    this.facts.push({
-      kind: 'column-written',
-      at: this.locate(value),
-      table,
-      column,
-      protection: judged.protection,
-      via: judged.via,
-      ...(judged.helper !== undefined && { helper: judged.helper }),
-      writer,
-      ...(hook && { hook }),
-    });
+    this.facts.push(columnWrittenFact(this.locate(value), table, column, judged, writer, hook));
   }
 }
 

@@ -7,7 +7,7 @@
  * (`protecting-function` facts). Everything is read from syntax; nothing is run.
  */
 import { ts } from './morph.js';
-import type { WriteProtection } from '../../facts.js';
+import type { ColumnWritten, SourceLocation, TableName, WriteProtection } from '../../facts.js';
 import { unwrap } from './data-flow.js';
 
 /** An imported binding: the package and the export (`*` namespace, `module` for `require`). */
@@ -32,6 +32,28 @@ export interface Judgement {
   via: string;
   /** An application function the value passes through: the model reads its body to decide. */
   helper?: string;
+}
+
+/** The fact for one judged write; `hook` marks a model hook or setter that runs on every save. */
+export function columnWrittenFact(
+  at: SourceLocation,
+  table: TableName,
+  column: string,
+  judged: Judgement,
+  writer: string,
+  hook = false,
+): ColumnWritten {
+  return {
+    kind: 'column-written',
+    at,
+    table,
+    column,
+    protection: judged.protection,
+    via: judged.via,
+    ...(judged.helper !== undefined && { helper: judged.helper }),
+    writer,
+    ...(hook && { hook }),
+  };
 }
 
 /** Packages whose functions hash (`bcrypt.hash`, `argon2.hash`, `createHash` of `node:crypto`). */
