@@ -212,17 +212,7 @@ function extractSource(written: SqlSource): Fact[] {
   const lookForPlatform = { pending: SUPABASE_TEXT_HINT.test(text) };
   const whole = tryParse(text);
   if ('statements' in whole) {
-    const charAt = byteToCharOffsets(text);
-    for (const statement of whole.statements) {
-      const byteStart = statement.stmt_location ?? 0;
-      const rawEnd = statement.stmt_len ? charAt(byteStart + statement.stmt_len) : text.length;
-      const start = skipTrivia(text, charAt(byteStart), rawEnd);
-      const context: StatementContext = {
-        source,
-        start,
-        end: trimEnd(text, start, rawEnd),
-        charAt,
-      };
+    for (const { statement, context } of statementContexts(source, text, whole.statements)) {
       readStatement(statement.stmt, context, facts, lookForPlatform);
     }
     return facts;
@@ -399,20 +389,40 @@ function embeddedReader(
       facts.push(parseErrorFact(inner, 0, sql.length, sql, parsed.error));
       return;
     }
-    const toChar = byteToCharOffsets(sql);
-    for (const statement of parsed.statements) {
-      const byteStart = statement.stmt_location ?? 0;
-      const rawEnd = statement.stmt_len ? toChar(byteStart + statement.stmt_len) : sql.length;
-      const innerStart = skipTrivia(sql, toChar(byteStart), rawEnd);
-      const context: StatementContext = {
-        source,
-        start: offsetOf(innerStart),
-        end: offsetOf(trimEnd(sql, innerStart, rawEnd)),
-        charAt: (byte) => offsetOf(toChar(byte)),
-      };
+    for (const { statement, context } of statementContexts(
+      source,
+      sql,
+      parsed.statements,
+      offsetOf,
+    )) {
       readStatement(statement.stmt, context, facts, lookForPlatform);
     }
   };
+}
+
+/**
+ * Each parsed statement of `sql` with its span in the source: `offsetOf` maps an index in `sql` to
+ * one in `source.text` (identity for a whole file; shifted for SQL inside a PL/pgSQL body).
+ */
+function statementContexts(
+  source: SqlSource,
+  sql: string,
+  statements: ParsedStatement[],
+  offsetOf: (index: number) => number = (index) => index,
+): Array<{ statement: ParsedStatement; context: StatementContext }> {
+  const toChar = byteToCharOffsets(sql);
+  return statements.map((statement) => {
+    const byteStart = statement.stmt_location ?? 0;
+    const rawEnd = statement.stmt_len ? toChar(byteStart + statement.stmt_len) : sql.length;
+    const start = skipTrivia(sql, toChar(byteStart), rawEnd);
+    const context: StatementContext = {
+      source,
+      start: offsetOf(start),
+      end: offsetOf(trimEnd(sql, start, rawEnd)),
+      charAt: (byte) => offsetOf(toChar(byte)),
+    };
+    return { statement, context };
+  });
 }
 
 /** A parse error at the token the parser stopped at, with the parser's own message. */
