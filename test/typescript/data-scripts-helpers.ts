@@ -15,7 +15,7 @@ import type {
 } from '../../src/facts.js';
 import { initSqlParser } from '../../src/extractors/sql/index.js';
 import { createTsFileContext } from '../../src/extractors/typescript/context.js';
-import { dataScriptsExtractor } from '../../src/extractors/typescript/data-scripts.js';
+import { dataScriptsExtractor } from '../../src/extractors/typescript/data-scripts/reader.js';
 import { parseSourceFile, releaseSourceFile } from '../../src/extractors/typescript/project.js';
 
 const fixturesRoot = fileURLToPath(new URL('../fixtures/typescript/scripts/', import.meta.url));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dataScriptsExtractor } from '../../src/extractors/typescript/data-scripts.js';
+import { dataScriptsExtractor } from '../../src/extractors/typescript/data-scripts/reader.js';
 import { extractScript, factsOf, fixtureText, summarise } from './data-scripts-helpers.js';
 
 test('knex reads: select list and array, *, where chains, first, select().from(), pluck, joins with aliases; a count is no read', async () => {

@@ -4,9 +4,9 @@ import * as assert from 'uvu/assert';
 import { extractSqlFile, initSqlParser } from '../../src/extractors/sql/index.js';
 import type { ScannedFile } from '../../src/extractors/types.js';
 import { createTsFileContext } from '../../src/extractors/typescript/context.js';
-import { dbMigrateExtractor } from '../../src/extractors/typescript/db-migrate.js';
+import { dbMigrateExtractor } from '../../src/extractors/typescript/db-migrate/schema.js';
 import { extractTypeScriptFile } from '../../src/extractors/typescript/index.js';
-import { nodePgMigrateExtractor } from '../../src/extractors/typescript/node-pg-migrate.js';
+import { nodePgMigrateExtractor } from '../../src/extractors/typescript/node-pg-migrate/schema.js';
 import { parseSourceFile, releaseSourceFile } from '../../src/extractors/typescript/project.js';
 import type { Fact, SourceLocation } from '../../src/facts.js';
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { extractSqlFile, initSqlParser } from '../../src/extractors/sql/index.js';
 import type { ScannedFile } from '../../src/extractors/types.js';
 import { createTsFileContext } from '../../src/extractors/typescript/context.js';
-import { drizzleExtractor } from '../../src/extractors/typescript/drizzle.js';
+import { drizzleExtractor } from '../../src/extractors/typescript/drizzle/schema.js';
 import { extractTypeScriptFile } from '../../src/extractors/typescript/index.js';
 import { parseSourceFile, releaseSourceFile } from '../../src/extractors/typescript/project.js';
 import type { Fact, SourceLocation } from '../../src/facts.js';

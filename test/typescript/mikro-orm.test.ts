@@ -5,7 +5,7 @@ import { extractSqlFile, initSqlParser } from '../../src/extractors/sql/index.js
 import type { ScannedFile } from '../../src/extractors/types.js';
 import { createTsFileContext } from '../../src/extractors/typescript/context.js';
 import { extractTypeScriptFile } from '../../src/extractors/typescript/index.js';
-import { mikroOrmExtractor } from '../../src/extractors/typescript/mikro-orm.js';
+import { mikroOrmExtractor } from '../../src/extractors/typescript/mikro-orm/schema.js';
 import { parseSourceFile, releaseSourceFile } from '../../src/extractors/typescript/project.js';
 import type { Fact } from '../../src/facts.js';
 

@@ -10,7 +10,7 @@
  * Everything is recognised by syntax: client variables, the packages named in the file's own
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
-import { ts } from './morph.js';
+import { ts } from '../morph.js';
 import type {
   ColumnName,
   CopiedColumn,
@@ -22,10 +22,10 @@ import type {
   SourceLocation,
   TableName,
   ValueSource,
-} from '../../facts.js';
-import { createLineIndex } from '../../util/location.js';
-import { analyseQuery } from '../sql/index.js';
-import type { QueryShape, SqlFragment } from '../sql/index.js';
+} from '../../../facts.js';
+import { createLineIndex } from '../../../util/location.js';
+import { analyseQuery } from '../../sql/index.js';
+import type { QueryShape, SqlFragment } from '../../sql/index.js';
 import {
   ValueTracker,
   elementOf,
@@ -35,8 +35,8 @@ import {
   scalarOf,
   shortText,
   unwrap,
-} from './data-flow.js';
-import type { Leaf, Value } from './data-flow.js';
+} from '../data-flow.js';
+import type { Leaf, Value } from '../data-flow.js';
 import {
   HTTP_CLIENTS,
   HTTP_DATA_PROPERTIES,
@@ -50,11 +50,11 @@ import {
   PUBLIC_S3_ACLS,
   SDK_CATALOGUE,
   vendorOfHost,
-} from './sinks.js';
-import type { HttpCallShape, HttpClientEntry, SdkEntry } from './sinks.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
-import { columnWrittenFact, judgeWrittenValue } from './write-protection.js';
-import type { JudgeScope } from './write-protection.js';
+} from '../sinks.js';
+import type { HttpCallShape, HttpClientEntry, SdkEntry } from '../sinks.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
+import { columnWrittenFact, judgeWrittenValue } from '../write-protection.js';
+import type { JudgeScope } from '../write-protection.js';
 
 /**
  * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic

@@ -2,20 +2,20 @@
  * db-migrate migrations: `exports.up = function (db, callback) { db.createTable(…, callback) }`,
  * promise chains and `async` forms. Only the forward direction is read; `down` is never applied.
  */
-import { Node } from './morph.js';
+import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
-import type { ColumnName, Fact, TableName } from '../../facts.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
-import { migrationCalls } from './node-pg-migrate.js';
-import { normaliseWrittenType } from './query-flows.js';
+import type { ColumnName, Fact, TableName } from '../../../facts.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
+import { migrationCalls } from '../node-pg-migrate/schema.js';
+import { normaliseWrittenType } from '../query-flows.js';
 import {
   booleanValue,
   numberValue,
   objectProperty,
   propertyNameOf,
   stringValue,
-} from './receivers.js';
-import type { ReceiverRules } from './receivers.js';
+} from '../receivers.js';
+import type { ReceiverRules } from '../receivers.js';
 
 /**
  * db-migrate's own vocabulary (its generated `setup`/`_meta` exports, `runSql`, `removeColumn`,

@@ -8,7 +8,7 @@
  * (a `casing: 'snake_case'` option of the drizzle client is not visible here). Types are written
  * as the SQL drizzle-kit generates for the builder, in the SQL reader's normal form.
  */
-import { Node, SyntaxKind } from './morph.js';
+import { Node, SyntaxKind } from '../morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type {
   ColumnName,
@@ -17,9 +17,9 @@ import type {
   PolicyCreated,
   TableName,
   Transform,
-} from '../../facts.js';
-import { callExpressionsOf, extractSqlStatement } from './context.js';
-import { normaliseWrittenType } from './query-flows.js';
+} from '../../../facts.js';
+import { callExpressionsOf, extractSqlStatement } from '../context.js';
+import { normaliseWrittenType } from '../query-flows.js';
 import {
   booleanValue,
   constInitializerOf,
@@ -28,8 +28,8 @@ import {
   propertyNameOf,
   stringValue,
   unwrapExpression,
-} from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
+} from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
 
 const DRIZZLE_SCHEMA =
   /\b(?:pg|mysql|sqlite)(?:Table|View|MaterializedView|Policy|Schema)\b|drizzle-orm\/supabase/;

@@ -10,12 +10,12 @@
  * Knex quotes every identifier, so names keep their case; `'audit.patients'` and
  * `withSchema('audit')` give the schema.
  */
-import { Node, ts } from './morph.js';
+import { Node, ts } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
-import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { extractSqlStatement, helperCallsOf, methodCallsOf, readingThrough } from './context.js';
-import { builderCallbacksOf } from './builder-helpers.js';
-import type { BuilderCallback } from './builder-helpers.js';
+import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
+import { extractSqlStatement, helperCallsOf, methodCallsOf, readingThrough } from '../context.js';
+import { builderCallbacksOf } from '../builder-helpers.js';
+import type { BuilderCallback } from '../builder-helpers.js';
 
 /** Builder statements a project's table helper may make and hand to its callback. */
 const HELPER_STATEMENTS: ReadonlySet<string> = new Set(['createTable', 'alterTable', 'table']);
@@ -27,8 +27,8 @@ import {
   sourceTableFromText,
   splitAlias,
   tableNameFromText,
-} from './query-flows.js';
-import type { SelectItem, SelectSpec, SourceTable } from './query-flows.js';
+} from '../query-flows.js';
+import type { SelectItem, SelectSpec, SourceTable } from '../query-flows.js';
 import {
   bindReceivers,
   callChainOf,
@@ -45,9 +45,9 @@ import {
   numberValue,
   booleanValue,
   unwrapExpression,
-} from './receivers.js';
-import type { CallChain, FunctionLikeNode, ReceiverBindings, ReceiverRules } from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
+} from '../receivers.js';
+import type { CallChain, FunctionLikeNode, ReceiverBindings, ReceiverRules } from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
 
 type KnexKind = 'knex' | 'schema';
 

@@ -12,16 +12,16 @@
  *
  * Kysely quotes identifiers, so names keep their case; `'audit.patients'` gives the schema.
  */
-import { Node } from './morph.js';
+import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
-import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
+import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
 import {
   helperCallsOf,
   methodCallsOf,
   extractSqlStatement,
   locateCallSegment,
   readingThrough,
-} from './context.js';
+} from '../context.js';
 import {
   copyFromSelect,
   normaliseWrittenType,
@@ -30,8 +30,8 @@ import {
   sourceTableFromText,
   splitAlias,
   tableNameFromText,
-} from './query-flows.js';
-import type { SelectItem, SelectSpec, SourceTable } from './query-flows.js';
+} from '../query-flows.js';
+import type { SelectItem, SelectSpec, SourceTable } from '../query-flows.js';
 import {
   bindReceivers,
   callChainOf,
@@ -45,11 +45,11 @@ import {
   stringList,
   stringValue,
   unwrapExpression,
-} from './receivers.js';
-import type { ChainLink, FunctionLikeNode, ReceiverBindings, ReceiverRules } from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
-import { builderCallbacksOf } from './builder-helpers.js';
-import type { BuilderCallback } from './builder-helpers.js';
+} from '../receivers.js';
+import type { ChainLink, FunctionLikeNode, ReceiverBindings, ReceiverRules } from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
+import { builderCallbacksOf } from '../builder-helpers.js';
+import type { BuilderCallback } from '../builder-helpers.js';
 
 /**
  * The chain a builder callback runs on its parameter: `(qb) => qb.addColumn(…).addColumn(…)`, or

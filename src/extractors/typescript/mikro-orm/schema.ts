@@ -3,10 +3,10 @@
  * Every statement is SQL handed to `addSql` (queued) or `execute` (run at once); only `up` is read,
  * `down` is never applied.
  */
-import { Node, SyntaxKind } from './morph.js';
+import { Node, SyntaxKind } from '../morph.js';
 import type { ClassDeclaration, ClassExpression } from 'ts-morph';
-import type { Fact } from '../../facts.js';
-import type { OrmExtractor } from './types.js';
+import type { Fact } from '../../../facts.js';
+import type { OrmExtractor } from '../types.js';
 
 const SQL_METHODS = new Set(['addSql', 'execute']);
 

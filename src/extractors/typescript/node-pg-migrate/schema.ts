@@ -6,11 +6,11 @@
  * node-pg-migrate quotes every identifier it is given, so table and column names keep the case
  * they are written with, and column types are passed to Postgres verbatim.
  */
-import { Node } from './morph.js';
+import { Node } from '../morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
-import type { AccessChanged, ColumnName, Fact, PolicyCreated, TableName } from '../../facts.js';
-import { callExpressionsOf, extractSqlStatement } from './context.js';
-import { normaliseWrittenType } from './query-flows.js';
+import type { AccessChanged, ColumnName, Fact, PolicyCreated, TableName } from '../../../facts.js';
+import { callExpressionsOf, extractSqlStatement } from '../context.js';
+import { normaliseWrittenType } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
@@ -19,9 +19,9 @@ import {
   propertyNameOf,
   stringList,
   stringValue,
-} from './receivers.js';
-import type { ReceiverRules } from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
+} from '../receivers.js';
+import type { ReceiverRules } from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
 
 /** Evidence that a file is a node-pg-migrate migration, not another tool's `exports.up`. */
 const NODE_PG_MIGRATE_EVIDENCE =

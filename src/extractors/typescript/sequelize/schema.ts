@@ -11,11 +11,11 @@
  * Sequelize quotes identifiers, so names keep their case. Types are normalised to what the
  * Postgres dialect creates: STRING → varchar(255), DATE → timestamptz, BLOB → bytea.
  */
-import { Node } from './morph.js';
+import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
-import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { methodCallsOf } from './context.js';
-import { normaliseWrittenType, tableNameFromText } from './query-flows.js';
+import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
+import { methodCallsOf } from '../context.js';
+import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
@@ -25,9 +25,9 @@ import {
   propertyNameOf,
   stringValue,
   unwrapExpression,
-} from './receivers.js';
-import type { ReceiverRules } from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
+} from '../receivers.js';
+import type { ReceiverRules } from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
 
 type SequelizeKind = 'queryInterface' | 'sequelize' | 'dataTypes';
 

@@ -17,12 +17,12 @@
  * names unless `name` says otherwise (TypeORM's default naming strategy); table names default to
  * the class name in snake_case.
  */
-import { Node } from './morph.js';
+import { Node } from '../morph.js';
 import type { CallExpression, ClassDeclaration, Decorator, PropertyDeclaration } from 'ts-morph';
-import type { ColumnDefined, ColumnName, Fact, TableName } from '../../facts.js';
-import { methodCallsOf, extractSqlStatement, readingThrough } from './context.js';
-import { loopedValuesOf } from './looped-definitions.js';
-import { normaliseWrittenType, tableNameFromText } from './query-flows.js';
+import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
+import { methodCallsOf, extractSqlStatement, readingThrough } from '../context.js';
+import { loopedValuesOf } from '../looped-definitions.js';
+import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
@@ -33,9 +33,9 @@ import {
   stringList,
   stringValue,
   unwrapExpression,
-} from './receivers.js';
-import type { ReceiverBindings, ReceiverRules } from './receivers.js';
-import type { OrmExtractor, TsFileContext } from './types.js';
+} from '../receivers.js';
+import type { ReceiverBindings, ReceiverRules } from '../receivers.js';
+import type { OrmExtractor, TsFileContext } from '../types.js';
 
 type TypeormKind = 'queryRunner' | 'manager' | 'dataSource';
 
