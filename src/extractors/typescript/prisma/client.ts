@@ -1,0 +1,96 @@
+/**
+ * Prisma Client in data scripts: `prisma.patient.findMany({ select })` reads, `create`,
+ * `createMany`, `update`, `updateMany` and `upsert` write (`upsert` writes both its `create` and
+ * its `update` rows). A client is a name containing `prisma`, a `new PrismaClient()`, or the `tx` of
+ * `prisma.$transaction(async (tx) => …)`. Models keep the name Prisma gives them (`Patient`).
+ */
+import { ts } from '../morph.js';
+import type { Value } from '../data-flow.js';
+import type { Script } from '../data-scripts/script.js';
+import { objectProperty, stripParentheses } from '../data-scripts/syntax.js';
+import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
+import { propertyNameText } from '../data-flow.js';
+import type { ClientCalls } from '../tool.js';
+
+const PRISMA_READS = /^(?:findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow)$/;
+const PRISMA_WRITES = /^(?:create|createMany|createManyAndReturn|update|updateMany|upsert)$/;
+
+export function isPrismaClient(script: Script, expression: ts.Expression): boolean {
+  const node = stripParentheses(expression);
+  const name = ts.isIdentifier(node)
+    ? node.text
+    : ts.isPropertyAccessExpression(node)
+      ? node.name.text
+      : '';
+  if (/prisma/i.test(name)) return true;
+  const definition = script.definitionOf(node);
+  if (
+    ts.isNewExpression(definition) &&
+    /PrismaClient$/.test(definition.expression.getText(script.sourceFile))
+  ) {
+    return true;
+  }
+  return (
+    ts.isIdentifier(node) && script.transactionOwner(node) !== undefined && /^tx|trx$/.test(name)
+  );
+}
+
+/** `prisma.patient.findMany(…)` → the delegate's model; the model name is kept as Prisma writes it (`Patient`). */
+export function prismaDelegate(script: Script, call: ts.CallExpression, methods: RegExp) {
+  const callee = stripParentheses(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !methods.test(callee.name.text)) return undefined;
+  const delegate = stripParentheses(callee.expression);
+  if (!ts.isPropertyAccessExpression(delegate)) return undefined;
+  if (!isPrismaClient(script, delegate.expression)) return undefined;
+  const model = delegate.name.text;
+  if (model.startsWith('$')) return undefined;
+  const name = model.charAt(0).toUpperCase() + model.slice(1);
+  return { table: script.tableName(name, delegate.expression), method: callee.name.text };
+}
+
+export function prismaRead(script: Script, call: ts.CallExpression): Value | undefined {
+  const target = prismaDelegate(script, call, PRISMA_READS);
+  if (!target) return undefined;
+  const options = script.definitionOf(call.arguments[0] ?? call);
+  const select = ts.isObjectLiteralExpression(options)
+    ? objectProperty(options, 'select')
+    : undefined;
+  const items: SelectItem[] = [];
+  if (select && ts.isObjectLiteralExpression(select)) {
+    for (const property of select.properties) {
+      if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property))
+        continue;
+      const name = propertyNameText(property.name);
+      if (!name) continue;
+      if (
+        ts.isPropertyAssignment(property) &&
+        property.initializer.kind === ts.SyntaxKind.FalseKeyword
+      ) {
+        continue;
+      }
+      items.push({ output: name, table: target.table, column: name, at: script.locate(property) });
+    }
+  }
+  const row = script.rowValue(call, items, items.length === 0 ? target.table : undefined);
+  return target.method === 'findMany' ? { element: row } : row;
+}
+
+export function prismaWrite(script: Script, call: ts.CallExpression): WriteTarget | undefined {
+  const target = prismaDelegate(script, call, PRISMA_WRITES);
+  if (!target) return undefined;
+  const options = call.arguments[0];
+  const verb = /^update/.test(target.method) ? 'updated' : 'created in';
+  if (!options) return undefined;
+  const literal = script.definitionOf(options);
+  if (ts.isObjectLiteralExpression(literal)) {
+    const data = objectProperty(literal, target.method === 'upsert' ? 'create' : 'data');
+    const alsoData = target.method === 'upsert' ? objectProperty(literal, 'update') : undefined;
+    return { table: target.table, data, verb, ...(alsoData && { alsoData }) };
+  }
+  return { table: target.table, data: undefined, verb, column: undefined };
+}
+
+export const prismaClient: ClientCalls = {
+  read: (node, script) => (ts.isCallExpression(node) ? prismaRead(script, node) : undefined),
+  write: (call, script) => prismaWrite(script, call),
+};
