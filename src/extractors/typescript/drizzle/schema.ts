@@ -19,22 +19,19 @@ import type {
   Transform,
 } from '../../../facts.js';
 import { callExpressionsOf, extractSqlStatement } from '../context.js';
-import { normaliseWrittenType } from '../query-flows.js';
 import {
-  booleanValue,
   constInitializerOf,
-  numberValue,
   objectProperty,
   propertyNameOf,
   stringValue,
   unwrapExpression,
 } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
+import { ENCRYPTED_NAME, builderType, readCustomType } from './column-types.js';
+import type { CustomType, Dialect } from './column-types.js';
 
 const DRIZZLE_SCHEMA =
   /\b(?:pg|mysql|sqlite)(?:Table|View|MaterializedView|Policy|Schema)\b|drizzle-orm\/supabase/;
-
-type Dialect = 'pg' | 'mysql' | 'sqlite';
 
 /** Table and view factories of drizzle's dialect modules, by their exported names. */
 const TABLE_FACTORIES: Readonly<Record<string, Dialect>> = {
@@ -99,12 +96,6 @@ interface DrizzleTable {
   extras?: Node;
   /** `.enableRLS()` after the call, or `pgTable.withRLS(…)`: the node to point at. */
   rlsMarker?: Node;
-}
-
-/** A `customType` declared in the file. */
-interface CustomType {
-  dataType?: string;
-  encryption?: string;
 }
 
 class DrizzleFile {
@@ -597,7 +588,6 @@ class DrizzleFile {
 }
 
 const POLICY_COMMANDS = new Set(['all', 'select', 'insert', 'update', 'delete']);
-const ENCRYPTED_NAME = /encrypt|cipher/i;
 
 /** The columns object: the second argument, or the object returned by the callback form `(t) => ({…})`. */
 function columnsObject(node: Node | undefined): ObjectLiteralExpression | undefined {
@@ -711,113 +701,6 @@ function transformOf(sqlExpression: string): Transform {
   if (/\bencrypt/i.test(sqlExpression)) return 'encrypt';
   if (/\b(?:md5|sha\d*|digest|hmac|crypt)\s*\(/i.test(sqlExpression)) return 'hash';
   return 'copy';
-}
-
-function readCustomType(name: string, call: CallExpression): CustomType {
-  const config = call.getArguments()[0];
-  const dataTypeMethod = objectProperty(config, 'dataType');
-  const returned = dataTypeMethod
-    ?.getFirstDescendantByKind(SyntaxKind.ReturnStatement)
-    ?.getExpression();
-  const arrowBody =
-    dataTypeMethod && Node.isArrowFunction(dataTypeMethod) ? dataTypeMethod.getBody() : undefined;
-  const declared = stringValue(returned ?? arrowBody);
-  const toDriver = objectProperty(config, 'toDriver');
-  const encryptingCall = toDriver
-    ?.getDescendantsOfKind(SyntaxKind.CallExpression)
-    .find(
-      (inner) =>
-        ENCRYPTED_NAME.test(inner.getExpression().getText()) ||
-        /\bseal\b/i.test(inner.getExpression().getText()),
-    );
-  const encryption = encryptingCall
-    ? `drizzle customType ${name} encrypts in toDriver (${encryptingCall.getExpression().getText()})`
-    : ENCRYPTED_NAME.test(name)
-      ? `drizzle customType ${name}`
-      : undefined;
-  return {
-    ...(declared !== undefined && { dataType: normaliseWrittenType(declared) }),
-    ...(encryption !== undefined && { encryption }),
-  };
-}
-
-/**
- * The SQL type drizzle-kit writes for a builder. Unknown builders (custom or from another
- * file) have no type.
- */
-function builderType(
-  builder: string,
-  options: Node | undefined,
-  dialect: Dialect,
-): string | undefined {
-  const length = numberValue(objectProperty(options, 'length'));
-  const precision = numberValue(objectProperty(options, 'precision'));
-  const scale = numberValue(objectProperty(options, 'scale'));
-  const withTimezone = booleanValue(objectProperty(options, 'withTimezone')) === true;
-  const sized = (base: string, size: number | undefined) =>
-    size === undefined ? base : `${base}(${size})`;
-  switch (builder) {
-    case 'serial':
-    case 'bigserial':
-    case 'smallserial':
-    case 'integer':
-    case 'smallint':
-    case 'bigint':
-    case 'boolean':
-    case 'date':
-    case 'json':
-    case 'jsonb':
-    case 'uuid':
-    case 'inet':
-    case 'cidr':
-    case 'macaddr':
-    case 'macaddr8':
-    case 'interval':
-    case 'real':
-    case 'point':
-    case 'line':
-    case 'tinyint':
-    case 'mediumint':
-    case 'double':
-    case 'float':
-    case 'year':
-    case 'tinytext':
-    case 'mediumtext':
-    case 'longtext':
-    case 'blob':
-    case 'bytea':
-      return normaliseWrittenType(builder);
-    case 'int':
-      return 'integer';
-    case 'text':
-      return 'text';
-    case 'doublePrecision':
-      return 'double precision';
-    case 'varchar':
-    case 'char':
-    case 'binary':
-    case 'varbinary':
-    case 'bit':
-    case 'vector':
-    case 'halfvec':
-      return sized(builder, length ?? numberValue(objectProperty(options, 'dimensions')));
-    case 'timestamp':
-    case 'time':
-    case 'datetime': {
-      if (dialect === 'sqlite') return 'integer';
-      const base = builder === 'datetime' ? 'datetime' : `${builder}${withTimezone ? 'tz' : ''}`;
-      return sized(base, precision ?? numberValue(objectProperty(options, 'fsp')));
-    }
-    case 'numeric':
-    case 'decimal':
-      if (precision === undefined) return 'numeric';
-      return `numeric(${precision}${scale === undefined ? '' : `,${scale}`})`;
-    case 'mysqlEnum':
-    case 'sqliteEnum':
-      return 'enum';
-    default:
-      return undefined;
-  }
 }
 
 function quoteTable(table: TableName): string {
