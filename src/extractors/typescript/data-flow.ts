@@ -10,205 +10,30 @@
  * lexical scope, without the type checker (design.md).
  */
 import { ts } from './morph.js';
-import type { ColumnName, FlowStep, SourceLocation, TableName, Transform } from '../../facts.js';
+import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
 import { unwrapRaw } from './receivers.js';
-
-/** A value computed from columns as a whole: a string built from them, a serialised row. */
-export interface Leaf {
-  from: ColumnName[];
-  transform: Transform;
-  /** The call that decided the transform (`createHash`). */
-  via?: string;
-  path: FlowStep[];
-}
-
-/**
- * What a JavaScript value carries. A row is an object whose fields are columns; an array of rows
- * has that row as `element`; a row read with `*` has `row`: any property of it is a column of
- * that table. Absent parts carry nothing.
- */
-export interface Value {
-  leaf?: Leaf;
-  fields?: ReadonlyMap<string, Value>;
-  row?: { table: TableName; template: Leaf };
-  element?: Value;
-  /** Where this value was defined as a field: the object property or select-list item. */
-  at?: SourceLocation;
-}
-
-const TRANSFORM_RANK: Record<Transform, number> = {
-  copy: 5,
-  decrypt: 5,
-  hash: 3,
-  mask: 3,
-  generalize: 3,
-  tokenize: 1,
-  encrypt: 1,
-  drop: 0,
-};
-
-/** Keeps the first occurrence of each step, in order. */
-export function mergePaths(a: readonly FlowStep[], b: readonly FlowStep[]): FlowStep[] {
-  const seen = new Set<string>();
-  const merged: FlowStep[] = [];
-  for (const step of [...a, ...b]) {
-    const key = `${step.at.line}:${step.at.column}:${step.description}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    merged.push(step);
-  }
-  return merged;
-}
-
-function sameColumn(a: ColumnName, b: ColumnName): boolean {
-  return (
-    a.column === b.column &&
-    a.table.name === b.table.name &&
-    a.table.schema === b.table.schema &&
-    a.table.connection === b.table.connection
-  );
-}
-
-function mergeColumns(a: readonly ColumnName[], b: readonly ColumnName[]): ColumnName[] {
-  const merged = [...a];
-  for (const column of b)
-    if (!merged.some((known) => sameColumn(known, column))) merged.push(column);
-  return merged;
-}
-
-/** Joining keeps the most revealing transform: a hashed email beside a plain name is plain. */
-export function joinLeaves(a: Leaf | undefined, b: Leaf | undefined): Leaf | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const stronger = TRANSFORM_RANK[b.transform] > TRANSFORM_RANK[a.transform] ? b : a;
-  const leaf: Leaf = {
-    from: mergeColumns(a.from, b.from),
-    transform: stronger.transform,
-    path: mergePaths(a.path, b.path),
-  };
-  if (stronger.via) leaf.via = stronger.via;
-  return leaf;
-}
-
-export function join(a: Value | undefined, b: Value | undefined): Value | undefined {
-  if (!a || !isTainted(a)) return b && isTainted(b) ? b : undefined;
-  if (!b || !isTainted(b)) return a;
-  const result: Value = {};
-  const leaf = joinLeaves(a.leaf, b.leaf);
-  if (leaf) result.leaf = leaf;
-  if (a.fields || b.fields) {
-    const fields = new Map(a.fields ?? []);
-    for (const [name, value] of b.fields ?? []) {
-      const joined = join(fields.get(name), value);
-      if (joined) fields.set(name, joined);
-    }
-    result.fields = fields;
-  }
-  const row = a.row ?? b.row;
-  if (row) result.row = row;
-  const element = join(a.element, b.element);
-  if (element) result.element = element;
-  const at = a.at ?? b.at;
-  if (at) result.at = at;
-  return result;
-}
-
-export function joinAll(values: Iterable<Value | undefined>): Value | undefined {
-  let result: Value | undefined;
-  for (const value of values) result = join(result, value);
-  return result;
-}
-
-export function isTainted(value: Value | undefined, depth = 0): boolean {
-  if (!value || depth > 8) return false;
-  if (value.leaf || value.row) return true;
-  if (value.element && isTainted(value.element, depth + 1)) return true;
-  for (const field of value.fields?.values() ?? []) if (isTainted(field, depth + 1)) return true;
-  return false;
-}
-
-/** The same value with one more step on every part of it. */
-export function withStep(value: Value | undefined, step: FlowStep, depth = 0): Value | undefined {
-  if (!value || depth > 8) return value;
-  const result: Value = {};
-  if (value.leaf) result.leaf = { ...value.leaf, path: mergePaths(value.leaf.path, [step]) };
-  if (value.row) {
-    result.row = {
-      table: value.row.table,
-      template: { ...value.row.template, path: mergePaths(value.row.template.path, [step]) },
-    };
-  }
-  if (value.fields) {
-    const fields = new Map<string, Value>();
-    for (const [name, field] of value.fields) {
-      const stepped = withStep(field, step, depth + 1);
-      if (stepped) fields.set(name, stepped);
-    }
-    result.fields = fields;
-  }
-  if (value.element) {
-    const element = withStep(value.element, step, depth + 1);
-    if (element) result.element = element;
-  }
-  if (value.at) result.at = value.at;
-  return result;
-}
-
-/** `row.email`: the field when known, else that column of a `*` row; `length` is a count. */
-export function propertyOf(value: Value | undefined, name: string): Value | undefined {
-  if (!value) return undefined;
-  const field = value.fields?.get(name);
-  if (field) return field;
-  if (name === 'length') return undefined;
-  if (value.row) {
-    return { leaf: { ...value.row.template, from: [{ table: value.row.table, column: name }] } };
-  }
-  if (value.leaf && !value.fields && !value.element) return { leaf: value.leaf };
-  return undefined;
-}
-
-export function elementOf(value: Value | undefined): Value | undefined {
-  return value?.element;
-}
-
-/** Every column-carrying part of a value, each once (what a log line or request body carries). */
-export function leavesOf(value: Value | undefined, depth = 0): Leaf[] {
-  if (!value || depth > 8) return [];
-  const leaves: Leaf[] = [];
-  if (value.leaf) leaves.push(value.leaf);
-  if (value.row)
-    leaves.push({ ...value.row.template, from: [{ table: value.row.table, column: '*' }] });
-  for (const field of value.fields?.values() ?? []) leaves.push(...leavesOf(field, depth + 1));
-  leaves.push(...leavesOf(value.element, depth + 1));
-  return dedupeLeaves(leaves);
-}
-
-function dedupeLeaves(leaves: Leaf[]): Leaf[] {
-  const byKey = new Map<string, Leaf>();
-  for (const leaf of leaves) {
-    const key = leaf.from
-      .map((column) => `${column.table.connection ?? ''}/${column.table.name}.${column.column}`)
-      .sort()
-      .join(',');
-    const previous = byKey.get(key);
-    byKey.set(key, previous ? (joinLeaves(previous, leaf) as Leaf) : leaf);
-  }
-  return [...byKey.values()];
-}
-
-/** The whole value as one scalar: a string built from it, `JSON.stringify(row)`. */
-export function scalarOf(value: Value | undefined, step?: FlowStep): Value | undefined {
-  let leaf: Leaf | undefined;
-  for (const part of leavesOf(value)) leaf = joinLeaves(leaf, part);
-  if (!leaf) return undefined;
-  return { leaf: step ? { ...leaf, path: mergePaths(leaf.path, [step]) } : leaf };
-}
-
-export function transformed(value: Value | undefined, transform: Transform, via: string) {
-  const scalar = scalarOf(value);
-  if (!scalar?.leaf) return undefined;
-  return { leaf: { ...scalar.leaf, transform, via } } satisfies Value;
-}
+import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
+import {
+  elementOf,
+  isTainted,
+  join,
+  joinAll,
+  propertyOf,
+  scalarOf,
+  transformed,
+  withStep,
+} from './data-flow/values.js';
+import type { Value } from './data-flow/values.js';
+import {
+  ITERATING_METHODS,
+  NOT_DATA_GLOBALS,
+  NOT_DATA_METHODS,
+  ONE_ROW_METHODS,
+  PASS_THROUGH_GLOBALS,
+  PREDICATE_NAME,
+  SAME_ROWS_METHODS,
+  TRANSFORM_NAMES,
+} from './data-flow/vocabulary.js';
 
 /** Hooks through which the extractor tells the tracker what reads are. */
 export interface TrackerHooks {
@@ -224,95 +49,15 @@ export interface TrackerHooks {
   isWriteResult(node: ts.Expression): boolean;
 }
 
-type ScopeNode = ts.Node;
-
 type Mutation =
   | { kind: 'assign'; value: ts.Expression }
   | { kind: 'field'; path: string[]; value: ts.Expression; at: ts.Node }
   | { kind: 'element'; value: ts.Expression; spread?: boolean }
   | { kind: 'mixin'; value: ts.Expression };
 
-const ITERATING_METHODS = new Set([
-  'forEach',
-  'map',
-  'flatMap',
-  'filter',
-  'find',
-  'findLast',
-  'some',
-  'every',
-  'findIndex',
-  'findLastIndex',
-]);
-const SAME_ROWS_METHODS = new Set([
-  'filter',
-  'slice',
-  'sort',
-  'reverse',
-  'toSorted',
-  'toReversed',
-  'concat',
-  'values',
-  'flat',
-]);
-const ONE_ROW_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
-/** Results that are numbers or booleans about a value, never the value itself. */
-const NOT_DATA_METHODS = new Set([
-  'some',
-  'every',
-  'includes',
-  'indexOf',
-  'lastIndexOf',
-  'findIndex',
-  'findLastIndex',
-  'startsWith',
-  'endsWith',
-  'test',
-  'has',
-  'localeCompare',
-  'search',
-  'keys',
-  'forEach',
-  'getTime',
-  'valueOf',
-]);
-const PREDICATE_NAME = /^(?:is|has|can|should|count|size|len|validate)(?:[A-Z_]|$)|Count$/;
-const PASS_THROUGH_GLOBALS = new Set([
-  'String',
-  'Number',
-  'parseInt',
-  'parseFloat',
-  'encodeURIComponent',
-  'encodeURI',
-  'decodeURIComponent',
-  'structuredClone',
-  'BigInt',
-]);
-const NOT_DATA_GLOBALS = new Set(['Boolean', 'isNaN', 'isFinite', 'setTimeout', 'setInterval']);
-const TRANSFORM_NAMES: Array<[RegExp, Transform]> = [
-  [/decrypt|unseal|decipher/i, 'decrypt'],
-  [/encrypt|seal|cipher/i, 'encrypt'],
-  [/tokeni[sz]e/i, 'tokenize'],
-  [/hash|sha(?:1|224|256|384|512)|md5|digest|hmac|bcrypt|argon|scrypt|pseudonymi[sz]e/i, 'hash'],
-  [/mask|redact|obfuscat|anonymi[sz]e/i, 'mask'],
-  [/generali[sz]e/i, 'generalize'],
-];
-
 /** The transform a function name implies (`sha256` → hash), if any. */
 export function transformOfName(name: string): Transform | undefined {
   return TRANSFORM_NAMES.find(([pattern]) => pattern.test(name))?.[1];
-}
-
-export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
 }
 
 /** Looks through parentheses, `await`, `as`, `!` and `satisfies`. */
@@ -329,49 +74,12 @@ export function propertyNameText(name: ts.PropertyName | ts.BindingName): string
   return undefined;
 }
 
-const SCOPE_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.SourceFile,
-  ts.SyntaxKind.Block,
-  ts.SyntaxKind.ModuleBlock,
-  ts.SyntaxKind.CaseClause,
-  ts.SyntaxKind.DefaultClause,
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.FunctionExpression,
-  ts.SyntaxKind.ArrowFunction,
-  ts.SyntaxKind.MethodDeclaration,
-  ts.SyntaxKind.Constructor,
-  ts.SyntaxKind.GetAccessor,
-  ts.SyntaxKind.SetAccessor,
-  ts.SyntaxKind.ForStatement,
-  ts.SyntaxKind.ForOfStatement,
-  ts.SyntaxKind.ForInStatement,
-  ts.SyntaxKind.CatchClause,
-]);
-
-function collectBindingNames(name: ts.BindingName, into: Map<string, ts.Identifier>): void {
-  if (ts.isIdentifier(name)) {
-    into.set(name.text, name);
-    return;
-  }
-  for (const element of name.elements) {
-    if (ts.isBindingElement(element)) collectBindingNames(element.name, into);
-  }
-}
-
-function statementsOf(scope: ts.Node): readonly ts.Statement[] {
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope))
-    return scope.statements;
-  if (ts.isCaseClause(scope) || ts.isDefaultClause(scope)) return scope.statements;
-  return [];
-}
-
 /**
  * Tracks values through one file. Created once per file; everything is computed lazily and
  * memoised, and a value that depends on itself (a loop-carried assignment) stops at the cycle.
  */
 export class ValueTracker {
-  private readonly scopeNames = new Map<ScopeNode, Map<string, ts.Identifier>>();
-  private readonly declarations = new Map<ts.Identifier, ts.Identifier | null>();
+  private readonly scopes = new LexicalScopes();
   private readonly valueCache = new Map<ts.Node, Value | null>();
   private readonly returnCache = new Map<ts.Node, Value | null>();
   private readonly bindingCache = new Map<ts.Node, Value | null>();
@@ -387,62 +95,9 @@ export class ValueTracker {
 
   // ── bindings ────────────────────────────────────────────────────────────────────────────────
 
-  private namesOf(scope: ScopeNode): Map<string, ts.Identifier> {
-    let names = this.scopeNames.get(scope);
-    if (names) return names;
-    names = new Map();
-    for (const statement of statementsOf(scope)) {
-      if (ts.isVariableStatement(statement)) {
-        for (const declaration of statement.declarationList.declarations) {
-          collectBindingNames(declaration.name, names);
-        }
-      } else if (
-        (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
-        statement.name
-      ) {
-        names.set(statement.name.text, statement.name);
-      } else if (ts.isImportDeclaration(statement)) {
-        const clause = statement.importClause;
-        if (clause?.name) names.set(clause.name.text, clause.name);
-        const bindings = clause?.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings))
-          names.set(bindings.name.text, bindings.name);
-        if (bindings && ts.isNamedImports(bindings)) {
-          for (const element of bindings.elements) names.set(element.name.text, element.name);
-        }
-      } else if (ts.isImportEqualsDeclaration(statement)) {
-        names.set(statement.name.text, statement.name);
-      }
-    }
-    if (isFunctionLike(scope)) {
-      for (const parameter of scope.parameters) collectBindingNames(parameter.name, names);
-      if (ts.isFunctionExpression(scope) && scope.name) names.set(scope.name.text, scope.name);
-    }
-    if (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) {
-      const initializer = scope.initializer;
-      if (initializer && ts.isVariableDeclarationList(initializer)) {
-        for (const declaration of initializer.declarations) {
-          collectBindingNames(declaration.name, names);
-        }
-      }
-    }
-    if (ts.isCatchClause(scope) && scope.variableDeclaration) {
-      collectBindingNames(scope.variableDeclaration.name, names);
-    }
-    this.scopeNames.set(scope, names);
-    return names;
-  }
-
   /** The identifier that declares what `identifier` refers to, by lexical scope. */
   declarationOf(identifier: ts.Identifier): ts.Identifier | undefined {
-    const cached = this.declarations.get(identifier);
-    if (cached !== undefined) return cached ?? undefined;
-    let found: ts.Identifier | undefined;
-    for (let node: ts.Node | undefined = identifier.parent; node && !found; node = node.parent) {
-      if (SCOPE_KINDS.has(node.kind)) found = this.namesOf(node).get(identifier.text);
-    }
-    this.declarations.set(identifier, found ?? null);
-    return found;
+    return this.scopes.declarationOf(identifier);
   }
 
   /** The initializer of a `const`/`let` that `identifier` names (`const X_URL = '…'`). */

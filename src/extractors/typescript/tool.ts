@@ -12,7 +12,7 @@
  * runner (`data-scripts/sql-text.ts`) are shared and know no tool.
  */
 import type { ts } from './morph.js';
-import type { Value } from './data-flow.js';
+import type { Value } from './data-flow/values.js';
 import type { Script } from './data-scripts/script.js';
 import type { WriteTarget } from './data-scripts/syntax.js';
 import type { OrmExtractor } from './types.js';

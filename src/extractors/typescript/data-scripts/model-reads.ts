@@ -5,7 +5,7 @@
 import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import { propertyNameText } from '../data-flow.js';
-import type { Value } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Script } from './script.js';
 import { objectProperty } from './syntax.js';
 import type { SelectItem } from './syntax.js';

@@ -22,8 +22,9 @@ import type {
 } from '../../../facts.js';
 import { createLineIndex } from '../../../util/location.js';
 import type { LineIndex } from '../../../util/location.js';
-import { ValueTracker, propertyNameText, scalarOf, unwrap } from '../data-flow.js';
-import type { Leaf, Value } from '../data-flow.js';
+import { ValueTracker, propertyNameText, unwrap } from '../data-flow.js';
+import { scalarOf } from '../data-flow/values.js';
+import type { Leaf, Value } from '../data-flow/values.js';
 import { scriptClients } from '../tools.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
 import { columnWrittenFact, judgeWrittenValue } from '../write-protection.js';

@@ -6,7 +6,8 @@
 import type { ts } from '../morph.js';
 import type { ColumnName, Fact, FlowStep, SourceLocation, TableName } from '../../../facts.js';
 import type { LineIndex } from '../../../util/location.js';
-import type { Value, ValueTracker } from '../data-flow.js';
+import type { ValueTracker } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Chain, ChainLink, ImportRef, SelectItem } from './syntax.js';
 
 export interface Script {

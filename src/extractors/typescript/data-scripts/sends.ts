@@ -5,8 +5,9 @@
  */
 import { ts } from '../morph.js';
 import type { DataSent, FlowStep, Sink } from '../../../facts.js';
-import { leavesOf, shortText } from '../data-flow.js';
-import type { Leaf, Value } from '../data-flow.js';
+import { shortText } from '../data-flow.js';
+import { leavesOf } from '../data-flow/values.js';
+import type { Leaf, Value } from '../data-flow/values.js';
 import {
   HTTP_CLIENTS,
   HTTP_DATA_PROPERTIES,

@@ -6,7 +6,7 @@
 import { ts } from '../morph.js';
 import type { FlowStep, SourceLocation, TableName, ValueSource } from '../../../facts.js';
 import { propertyNameText } from '../data-flow.js';
-import type { Leaf, Value } from '../data-flow.js';
+import type { Leaf, Value } from '../data-flow/values.js';
 
 export interface ChainLink {
   name: string;

@@ -5,7 +5,7 @@
  */
 import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
-import type { Leaf, Value } from '../data-flow.js';
+import type { Leaf, Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import { chainOf, stripParentheses } from '../data-scripts/syntax.js';
 import type { Chain, ChainLink, SelectItem, WriteTarget } from '../data-scripts/syntax.js';

@@ -4,7 +4,7 @@
  */
 import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
-import type { Value } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import { chainOf } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';

@@ -6,7 +6,7 @@
  * same way; what a method returns (a result with `rows`, the rows, one row) is in `RAW_RESULT`.
  */
 import { ts } from '../morph.js';
-import type { Value } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import {
   EXECUTE_RAW,

@@ -5,7 +5,7 @@
  * a tag that only builds a fragment (`Prisma.sql`, drizzle's or slonik's `sql`) runs nothing.
  */
 import { ts } from '../morph.js';
-import type { Value } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import {
   EXECUTE_RAW,

@@ -5,7 +5,7 @@
  * `prisma.$transaction(async (tx) => …)`. Models keep the name Prisma gives them (`Patient`).
  */
 import { ts } from '../morph.js';
-import type { Value } from '../data-flow.js';
+import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import { objectProperty, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
