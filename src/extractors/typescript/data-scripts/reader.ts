@@ -11,6 +11,8 @@
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
 import { ts } from '../morph.js';
+import type { Node } from '../morph.js';
+import { wrapNode } from '../receivers.js';
 import type {
   CopiedColumn,
   DataCopied,
@@ -88,7 +90,7 @@ class DataScriptReader implements Script {
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
 
-  constructor(context: TsFileContext) {
+  constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
     this.file = context.file.path;
     this.lineIndex = createLineIndex(this.sourceFile.text);
@@ -312,7 +314,7 @@ class DataScriptReader implements Script {
     if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) {
       return undefined;
     }
-    if (!/^(?:transaction|\$transaction)$/.test(call.expression.name.text)) return undefined;
+    if (!/^(?:transaction|\$transaction|begin)$/.test(call.expression.name.text)) return undefined;
     return this.connectionOf(call.expression.expression);
   }
 
@@ -411,6 +413,10 @@ class DataScriptReader implements Script {
       if (value) return value;
     }
     return undefined;
+  }
+
+  wrap(node: ts.Node): Node {
+    return wrapNode(this.context.sourceFile, node);
   }
 
   readStep(node: ts.Node, columns: ColumnName[], connection: string | undefined): FlowStep {
@@ -584,9 +590,10 @@ class DataScriptReader implements Script {
         for (const property of object.properties) {
           if (ts.isPropertyAssignment(property)) {
             const column = propertyNameText(property.name);
-            if (column) fields.push({ column, value: property.initializer });
+            if (column)
+              fields.push({ column: columnOf(target, column), value: property.initializer });
           } else if (ts.isShorthandPropertyAssignment(property)) {
-            fields.push({ column: property.name.text, value: property.name });
+            fields.push({ column: columnOf(target, property.name.text), value: property.name });
           }
         }
       }
@@ -636,7 +643,7 @@ class DataScriptReader implements Script {
         const scalar = scalarOf(field);
         if (!scalar?.leaf) continue;
         columns.push({
-          column: name,
+          column: columnOf(target, name),
           value: sourceOf(scalar.leaf, writeStep),
           at: field.at ?? this.locate(target.data),
         });
@@ -660,4 +667,9 @@ class DataScriptReader implements Script {
     };
     this.facts.push(fact);
   }
+}
+
+/** The column a written key lands in (a Drizzle table maps `displayName` to `display_name`). */
+function columnOf(target: WriteTarget, key: string): string {
+  return target.columns?.get(key) ?? key;
 }

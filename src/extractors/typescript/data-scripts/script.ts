@@ -3,7 +3,7 @@
  * and constants, client names and connections, row values of selected columns, and the facts it
  * emits. A tool never walks the file itself: the reader offers it every call and tagged template.
  */
-import type { ts } from '../morph.js';
+import type { Node, ts } from '../morph.js';
 import type { ColumnName, Fact, FlowStep, SourceLocation, TableName } from '../../../facts.js';
 import type { LineIndex } from '../../../util/location.js';
 import type { ValueTracker } from '../data-flow.js';
@@ -19,6 +19,8 @@ export interface Script {
   /** `mysql` when the file imports a MySQL driver: `${…}` spans become `?` instead of `$n`. */
   readonly dialect: 'postgres' | 'mysql' | undefined;
   locate(node: ts.Node): SourceLocation;
+  /** The ts-morph node of a compiler node of this file (to follow imports with `imports.ts`). */
+  wrap(node: ts.Node): Node;
   emit(fact: Fact): void;
 
   // Names and constants of the file

@@ -21,6 +21,36 @@ import type { ClientCalls } from '../tool.js';
 
 export const SQL_TAGS = /^(?:sql|\$queryRaw|\$executeRaw|\$queryRawUnsafe)$/;
 
+/**
+ * A tag that runs its query: one named like `sql`, or a postgres.js client under any name
+ * (`const clinic = postgres(url)`, the `tx` of `clinic.begin(async (tx) => …)`), so a script
+ * reading one database and writing another through two clients is followed.
+ */
+function isRunningTag(script: Script, tag: ts.Expression, name: string): boolean {
+  return SQL_TAGS.test(name) || isPostgresClient(script, tag, 0);
+}
+
+function isPostgresClient(script: Script, expression: ts.Expression, depth: number): boolean {
+  const node = stripParentheses(expression);
+  if (!ts.isIdentifier(node) || depth > 3) return false;
+  const definition = script.definitionOf(node);
+  if (ts.isCallExpression(definition)) {
+    const callee = stripParentheses(definition.expression);
+    if (script.importOf(callee)?.module === 'postgres') return true;
+  }
+  const declared = script.tracker.declarationOf(node);
+  const parameter = declared?.parent;
+  if (!parameter || !ts.isParameter(parameter)) return false;
+  const call = parameter.parent.parent;
+  return (
+    call !== undefined &&
+    ts.isCallExpression(call) &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    /^(?:begin|savepoint|reserve)$/.test(call.expression.name.text) &&
+    isPostgresClient(script, call.expression.expression, depth + 1)
+  );
+}
+
 export function taggedRead(script: Script, node: ts.TaggedTemplateExpression): Value | undefined {
   const tag = stripParentheses(node.tag);
   const name = ts.isIdentifier(tag)
@@ -28,7 +58,7 @@ export function taggedRead(script: Script, node: ts.TaggedTemplateExpression): V
     : ts.isPropertyAccessExpression(tag)
       ? tag.name.text
       : '';
-  if (!SQL_TAGS.test(name) || EXECUTE_RAW.test(name)) return undefined;
+  if (!isRunningTag(script, tag, name) || EXECUTE_RAW.test(name)) return undefined;
   const analysed = analyse(script, node);
   if (!analysed) return undefined;
   const via = tagClient(tag);
@@ -46,7 +76,7 @@ export function taggedWrite(script: Script, node: ts.TaggedTemplateExpression): 
     : ts.isPropertyAccessExpression(tag)
       ? tag.name.text
       : '';
-  if (!SQL_TAGS.test(name)) return false;
+  if (!isRunningTag(script, tag, name)) return false;
   const analysed = analyse(script, node);
   if (!analysed || (analysed.shape.kind !== 'insert' && analysed.shape.kind !== 'update'))
     return false;
@@ -66,7 +96,7 @@ export const postgresJsClient: ClientCalls = {
     if (!ts.isTaggedTemplateExpression(node)) return undefined;
     const name = tagNameOf(node.tag);
     if (EXECUTE_RAW.test(name)) return true;
-    if (!SQL_TAGS.test(name) || isFragmentBuilder(script, node.tag)) return false;
+    if (!isRunningTag(script, node.tag, name) || isFragmentBuilder(script, node.tag)) return false;
     return isWriteStatement(script, node);
   },
 };
