@@ -36,6 +36,7 @@ export declare namespace ts {
   type Expression = TsMorph.ts.Expression;
   type ExpressionStatement = TsMorph.ts.ExpressionStatement;
   type FunctionLikeDeclaration = TsMorph.ts.FunctionLikeDeclaration;
+  type HasDecorators = TsMorph.ts.HasDecorators;
   type Identifier = TsMorph.ts.Identifier;
   type MethodDeclaration = TsMorph.ts.MethodDeclaration;
   type NewExpression = TsMorph.ts.NewExpression;

@@ -42,6 +42,7 @@ export const scriptClients: readonly ClientCalls[] = [
   kysely,
   knex,
   drizzle,
+  mikroOrm,
   sequelize,
   typeorm,
 ].flatMap((tool) => (tool.client ? [tool.client] : []));

@@ -637,24 +637,9 @@ class DataScriptReader implements Script {
       }
     } else if (target.data) {
       if (this.isUnawaitedQuery(target.data)) return;
-      const written = this.tracker.valueOf(target.data);
-      const row = written?.element ?? written;
-      for (const [name, field] of row?.fields ?? []) {
-        const scalar = scalarOf(field);
-        if (!scalar?.leaf) continue;
-        columns.push({
-          column: columnOf(target, name),
-          value: sourceOf(scalar.leaf, writeStep),
-          at: field.at ?? this.locate(target.data),
-        });
-      }
-      if (row?.row) {
-        const leaf: Leaf = { ...row.row.template, from: [{ table: row.row.table, column: '*' }] };
-        columns.push({
-          column: '*',
-          value: sourceOf(leaf, writeStep),
-          at: this.locate(target.data),
-        });
+      // Both halves of an upsert write rows: its `create` and its `update`.
+      for (const data of [target.data, target.alsoData]) {
+        if (data) columns.push(...this.copiedColumns(data, target, writeStep));
       }
     }
     if (columns.length === 0) return;
@@ -667,9 +652,34 @@ class DataScriptReader implements Script {
     };
     this.facts.push(fact);
   }
+
+  /** The columns one written value fills: its tainted fields, or a whole row of a read table. */
+  private copiedColumns(
+    data: ts.Expression,
+    target: WriteTarget,
+    writeStep: FlowStep,
+  ): CopiedColumn[] {
+    const columns: CopiedColumn[] = [];
+    const written = this.tracker.valueOf(data);
+    const row = written?.element ?? written;
+    for (const [name, field] of row?.fields ?? []) {
+      const scalar = scalarOf(field);
+      if (!scalar?.leaf) continue;
+      columns.push({
+        column: columnOf(target, name),
+        value: sourceOf(scalar.leaf, writeStep),
+        at: field.at ?? this.locate(data),
+      });
+    }
+    if (row?.row) {
+      const leaf: Leaf = { ...row.row.template, from: [{ table: row.row.table, column: '*' }] };
+      columns.push({ column: '*', value: sourceOf(leaf, writeStep), at: this.locate(data) });
+    }
+    return columns;
+  }
 }
 
 /** The column a written key lands in (a Drizzle table maps `displayName` to `display_name`). */
 function columnOf(target: WriteTarget, key: string): string {
-  return target.columns?.get(key) ?? key;
+  return target.columnOf?.(key) ?? key;
 }

@@ -77,8 +77,8 @@ export interface WriteTarget {
   /** A single column written by `update('col', value)`. */
   column?: { name: string; value: ts.Expression };
   verb: string;
-  /** The column each written key lands in, when the tool maps keys to columns (Drizzle). */
-  columns?: ReadonlyMap<string, string>;
+  /** The column a written key lands in, when the tool maps keys to columns (Drizzle, MikroORM). */
+  columnOf?: (key: string) => string;
   /** More rows written by the same call: the `update` half of a Prisma `upsert`. */
   alsoData?: ts.Expression;
 }

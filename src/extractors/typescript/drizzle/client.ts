@@ -150,7 +150,7 @@ export function drizzleWrite(script: Script, call: ts.CallExpression): WriteTarg
     table: tableNameOf(script, target, root),
     data: data.args[0],
     verb: into.name === 'update' ? 'updated' : 'inserted into',
-    ...(target.columns.size > 0 && { columns: target.columns }),
+    columnOf: (key) => target.columns.get(key) ?? key,
   };
 }
 
