@@ -12,6 +12,7 @@ import { nodePostgres } from './node-postgres/index.js';
 import { postgresJs } from './postgres-js/index.js';
 import { prisma } from './prisma/index.js';
 import { sequelize } from './sequelize/index.js';
+import { slonik } from './slonik/index.js';
 import type { ClientCalls, Tool } from './tool.js';
 import { typeorm } from './typeorm/index.js';
 
@@ -27,6 +28,7 @@ export const tools: readonly Tool[] = [
   dbMigrate,
   nodePostgres,
   postgresJs,
+  slonik,
   prisma,
 ];
 
@@ -36,6 +38,7 @@ export const tools: readonly Tool[] = [
  * (`update`, `save`, `create`).
  */
 export const scriptClients: readonly ClientCalls[] = [
+  slonik,
   nodePostgres,
   postgresJs,
   prisma,

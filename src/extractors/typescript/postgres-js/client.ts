@@ -22,12 +22,14 @@ import type { ClientCalls } from '../tool.js';
 export const SQL_TAGS = /^(?:sql|\$queryRaw|\$executeRaw|\$queryRawUnsafe)$/;
 
 /**
- * A tag that runs its query: one named like `sql`, or a postgres.js client under any name
+ * A tag that runs its query: one named like `sql` (but not slonik's, whose queries are run by the
+ * pool method they are handed to, `slonik/client.ts`), or a postgres.js client under any name
  * (`const clinic = postgres(url)`, the `tx` of `clinic.begin(async (tx) => …)`), so a script
  * reading one database and writing another through two clients is followed.
  */
 function isRunningTag(script: Script, tag: ts.Expression, name: string): boolean {
-  return SQL_TAGS.test(name) || isPostgresClient(script, tag, 0);
+  if (SQL_TAGS.test(name)) return script.importOf(tag)?.module !== 'slonik';
+  return isPostgresClient(script, tag, 0);
 }
 
 function isPostgresClient(script: Script, expression: ts.Expression, depth: number): boolean {
