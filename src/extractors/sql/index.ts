@@ -25,6 +25,7 @@ import {
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
 import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
+import { rewriteMysqlStatement } from './mysql-rewrites.js';
 import { readProceduralBody, readTrigger } from './plpgsql.js';
 import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
@@ -231,6 +232,17 @@ function extractSource(written: SqlSource): Fact[] {
       };
       for (const statement of parsed.statements)
         readStatement(statement.stmt, context, facts, lookForPlatform);
+      continue;
+    }
+    // MySQL clause orders Postgres writes otherwise (`UPDATE a JOIN b … SET`, `CREATE TABLE t SELECT`).
+    const rewritten = mysql ? rewriteMysqlStatement(sql) : undefined;
+    if (rewritten && 'statements' in tryParse(rewritten.text)) {
+      embeddedReader(source, lookForPlatform)(
+        rewritten.text,
+        span.start,
+        facts,
+        (index) => span.start + rewritten.map.toOriginal(index),
+      );
       continue;
     }
     const mysqlFacts = worthMysqlFallback(sql)
