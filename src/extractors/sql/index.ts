@@ -26,6 +26,7 @@ import {
 import { extractMysqlStatement } from './mysql.js';
 import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
 import { rewriteMysqlStatement } from './mysql-rewrites.js';
+import { storeDialectOf } from '../store-dialect.js';
 import { readProceduralBody, readTrigger } from './plpgsql.js';
 import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
@@ -205,8 +206,10 @@ function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unk
 function extractSource(written: SqlSource): Fact[] {
   if (!parserReady) return parserMissing(written);
   // MySQL text is read in Postgres spelling (same offsets); its schema-only statements still go to
-  // the MySQL parser with the text as written.
-  const mysql = looksLikeMysql(written.text);
+  // the MySQL parser with the text as written. The store's dialect decides when it is known; the
+  // text's own syntax otherwise.
+  const dialect = storeDialectOf(written.file);
+  const mysql = dialect === 'mysql' || (dialect === undefined && looksLikeMysql(written.text));
   const source = mysql ? { ...written, text: asPostgresSpelling(written.text) } : written;
   const facts: Fact[] = [];
   const text = source.text;
@@ -245,9 +248,10 @@ function extractSource(written: SqlSource): Fact[] {
       );
       continue;
     }
-    const mysqlFacts = worthMysqlFallback(sql)
-      ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
-      : undefined;
+    const mysqlFacts =
+      dialect !== 'postgres' && worthMysqlFallback(sql)
+        ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
+        : undefined;
     if (mysqlFacts) {
       facts.push(...mysqlFacts);
       continue;

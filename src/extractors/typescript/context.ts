@@ -157,7 +157,7 @@ export function extractSqlStatement(
   const literal = sqlLiteralOf(node);
   if (!internals || !literal) return [];
   if (isForeignNode(literal, context.sourceFile)) return foreignSqlStatement(context, literal);
-  const dialect = fileDialect(context.file.text);
+  const dialect = fileDialect(context.file.text, context.file.path);
   if (inOtherDialectBranch(literal.compilerNode, context.sourceFile.compilerNode, dialect)) {
     return [];
   }

@@ -26,7 +26,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
   const text = context.file.text;
-  const dialect = fileDialect(text);
+  const dialect = fileDialect(text, context.file.path);
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case ts.SyntaxKind.StringLiteral:
