@@ -17,11 +17,13 @@ test('engine: mariadb makes plain SQL without backticks MySQL (UPDATE … JOIN �
   ]);
 });
 
-test("a knexfile's client: 'mysql2' makes knex.raw SQL MySQL (CREATE TABLE … SELECT)", async () => {
+test("a knexfile's client: 'mysql2' makes knex.raw SQL MySQL; its branch is the one read", async () => {
   assert.equal(withoutUnclassified(await findingsIn(`${HERE}/knexfile-client`)), [
     `pii-unencrypted ${HERE}/knexfile-client/migrations/20240101_archive.js:5:5`,
-    // national_id copied into patients_archive
+    // national_id copied into patients_archive by CREATE TABLE … SELECT
     `pii-unencrypted ${HERE}/knexfile-client/migrations/20240101_archive.js:8:71`,
+    // the else branch of `client === 'pg'` (passport_number), not the pg branch's date_of_birth
+    `pii-unencrypted ${HERE}/knexfile-client/migrations/20240102_consents.js:6:66`,
   ]);
 });
 
