@@ -49,6 +49,25 @@ export function reachesSqlRunner(literal: ts.Node, sourceFile: ts.SourceFile): b
       continue;
     }
     if (ts.isTaggedTemplateExpression(parent)) return isRunner(parent.tag);
+    // `for (const statement of STATEMENTS) await db.query(statement)`
+    if (ts.isForOfStatement(parent) && parent.expression === node) {
+      const variable = loopVariableOf(parent.initializer);
+      return variable !== undefined && passedToRunner(variable, sourceFile);
+    }
+    // `STATEMENTS.forEach((statement) => db.query(statement))`, `.map(…)`, `.reduce(…)`
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+      const call = parent.parent;
+      const callback = ts.isCallExpression(call) ? call.arguments[0] : undefined;
+      const parameter =
+        callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+          ? callback.parameters[callback.parameters.length === 1 ? 0 : 1]?.name
+          : undefined;
+      return (
+        parameter !== undefined &&
+        ts.isIdentifier(parameter) &&
+        passedToRunner(parameter.text, sourceFile)
+      );
+    }
     if (ts.isCallExpression(parent)) {
       return parent.expression !== node && isRunner(parent.expression);
     }
@@ -122,6 +141,12 @@ function identifierReachesRunner(name: string, sourceFile: ts.SourceFile): boole
   };
   visit(sourceFile);
   return found;
+}
+
+function loopVariableOf(initializer: ts.Node): string | undefined {
+  if (!ts.isVariableDeclarationList(initializer)) return undefined;
+  const name = initializer.declarations[0]?.name;
+  return name && ts.isIdentifier(name) ? name.text : undefined;
 }
 
 function enclosingFunctionNameSaysSql(node: ts.Node): boolean {
