@@ -7,6 +7,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { Config, RuleSetting } from './config/types.js';
 import { loadDataMaps } from './datamap/load.js';
+import { resolveTable } from './datamap/resolve.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
 import { drizzleOutputFolder } from './extractors/drizzle-config.js';
 import { firstSeenByGit } from './git-dates.js';
@@ -23,6 +24,7 @@ import {
 import { UsageError } from './errors.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
 import { setProjectFiles } from './extractors/project-files.js';
+import { configuredDialect, dialectOfName, setStoreDialects } from './extractors/store-dialect.js';
 import type { ScannedFile } from './extractors/types.js';
 import type { Fact, ParseProblem } from './facts.js';
 import type { Finding, FindingDraft, Severity } from './findings.js';
@@ -107,7 +109,10 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const { dataMap, problems: mapProblems } =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
 
-  const { files, facts } = await readFacts(discovered.sourceFiles, options);
+  const { files, facts } = await readFacts(discovered.sourceFiles, {
+    ...options,
+    engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
+  });
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
@@ -233,7 +238,13 @@ export async function discoverSources(
  */
 export async function readFacts(
   sourceFiles: readonly string[],
-  options: { cwd: string; debug?: boolean; onProgress?: ScanOptions['onProgress'] },
+  options: {
+    cwd: string;
+    debug?: boolean;
+    onProgress?: ScanOptions['onProgress'];
+    /** The data map's `engine` of the store a file (display path) belongs to. */
+    engineOfFile?: (path: string) => string | undefined;
+  },
 ): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
   const progress = options.onProgress ?? (() => undefined);
   const facts: Fact[] = [];
@@ -246,6 +257,9 @@ export async function readFacts(
   }
   // Helpers and table definitions imported from any file the scan read can be followed.
   setProjectFiles(files);
+  // One dialect per store: the data map's engine, else the project's configured client.
+  const configured = configuredDialect(files);
+  setStoreDialects((path) => dialectOfName(options.engineOfFile?.(path)) ?? configured);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
   progress('loading parsers', 0, toParse.length);
   await loadExtractors(toParse.map((file) => file.path));
@@ -254,6 +268,25 @@ export async function readFacts(
     facts.push(...extractFile(file, options));
   }
   return { files, facts };
+}
+
+/** The `engine` the data map gives the store a file's unqualified tables belong to. */
+function engineOfFile(
+  dataMap: DataMap | undefined,
+  path: string,
+  { cwd, root }: { cwd: string; root: string },
+): string | undefined {
+  if (dataMap === undefined) return undefined;
+  try {
+    const { store } = resolveTable({ name: '' }, path, {
+      dataMap,
+      cwd,
+      storePath: (file) => relativeToRoot(root, cwd, file),
+    });
+    return dataMap.stores.get(store)?.engine;
+  } catch {
+    return undefined; // a map the model cannot resolve against says nothing about dialects
+  }
 }
 
 function describeProblem(problem: MapProblem): string {

@@ -299,6 +299,32 @@ module.exports = { register, changePassword };
   );
 });
 
+test('Sequelize: User.init(attributes) with the attributes in a const of the model file', async () => {
+  const withoutModel = await findingsOf({ 'migrations/20240101-users.js': SEQUELIZE_MIGRATION });
+  assert.equal(withoutModel.length, 1);
+  const hashedBySetter = await findingsOf({
+    'migrations/20240101-users.js': SEQUELIZE_MIGRATION,
+    'models/user.js': `const bcrypt = require('bcryptjs');
+const { Model, DataTypes } = require('sequelize');
+
+class User extends Model {}
+
+const attributes = {
+  email: DataTypes.STRING,
+  password: {
+    type: DataTypes.STRING,
+    set(value) {
+      this.setDataValue('password', bcrypt.hashSync(value, 10));
+    },
+  },
+};
+
+module.exports = (sequelize) => User.init(attributes, { sequelize, tableName: 'users' });
+`,
+  });
+  assert.equal(hashedBySetter.map(where), []);
+});
+
 // ── knex, Kysely, Drizzle, raw SQL ─────────────────────────────────────────────────────────────
 
 const SQL_MIGRATION = `CREATE TABLE users (

@@ -5,7 +5,7 @@ import { findingsIn } from '../scan-helpers.js';
 
 const HERE = 'test/fixtures/typescript/mysql-data';
 
-test('INSERT … SELECT and REPLACE with backticks copy into a public table; AES_ENCRYPT is encryption', async () => {
+test('INSERT … SELECT, REPLACE, UPDATE … JOIN, CREATE TABLE … SELECT with backticks copy into public tables; AES_ENCRYPT is encryption', async () => {
   const findings = await findingsIn(HERE);
   assert.equal(
     findings.filter((finding) => !finding.startsWith('unclassified-pii')),
@@ -16,6 +16,11 @@ test('INSERT … SELECT and REPLACE with backticks copy into a public table; AES
       // REPLACE INTO `public_profiles` … SELECT `full_name`, with a \' escape in a string
       `pii-public-exposure ${HERE}/src/migrations/1690000000001-Backfill.ts:9:63`,
       // no pii-unencrypted for `ssn`: UPDATE … SET `ssn` = AES_ENCRYPT(`ssn`, …) encrypts it
+      // UPDATE `public_profiles` pp JOIN `patients` p ON … SET pp.`display_name` = p.`full_name`
+      `pii-public-exposure ${HERE}/src/migrations/1690000000002-Profiles.ts:6:89`,
+      // CREATE TABLE `profile_export` SELECT `display_name`, `contact` FROM `public_profiles`
+      `pii-public-exposure ${HERE}/src/migrations/1690000000002-Profiles.ts:9:45`,
+      `pii-public-exposure ${HERE}/src/migrations/1690000000002-Profiles.ts:9:61`,
     ],
   );
   assert.ok(!findings.some((finding) => finding.startsWith('parse-error')));

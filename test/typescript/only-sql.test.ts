@@ -7,8 +7,15 @@ import { findingsIn } from '../scan-helpers.js';
 
 const HERE = 'test/fixtures/typescript/only-sql';
 
-test('the mssql branch and the test file are not read; one parse-error note per file', async () => {
+test('the mssql branch, the test file and strings no runner runs are not read; one note per file', async () => {
   assert.equal(await findingsIn(HERE), [
+    // a const passed to pool.query is SQL; src/lib/reports.js (an example string, an error
+    // message, a log line, an expected value) gives nothing, not even a parse-error note
+    `pii-unencrypted ${HERE}/src/lib/archive.js:2:71`,
+    // lists of statements run by `for … of` and `.map` into pool.query / client.query
+    `pii-unencrypted ${HERE}/src/lib/schema.js:3:51`,
+    `pii-unencrypted ${HERE}/src/lib/schema.js:4:48`,
+    `pii-unencrypted ${HERE}/src/lib/schema.js:13:71`,
     // the Postgres branch's `ssn text`, not the mssql branch's NVARCHAR on line 4
     `pii-unencrypted ${HERE}/src/migrations/001_patients.js:6:67`,
     // three unreadable statements, one note

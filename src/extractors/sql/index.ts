@@ -25,6 +25,8 @@ import {
 } from './lineage.js';
 import { extractMysqlStatement } from './mysql.js';
 import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
+import { rewriteMysqlStatement } from './mysql-rewrites.js';
+import { storeDialectOf } from '../store-dialect.js';
 import { readProceduralBody, readTrigger } from './plpgsql.js';
 import type { EmbeddedSqlReader } from './plpgsql.js';
 import {
@@ -204,8 +206,10 @@ function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unk
 function extractSource(written: SqlSource): Fact[] {
   if (!parserReady) return parserMissing(written);
   // MySQL text is read in Postgres spelling (same offsets); its schema-only statements still go to
-  // the MySQL parser with the text as written.
-  const mysql = looksLikeMysql(written.text);
+  // the MySQL parser with the text as written. The store's dialect decides when it is known; the
+  // text's own syntax otherwise.
+  const dialect = storeDialectOf(written.file);
+  const mysql = dialect === 'mysql' || (dialect === undefined && looksLikeMysql(written.text));
   const source = mysql ? { ...written, text: asPostgresSpelling(written.text) } : written;
   const facts: Fact[] = [];
   const text = source.text;
@@ -233,9 +237,21 @@ function extractSource(written: SqlSource): Fact[] {
         readStatement(statement.stmt, context, facts, lookForPlatform);
       continue;
     }
-    const mysqlFacts = worthMysqlFallback(sql)
-      ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
-      : undefined;
+    // MySQL clause orders Postgres writes otherwise (`UPDATE a JOIN b … SET`, `CREATE TABLE t SELECT`).
+    const rewritten = mysql ? rewriteMysqlStatement(sql) : undefined;
+    if (rewritten && 'statements' in tryParse(rewritten.text)) {
+      embeddedReader(source, lookForPlatform)(
+        rewritten.text,
+        span.start,
+        facts,
+        (index) => span.start + rewritten.map.toOriginal(index),
+      );
+      continue;
+    }
+    const mysqlFacts =
+      dialect !== 'postgres' && worthMysqlFallback(sql)
+        ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
+        : undefined;
     if (mysqlFacts) {
       facts.push(...mysqlFacts);
       continue;

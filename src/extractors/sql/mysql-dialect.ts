@@ -48,6 +48,8 @@ function respell(text: string, names: boolean): string {
     } else if (character === '`') {
       if (names) out[index] = '"';
       quote = '`';
+    } else if (character === '@' && names) {
+      index = userVariableAsString(text, index, out);
     }
   }
   if (!names) return out.join('');
@@ -56,6 +58,22 @@ function respell(text: string, names: boolean): string {
     .replace(/\bREPLACE(\s+INTO)\b/gi, (_match, into: string) => `INSERT ${into}`)
     .replace(/\b(INSERT\s+)IGNORE\b/gi, (_match, insert: string) => `${insert}      `)
     .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blank(tail));
+}
+
+/**
+ * A user variable (`@key` in `AES_ENCRYPT(ssn, @key)`) becomes a string of the same length
+ * (`'ke'`): a value, where Postgres would read `@ key` as the absolute value of a column `key`.
+ * `@@session` variables and `@>`-style operators are left as they are. Returns the last index read.
+ */
+function userVariableAsString(text: string, at: number, out: string[]): number {
+  const previous = text[at - 1] ?? ' ';
+  if (/[\w@$]/.test(previous) || !/[A-Za-z_]/.test(text[at + 1] ?? '')) return at;
+  let end = at + 1;
+  while (end < text.length && /[\w$]/.test(text[end] as string)) end++;
+  out[at] = "'";
+  for (let index = at + 1; index < end - 1; index++) if (out[index] === "'") out[index] = '_';
+  out[end - 1] = "'";
+  return end - 1;
 }
 
 /** Spaces in place of text, keeping line breaks so lines and columns stay where they were. */

@@ -48,7 +48,7 @@ export function positionalParameterOf(name: string): number | undefined {
 }
 
 /** Builds a text from copied slices and replacements, remembering where each piece came from. */
-class RewriteBuilder {
+export class RewriteBuilder {
   private readonly pieces: string[] = [];
   private length = 0;
   /** Piece starts in the new text, their start and length in the original, and whether copied. */

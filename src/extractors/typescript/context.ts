@@ -157,7 +157,7 @@ export function extractSqlStatement(
   const literal = sqlLiteralOf(node);
   if (!internals || !literal) return [];
   if (isForeignNode(literal, context.sourceFile)) return foreignSqlStatement(context, literal);
-  const dialect = fileDialect(context.file.text);
+  const dialect = fileDialect(context.file.text, context.file.path);
   if (inOtherDialectBranch(literal.compilerNode, context.sourceFile.compilerNode, dialect)) {
     return [];
   }
@@ -262,7 +262,8 @@ const STATEMENT_START = new RegExp(
     String.raw`create\s+(?:or\s+replace\s+)?(?:(?:global|local|temp|temporary|unlogged|unique|materialized|recursive|trusted|procedural)\s+)*(?:table|view|index|policy|schema|type|function|procedure|extension|trigger|role|user|sequence|domain|rule|publication|database)\b`,
     String.raw`alter\s+(?:table|view|materialized|policy|schema|type|function|role|user|sequence|default\s+privileges|database|index)\b`,
     String.raw`(?:insert|replace)\s+(?:into|ignore)\b`,
-    String.raw`update\s+(?:only\s+)?[\w."$\[\]\x60]+\s+(?:(?:as\s+)?\w+\s+)?set\b`,
+    // MySQL updates through a join: `UPDATE a JOIN b ON … SET a.x = b.y`.
+    String.raw`update\s+(?:only\s+)?[\w."$\[\]\x60]+\s+(?:(?:as\s+)?\w+\s+)?(?:(?:(?:inner|left|right|cross)\s+(?:outer\s+)?)?join\s[\s\S]*?\s)?set\b`,
     String.raw`grant\s+[\s\S]*?\b(?:on|to)\b`,
     String.raw`revoke\s+[\s\S]*?\b(?:on|from)\b`,
     String.raw`drop\s+(?:table|view|materialized|policy|schema|type|function|index|sequence|trigger|extension|role|owned)\b`,

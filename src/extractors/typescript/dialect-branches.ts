@@ -5,6 +5,7 @@
  * fail to parse, or describe a database that does not exist here).
  */
 import { ts } from './morph.js';
+import { storeDialectOf } from '../store-dialect.js';
 
 type Dialect = 'postgres' | 'mysql' | 'mssql' | 'sqlite' | 'oracle';
 
@@ -31,8 +32,13 @@ const DIALECT_NAMES: Readonly<Record<string, Dialect>> = {
 /** `client === 'mssql'`, `'pg' !== dialect`: the dialect named and whether the test is positive. */
 const COMPARISON = /(?:(===?|!==?)\s*['"]([\w-]+)['"])|(?:['"]([\w-]+)['"]\s*(===?|!==?))/;
 
-/** The dialect a file's SQL is written for: MySQL when it configures or writes MySQL, else Postgres. */
-export function fileDialect(text: string): Dialect {
+/**
+ * The dialect a file's SQL is written for: its store's (see `store-dialect.ts`) when known, else
+ * MySQL when the file configures or writes MySQL, else Postgres.
+ */
+export function fileDialect(text: string, path?: string): Dialect {
+  const ofStore = path === undefined ? undefined : storeDialectOf(path);
+  if (ofStore) return ofStore;
   const known = dialectOfText.get(text);
   if (known) return known;
   const dialect = dialectOf(text);

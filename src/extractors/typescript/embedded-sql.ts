@@ -1,8 +1,8 @@
 /**
  * SQL written anywhere in a file being read: `db.raw('…')`, `queryRunner.query(`…`)`,
- * `sequelize.query`, sql`…` tags, `pgm.sql`, `this.addSql`, or any string whose text starts like a
- * statement that changes something (CREATE, ALTER, INSERT, UPDATE … SET, GRANT, REVOKE, DROP,
- * SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
+ * `sequelize.query`, sql`…` tags, `pgm.sql`, `this.addSql`: a string that reaches a runner of SQL
+ * (`sql-runners.ts`) and whose text starts like a statement that changes something (CREATE, ALTER,
+ * INSERT, UPDATE … SET, GRANT, REVOKE, DROP, SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
  * extractor (with a prefix or a better anchor) is not read twice. SQL inside `down` is skipped.
  */
 import { fileDialect, inOtherDialectBranch } from './dialect-branches.js';
@@ -10,6 +10,7 @@ import { ts } from './morph.js';
 import type { Fact } from '../../facts.js';
 import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './context.js';
 import { isInDownMigration, wrapNode } from './receivers.js';
+import { reachesSqlRunner } from './sql-runners.js';
 import type { TsFileContext } from './types.js';
 
 /** Cheap text check: could any literal of this file hold a statement? */
@@ -26,7 +27,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
   const text = context.file.text;
-  const dialect = fileDialect(text);
+  const dialect = fileDialect(text, context.file.path);
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case ts.SyntaxKind.StringLiteral:
@@ -37,6 +38,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
         if (
           FIRST_CHARACTER.test(content) &&
           looksLikeSqlStatement(content) &&
+          reachesSqlRunner(node, sourceFile.compilerNode) &&
           !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
         ) {
           const literal = wrapNode(sourceFile, node);

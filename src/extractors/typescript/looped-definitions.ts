@@ -42,8 +42,11 @@ export function loopedValuesOf(identifier: Node): Node[] {
   return [];
 }
 
-/** Elements of an array literal, or property values of an object (`Object.values(tables)`). */
-function elementsOfList(list: Node, depth = 0): Node[] {
+/**
+ * Elements of an array literal, or property values of an object (`Object.values(tables)`), through
+ * `const` names (of this file or imported) and spreads: `[...baseColumns, { name: 'ssn' }]`.
+ */
+export function elementsOfList(list: Node, depth = 0): Node[] {
   if (depth > 4) return [];
   const value = unwrapExpression(list);
   if (Node.isIdentifier(value)) {
@@ -63,6 +66,15 @@ function elementsOfList(list: Node, depth = 0): Node[] {
   if (Node.isCallExpression(value)) {
     const callee = value.getExpression();
     const argument = value.getArguments()[0];
+    // `columns.map((column) => new TableColumn(column))`: each element, wrapped as written.
+    if (
+      argument &&
+      Node.isPropertyAccessExpression(callee) &&
+      callee.getName() === 'map' &&
+      wrapsItsParameter(argument)
+    ) {
+      return elementsOfList(callee.getExpression(), depth + 1);
+    }
     if (
       argument &&
       Node.isPropertyAccessExpression(callee) &&
@@ -86,4 +98,23 @@ function elementsOfList(list: Node, depth = 0): Node[] {
     }
   }
   return [];
+}
+
+/** `(column) => new TableColumn(column)`, `(c) => c`: a callback that keeps each element as it is. */
+function wrapsItsParameter(callback: Node): boolean {
+  if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return false;
+  const parameter = callback.getParameters()[0]?.getNameNode();
+  if (!parameter || !Node.isIdentifier(parameter)) return false;
+  let body: Node | undefined = callback.getBody();
+  if (Node.isBlock(body)) {
+    const statements = body.getStatements();
+    const only = statements.length === 1 ? statements[0] : undefined;
+    body = only && Node.isReturnStatement(only) ? only.getExpression() : undefined;
+  }
+  if (!body) return false;
+  const value = unwrapExpression(body);
+  if (Node.isIdentifier(value)) return value.getText() === parameter.getText();
+  if (!Node.isNewExpression(value)) return false;
+  const [first] = value.getArguments();
+  return first !== undefined && first.getText() === parameter.getText();
 }

@@ -259,6 +259,21 @@ class ProtectionReader {
     }
   }
 
+  /** The object literal a top-level `const` of this file is initialised with. */
+  private constObject(name: string): ts.Expression | undefined {
+    for (const statement of this.sourceFile.statements) {
+      const list = ts.isVariableStatement(statement) ? statement.declarationList : undefined;
+      if (!list || !(list.flags & ts.NodeFlags.Const)) continue;
+      for (const declaration of list.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === name) {
+          const value = declaration.initializer && unwrap(declaration.initializer);
+          return value && ts.isObjectLiteralExpression(value) ? value : undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
   /**
    * `sequelize.define('user', { password: { set(value) { this.setDataValue('password', …) } } },
    * { hooks: { beforeCreate(user) { user.password = … } } })` and `User.init(…)`.
@@ -299,6 +314,8 @@ class ProtectionReader {
     } else {
       return;
     }
+    // `const attributes = { … }; User.init(attributes, { sequelize })`: attributes of this file.
+    if (attributes && ts.isIdentifier(attributes)) attributes = this.constObject(attributes.text);
     if (!attributes || !ts.isObjectLiteralExpression(attributes)) return;
     const tableOption =
       options && ts.isObjectLiteralExpression(options) ? property(options, 'tableName') : undefined;

@@ -16,6 +16,7 @@ import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.
 import { extractSqlStatement, helperCallsOf, methodCallsOf, readingThrough } from '../context.js';
 import { builderCallbacksOf } from '../builder-helpers.js';
 import type { BuilderCallback } from '../builder-helpers.js';
+import { loopedValuesOf } from '../looped-definitions.js';
 
 /** Builder statements a project's table helper may make and hand to its callback. */
 const HELPER_STATEMENTS: ReadonlySet<string> = new Set(['createTable', 'alterTable', 'table']);
@@ -44,6 +45,7 @@ import {
   stringValue,
   numberValue,
   booleanValue,
+  constInitializerOf,
   unwrapExpression,
 } from '../receivers.js';
 import type { CallChain, FunctionLikeNode, ReceiverBindings, ReceiverRules } from '../receivers.js';
@@ -77,7 +79,8 @@ const KNEX_RULES: ReceiverRules<KnexKind> = {
     'Knex.SchemaBuilder': 'schema',
     SchemaBuilder: 'schema',
   },
-  properties: { knex: { schema: 'schema' } },
+  // A migration's first parameter may be a context holding the connection: `ctx.db.schema…`.
+  properties: { knex: { schema: 'schema', db: 'knex', knex: 'knex' } },
   methods: { schema: SCHEMA_CHAIN },
   callbacks: { knex: { transaction: 'knex' } },
   factories: { knex: 'knex', Knex: 'knex' },
@@ -89,7 +92,7 @@ const KNEX_RULES: ReceiverRules<KnexKind> = {
 
 /** Receiver names that say nothing about which database a call reaches. */
 const CONVENTIONAL_NAMES = new Set([
-  ...['knex', 'trx', 'tx', 'transaction', 'db', 'k', 'schema'],
+  ...['knex', 'trx', 'tx', 'transaction', 'db', 'k', 'schema', 'ctx', 'context'],
   ...['dbcon', 'getDb', 'getKnex', 'getKnexConnection', 'getConnection'],
 ]);
 
@@ -238,8 +241,11 @@ class KnexReader {
           .getArguments()
           .findIndex((argument) => Node.isIdentifier(argument) && argument.getText() === builder);
         if (position >= 0) {
+          // Columns a helper of another module adds are located at this call of it.
           facts.push(
-            ...this.tableCallback(table, functionArgument(callee), altering, depth + 1, position),
+            ...readingThrough(this.context, call, () =>
+              this.tableCallback(table, functionArgument(callee), altering, depth + 1, position),
+            ),
           );
         }
         continue;
@@ -252,7 +258,25 @@ class KnexReader {
     return facts;
   }
 
+  /**
+   * One builder call, or one per name when the column name is the variable of a loop over a
+   * shared list (`PERSON_COLUMNS.forEach((column) => table.string(column))`).
+   */
   builderCall(table: TableName, call: CallExpression, method: string, altering: boolean): Fact[] {
+    const first = call.getArguments()[0];
+    const looped = first ? loopedValuesOf(unwrapExpression(first)) : [];
+    if (looped.length === 0) return this.builderColumn(table, call, method, altering, first);
+    return looped.flatMap((name) => this.builderColumn(table, call, method, altering, name));
+  }
+
+  /** A builder call's facts, its first argument (the column name) given as `nameArg`. */
+  builderColumn(
+    table: TableName,
+    call: CallExpression,
+    method: string,
+    altering: boolean,
+    nameArg: Node | undefined,
+  ): Fact[] {
     const args = call.getArguments();
     const chainEnd = outermostChainCall(call);
     const at = this.context.locate(chainEnd);
@@ -290,7 +314,7 @@ class KnexReader {
     const dataType = columnTypeOf(method, args);
     if (dataType === undefined) return [];
     const column =
-      stringValue(args[0]) ??
+      stringValue(nameArg) ??
       (method === 'increments' || method === 'bigIncrements' ? 'id' : undefined);
     if (column === undefined) return [];
     const modifiers = modifiersOf(call);
@@ -496,10 +520,21 @@ class KnexReader {
     return { tables, items };
   }
 
-  selectItemsOf(argument: Node, tables: SourceTable[]): SelectItem[] {
+  selectItemsOf(argument: Node, tables: SourceTable[], depth = 0): SelectItem[] {
     const value = unwrapExpression(argument);
+    // A column list shared by the project (`select(PUBLIC_PATIENT_COLUMNS)`), read where it is used.
+    const list = Node.isIdentifier(value) && depth < 3 ? constInitializerOf(value) : undefined;
+    if (list && Node.isArrayLiteralExpression(unwrapExpression(list))) {
+      return readingThrough(this.context, value, () => this.selectItemsOf(list, tables, depth + 1));
+    }
     if (Node.isArrayLiteralExpression(value)) {
-      return value.getElements().flatMap((element) => this.selectItemsOf(element, tables));
+      return value
+        .getElements()
+        .flatMap((element) =>
+          Node.isSpreadElement(element)
+            ? this.selectItemsOf(element.getExpression(), tables, depth + 1)
+            : this.selectItemsOf(element, tables, depth + 1),
+        );
     }
     if (Node.isObjectLiteralExpression(value)) {
       // { display_name: 'full_name' }: alias → column.

@@ -14,11 +14,12 @@
 import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
-import { methodCallsOf } from '../context.js';
+import { methodCallsOf, readingThrough } from '../context.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
+  constInitializerOf,
   isInDownMigration,
   numberValue,
   objectProperty,
@@ -68,7 +69,8 @@ export const sequelizeExtractor: OrmExtractor = {
       // umzug's context may be the Sequelize instance: `query` is read on either.
       if (kind !== 'queryInterface' && !(kind === 'sequelize' && method === 'query')) continue;
       if (isInDownMigration(call)) continue;
-      const facts = handler(context, call);
+      // Attributes defined in another module (a model's exported attributes) are located at this call.
+      const facts = readingThrough(context, call, () => handler(context, call));
       if (facts.length > 0) groups.push({ order: callee.getNameNode().getStart(), facts });
     }
     groups.sort((left, right) => left.order - right.order);
@@ -111,15 +113,42 @@ function createTable(context: TsFileContext, call: CallExpression): Fact[] {
   const facts: Fact[] = [
     { kind: 'table-created', at: context.locate(call), table, objectType: 'table' },
   ];
-  const attributes = attributesArg ? unwrapExpression(attributesArg) : undefined;
-  if (!attributes || !Node.isObjectLiteralExpression(attributes)) return facts;
-  for (const property of attributes.getProperties()) {
+  for (const property of attributePropertiesOf(attributesArg)) {
     const key = propertyNameOf(property);
     if (key === undefined || !Node.isPropertyAssignment(property)) continue;
     const fact = columnFact(context, table, key, property.getInitializer(), property);
     if (fact) facts.push(fact);
   }
   return facts;
+}
+
+/**
+ * The attributes of a `createTable` written in place, held in a `const` (of this file or exported
+ * by a model module: `createTable('patients', PatientAttributes)`), or spread from shared ones
+ * (`{ ...baseAttributes, ssn: { type: DataTypes.STRING } }`); a later key replaces an earlier one.
+ */
+function attributePropertiesOf(node: Node | undefined, depth = 0): Node[] {
+  if (!node || depth > 4) return [];
+  let value = unwrapExpression(node);
+  if (Node.isIdentifier(value)) {
+    const initializer = constInitializerOf(value);
+    if (!initializer) return [];
+    value = unwrapExpression(initializer);
+  }
+  if (!Node.isObjectLiteralExpression(value)) return [];
+  const byKey = new Map<string, Node>();
+  for (const property of value.getProperties()) {
+    if (Node.isSpreadAssignment(property)) {
+      for (const spread of attributePropertiesOf(property.getExpression(), depth + 1)) {
+        const key = propertyNameOf(spread);
+        if (key !== undefined) byKey.set(key, spread);
+      }
+      continue;
+    }
+    const key = propertyNameOf(property);
+    if (key !== undefined) byKey.set(key, property);
+  }
+  return [...byKey.values()];
 }
 
 function columnFact(

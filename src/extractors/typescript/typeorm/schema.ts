@@ -21,7 +21,7 @@ import { Node } from '../morph.js';
 import type { CallExpression, ClassDeclaration, Decorator, PropertyDeclaration } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
 import { methodCallsOf, extractSqlStatement, readingThrough } from '../context.js';
-import { loopedValuesOf } from '../looped-definitions.js';
+import { elementsOfList, loopedValuesOf } from '../looped-definitions.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
@@ -226,9 +226,9 @@ function createTableOf({ context, call }: CallScope, tableArg: Node | undefined)
     { kind: 'table-created', at: context.locate(call), table, objectType: 'table' },
   ];
   const references = foreignKeysOf(objectProperty(options, 'foreignKeys'));
-  const columns = unwrapExpression(objectProperty(options, 'columns') ?? call);
-  if (!Node.isArrayLiteralExpression(columns)) return facts;
-  for (const element of columns.getElements()) {
+  const columns = objectProperty(options, 'columns');
+  // `columns: [...baseColumns, { name: 'ssn' }]`, `columns: PATIENT_COLUMNS`: lists shared by modules.
+  for (const element of columns ? elementsOfList(columns) : []) {
     const column = optionsOf(element, 'TableColumn');
     if (!column) continue;
     const name = stringValue(objectProperty(column, 'name'));
@@ -268,9 +268,7 @@ function foreignKeysOf(node: Node | undefined): Map<string, ColumnName> {
 /** Elements of an array argument, or the one argument itself. */
 function elementsOf(node: Node | undefined, many: boolean): Node[] {
   if (!node) return [];
-  const value = unwrapExpression(node);
-  if (many && Node.isArrayLiteralExpression(value)) return value.getElements();
-  return [node];
+  return many ? elementsOfList(node) : [node];
 }
 
 function addColumns({ context, call }: CallScope, many: boolean): Fact[] {
