@@ -5,6 +5,8 @@
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { findConfigFile, loadConfig } from './config/load.js';
+import { configRoot } from './config/paths.js';
+import { linkOutOfRoot } from './util/inside-root.js';
 import type { Config, RuleSetting } from './config/types.js';
 import { loadDataMaps } from './datamap/load.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
@@ -35,6 +37,7 @@ import { summarize } from './reporters/index.js';
 import { buildModel } from './model/build.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleContext } from './rules/types.js';
+import { appendAll } from './util/append.js';
 
 export interface ScanOptions {
   cwd: string;
@@ -102,7 +105,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   progress('reading data maps', 0, 0);
   const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
-    (file) => readRequiredSource(file, cwd, 'data map'),
+    (file) => readRequiredSource(refuseLinkOut(root, file, cwd, 'data map'), cwd, 'data map'),
   );
   const { dataMap, problems: mapProblems } =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
@@ -130,7 +133,9 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   // Later steps, in this order (they need the fingerprints above):
   findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
-  const baseline = baselineStep(findings, options);
+  const readFiles = [...dataMapSources, ...files].map((file) => file.absolutePath);
+  if (config.file !== undefined) readFiles.push(config.file);
+  const baseline = baselineStep(findings, options, readFiles);
   findings = baseline.findings;
   const restsOn = (finding: Finding) => dataMapFilesBehind(finding, dataMap);
   if (changedFiles) findings = onlyChangedFiles(findings, changedFiles, restsOn);
@@ -201,6 +206,7 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
   const file = options.configFile
     ? requireFile(options.configFile, options.cwd, 'config file')
     : findConfigFile(options.cwd);
+  if (file !== undefined) refuseLinkOut(configRoot(file), file, options.cwd, 'config file');
   const { config, problems } = loadConfig(file, options.cwd);
   const first = problems[0];
   if (first)
@@ -208,6 +214,19 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
       `${describeProblem(first)} — fix the config file (\`piilint validate\` lists every problem)`,
     );
   return config;
+}
+
+/**
+ * A data map or config whose path is inside the repository but which is a symbolic link out of it
+ * is never read: its text would be echoed in the report. Returns the path when it may be read.
+ */
+function refuseLinkOut(root: string, file: string, cwd: string, what: string): string {
+  if (linkOutOfRoot(root, file)) {
+    throw new UsageError(
+      `${what} ${displayPath(cwd, file)} is a symbolic link out of the repository; piilint does not read it — commit the file itself`,
+    );
+  }
+  return file;
 }
 
 /** The files under the paths, narrowed by the config; globs in the config are relative to it. */
@@ -251,7 +270,7 @@ export async function readFacts(
   await loadExtractors(toParse.map((file) => file.path));
   for (const [index, file] of toParse.entries()) {
     progress('parsing', index, toParse.length);
-    facts.push(...extractFile(file, options));
+    appendAll(facts, extractFile(file, options));
   }
   return { files, facts };
 }

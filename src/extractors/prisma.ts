@@ -11,6 +11,7 @@ import type { ColumnName, Fact, SourceLocation } from '../facts.js';
 import { createLineIndex } from '../util/location.js';
 import type { LineIndex } from '../util/location.js';
 import type { ScannedFile } from './types.js';
+import { appendAll } from '../util/append.js';
 
 type BlockKind = 'model' | 'view' | 'enum' | 'type' | 'datasource' | 'generator';
 
@@ -68,7 +69,7 @@ export function extractPrismaSchema(file: ScannedFile): Fact[] {
   }
   for (const block of blocks) {
     if (block.kind !== 'model' && block.kind !== 'view') continue;
-    facts.push(...modelFacts(file, lineIndex, block, { provider, models, enums }));
+    appendAll(facts, modelFacts(file, lineIndex, block, { provider, models, enums }));
   }
   return facts;
 }
