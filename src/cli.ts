@@ -112,6 +112,7 @@ interface ParsedArguments {
  * 2 when the job could not be done (one line on stderr; a stack trace only with --debug).
  */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyWhenReaderLeaves();
   const debug = argv.includes('--debug');
   try {
     process.exitCode = await run(argv);
@@ -126,6 +127,20 @@ export async function main(argv: string[]): Promise<void> {
  * made inert: a line break or `\r` in a key cannot start a line of its own, which a CI runner would
  * read as a workflow command. Stack traces (with --debug) keep their lines, each one inert.
  */
+/**
+ * `piilint scan | head -c 10`: the reader closes the pipe before the report is written. Nothing is
+ * left to say and no one to say it to, so the error is dropped: the process ends with the exit code
+ * of the scan, without the stack trace Node prints for an unhandled EPIPE.
+ */
+function endQuietlyWhenReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 function describeFailure(error: unknown, debug: boolean): string {
   if (error instanceof UsageError) {
     return debug && error.stack

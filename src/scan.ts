@@ -104,11 +104,16 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const { discovered, globBase } = await discoverSources(options, config);
 
   progress('reading data maps', 0, 0);
-  const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
-    (file) => readRequiredSource(refuseLinkOut(root, file, cwd, 'data map'), cwd, 'data map'),
+  const { dataMapSources, unreadableMaps } = readDataMaps(
+    chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map((file) =>
+      refuseLinkOut(root, file, cwd, 'data map'),
+    ),
+    cwd,
   );
-  const { dataMap, problems: mapProblems } =
+  const loaded =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
+  const { dataMap } = loaded;
+  const mapProblems = [...unreadableMaps, ...loaded.problems];
 
   const { files, facts } = await readFacts(discovered.sourceFiles, options);
   progress('following the data', 0, 0);
@@ -214,6 +219,37 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
       `${describeProblem(first)} — fix the config file (\`piilint validate\` lists every problem)`,
     );
   return config;
+}
+
+/**
+ * Reads the data maps. One that cannot be read (binary, too large) is a problem while others
+ * remain, as an unusable one is; when none can be read the job stops (exit 2).
+ */
+function readDataMaps(
+  files: string[],
+  cwd: string,
+): { dataMapSources: ScannedFile[]; unreadableMaps: MapProblem[] } {
+  const dataMapSources: ScannedFile[] = [];
+  const unreadable: string[] = [];
+  const unreadableMaps: MapProblem[] = [];
+  for (const file of files) {
+    const outcome = readScannedFile(file, cwd);
+    if ('file' in outcome) {
+      dataMapSources.push(outcome.file);
+      continue;
+    }
+    unreadable.push(file);
+    unreadableMaps.push({
+      at: outcome.problem.at,
+      message: `data map not read: ${outcome.problem.message}`,
+      suggestion: 'fix or replace the file',
+    });
+  }
+  const first = unreadable[0];
+  // The same exit-2 line as before, when no map is left to use.
+  if (dataMapSources.length === 0 && first !== undefined)
+    readRequiredSource(first, cwd, 'data map');
+  return { dataMapSources, unreadableMaps };
 }
 
 /**

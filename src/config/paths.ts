@@ -57,7 +57,11 @@ export function checkGlobs(
   return checkItems(yaml, node, (value, index) => {
     const pattern = value.replace(/^!/, '');
     const fixed = fixedStart(pattern);
-    if (isAbsolute(pattern) || win32.isAbsolute(pattern) || !isInsideFolder(root, resolve(base, fixed))) {
+    if (
+      isAbsolute(pattern) ||
+      win32.isAbsolute(pattern) ||
+      !isInsideFolder(root, resolve(base, fixed))
+    ) {
       return outside(`item ${index + 1} of \`${key}\``, value);
     }
     return undefined;

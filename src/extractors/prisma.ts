@@ -7,7 +7,7 @@
  * header, field or block attribute per line. Unbalanced braces become a `parse-error` fact at the
  * problem and the rest of the file is still read.
  */
-import type { ColumnName, Fact, SourceLocation } from '../facts.js';
+import type { ColumnName, Fact, ParseProblem, SourceLocation } from '../facts.js';
 import { createLineIndex } from '../util/location.js';
 import type { LineIndex } from '../util/location.js';
 import type { ScannedFile } from './types.js';
@@ -76,15 +76,30 @@ export function extractPrismaSchema(file: ScannedFile): Fact[] {
 
 // ---- reading ---------------------------------------------------------------------------------
 
+/** Where the line starting at `from` ends: at LF, CRLF or a lone CR (as the line index counts). */
+function nextLineBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13) return i;
+  }
+  return text.length;
+}
+
 function readBlocks(
   file: ScannedFile,
   lineIndex: LineIndex,
-): { blocks: Block[]; problems: Fact[] } {
+): { blocks: Block[]; problems: ParseProblem[] } {
   const text = file.text;
   const blocks: Block[] = [];
-  const problems: Fact[] = [];
-  const problem = (start: number, end: number, message: string) =>
-    problems.push({ kind: 'parse-error', at: lineIndex.range(file.path, start, end), message });
+  const problems: ParseProblem[] = [];
+  // Only the first note of a file is reported (the others are counted): an 80 KB file of stray
+  // lines would otherwise build tens of thousands of notes to throw away.
+  let moreProblems = 0;
+  const problem = (start: number, end: number, message: string) => {
+    if (problems.length > 0) moreProblems++;
+    else
+      problems.push({ kind: 'parse-error', at: lineIndex.range(file.path, start, end), message });
+  };
   let open: Block | undefined;
   let documentation: string[] = [];
   const close = (end: number) => {
@@ -96,16 +111,15 @@ function readBlocks(
 
   let lineStart = 0;
   while (lineStart <= text.length) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const rawLine = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const lineEnd = nextLineBreak(text, lineStart);
+    const rawLine = text.slice(lineStart, lineEnd);
     const { code, doc } = splitComment(rawLine);
     const indent = code.length - code.trimStart().length;
     const content = code.trim();
     const contentStart = lineStart + indent;
     const contentEnd = contentStart + content.length;
     const next = () => {
-      lineStart = lineEnd + 1;
+      lineStart = lineEnd + (text.startsWith('\r\n', lineEnd) ? 2 : 1);
     };
 
     if (content === '') {
@@ -182,6 +196,10 @@ function readBlocks(
       `${unclosed.kind} ${unclosed.name} is not closed: missing }`,
     );
     close(text.length);
+  }
+  const first = problems[0];
+  if (first !== undefined && moreProblems > 0) {
+    first.message += `; and ${moreProblems} more ${moreProblems === 1 ? 'line' : 'lines'} after this one could not be read`;
   }
   return { blocks, problems };
 }

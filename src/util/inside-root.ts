@@ -5,7 +5,9 @@ import { isAbsolute, relative, sep } from 'node:path';
 /** Whether `path` is `root` or lies below it, compared as written (no links followed). */
 export function isInsideFolder(root: string, path: string): boolean {
   const inside = relative(root, path);
-  return inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside));
+  return (
+    inside === '' || (!inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))
+  );
 }
 
 /**

@@ -6,7 +6,15 @@
  * never goes through a symbolic link inside the repository, never through one as its last part
  * (opened with O_NOFOLLOW), and never over a file the scan read.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitRoot } from '../project-root.js';
 
@@ -92,7 +100,9 @@ function refuseReadFile(target: string, readFiles: Iterable<string> | undefined)
   const real = realOrSelf(target);
   for (const file of readFiles) {
     if (realOrSelf(file) === real) {
-      throw new UnsafeWriteError('it is a file the scan read; piilint does not overwrite its input');
+      throw new UnsafeWriteError(
+        'it is a file the scan read; piilint does not overwrite its input',
+      );
     }
   }
 }
