@@ -222,11 +222,13 @@ function firstSentence(message: string): string {
  * no line break, which would end the HTML block and let the rest render as Markdown.
  */
 function html(value: string): string {
-  return inertLine(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`[\]()!*_#~|]/g, (char) => `&#${char.charCodeAt(0)};`);
+  return noAutolink(
+    inertLine(value)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`[\]()!*_#~|]/g, (char) => `&#${char.charCodeAt(0)};`),
+  );
 }
 
 /**
@@ -235,14 +237,20 @@ function html(value: string): string {
  * bare link GitHub would make live, no mention.
  */
 function text(value: string): string {
-  return inertLine(value)
-    .replace(/[\\`[\]()!*_#~|]/g, '\\$&')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+  return noAutolink(
+    inertLine(value)
+      .replace(/[\\`[\]()!*_#~|]/g, '\\$&')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;'),
+  ).replace(/@/g, '@\u200b');
+}
+
+/** GitHub makes `https://…` and `www.…` live links by themselves: a zero-width space stops it. */
+function noAutolink(value: string): string {
+  return value
     .replace(/:\/\//g, ':\u200b//')
-    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}\u200b.`)
-    .replace(/@/g, '@\u200b');
+    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}\u200b.`);
 }
 
 /**
