@@ -3,11 +3,12 @@
  * `--baseline FILE` reports only findings whose fingerprint it does not hold. Fingerprints carry no
  * line numbers, so moving code keeps a recorded finding recorded.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { Finding } from './findings.js';
 import { packageFile } from './util/package-files.js';
+import { writeFileSafely } from './util/safe-write.js';
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -64,12 +65,11 @@ export function writeBaseline(
   cwd: string,
   findings: readonly Finding[],
   tool: { name: string; version: string },
+  readFiles?: readonly string[],
 ): BaselineFile {
   const baseline = createBaseline(findings, tool);
-  const path = resolve(cwd, file);
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeFileSafely(file, `${JSON.stringify(baseline, null, 2)}\n`, { cwd, readFiles });
   } catch (error) {
     throw new UsageError(
       `cannot write the baseline to ${file} (${(error as Error).message}) — choose another --write-baseline file`,
@@ -140,10 +140,11 @@ export function applyBaseline(findings: Finding[], baseline: BaselineFile): Base
 export function baselineStep(
   findings: Finding[],
   options: { cwd: string; baseline?: string; writeBaseline?: string },
+  readFiles?: readonly string[],
 ): { findings: Finding[]; counts?: BaselineCounts } {
   if (!options.baseline && !options.writeBaseline) return { findings };
   const written = options.writeBaseline
-    ? writeBaseline(options.writeBaseline, options.cwd, findings, packageInfo())
+    ? writeBaseline(options.writeBaseline, options.cwd, findings, packageInfo(), readFiles)
     : undefined;
   const baseline = options.baseline ? readBaseline(options.baseline, options.cwd) : written;
   if (!baseline) return { findings };

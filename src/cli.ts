@@ -1,12 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { RuleSetting } from './config/types.js';
 import { UsageError } from './errors.js';
 import { isReportFormat, REPORT_FORMATS, REPORTERS } from './reporters/index.js';
 import type { ToolInfo } from './reporters/index.js';
 import { isRuleId, RULE_IDS } from './rules/ids.js';
+import { inertLine } from './util/inert-text.js';
 import { closest } from './util/suggest.js';
 import { packageFile } from './util/package-files.js';
+import { writeFileSafely } from './util/safe-write.js';
 
 const COMMANDS = ['scan', 'validate', 'init', 'explain', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -110,6 +112,7 @@ interface ParsedArguments {
  * 2 when the job could not be done (one line on stderr; a stack trace only with --debug).
  */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyWhenReaderLeaves();
   const debug = argv.includes('--debug');
   try {
     process.exitCode = await run(argv);
@@ -119,17 +122,41 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/**
+ * The exit-2 line. Messages echo config keys, paths and values from the repository, so each is
+ * made inert: a line break or `\r` in a key cannot start a line of its own, which a CI runner would
+ * read as a workflow command. Stack traces (with --debug) keep their lines, each one inert.
+ */
+/**
+ * `piilint scan | head -c 10`: the reader closes the pipe before the report is written. Nothing is
+ * left to say and no one to say it to, so the error is dropped: the process ends with the exit code
+ * of the scan, without the stack trace Node prints for an unhandled EPIPE.
+ */
+function endQuietlyWhenReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 function describeFailure(error: unknown, debug: boolean): string {
   if (error instanceof UsageError) {
     return debug && error.stack
-      ? `piilint: ${error.message}\n${error.stack}`
-      : `piilint: ${error.message}`;
+      ? `piilint: ${inertLine(error.message)}\n${inertLines(error.stack)}`
+      : `piilint: ${inertLine(error.message)}`;
   }
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split('\n')[0] ?? '';
   if (debug)
-    return `piilint: internal error: ${error instanceof Error ? (error.stack ?? message) : message}`;
-  return `piilint: internal error: ${firstLine} — rerun with --debug and report it with the output`;
+    return `piilint: internal error: ${inertLines(error instanceof Error ? (error.stack ?? message) : message)}`;
+  return `piilint: internal error: ${inertLine(firstLine)} — rerun with --debug and report it with the output`;
+}
+
+/** Each line of a stack trace inert. */
+function inertLines(text: string): string {
+  return text.split('\n').map(inertLine).join('\n');
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -196,8 +223,8 @@ async function run(argv: string[]): Promise<number> {
       const configLine =
         report.config === undefined
           ? ''
-          : `wrote ${report.config}: Supabase's default grants (supabase.defaultGrants: auto) — confirm it matches your project's settings\n`;
-      const line = `wrote ${report.file}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n${configLine}`;
+          : `wrote ${inertLine(report.config)}: Supabase's default grants (supabase.defaultGrants: auto) — confirm it matches your project's settings\n`;
+      const line = `wrote ${inertLine(report.file)}: ${report.stores} stores, ${report.tables} tables, ${report.columns} columns (${report.classified} with a suggested category) — set each store's exposure, review the categories, then run \`piilint validate\`\n${configLine}`;
       // With `--output -` the map is the output; the line about it goes to standard error.
       if (report.text !== undefined) {
         process.stdout.write(report.text);
@@ -251,7 +278,7 @@ async function runScan(args: ParsedArguments): Promise<number> {
 
   const skippedTests = result.skippedTestFiles ?? [];
   if (args.options.has('debug') && skippedTests.length > 0) {
-    const shown = skippedTests.slice(0, 10).join(', ');
+    const shown = inertLine(skippedTests.slice(0, 10).join(', '));
     const more = skippedTests.length > 10 ? ', …' : '';
     process.stderr.write(
       `piilint: skipped ${skippedTests.length} test files (add them to the config's include to read them): ${shown}${more}\n`,
@@ -267,7 +294,9 @@ async function runScan(args: ParsedArguments): Promise<number> {
   if (output === undefined) {
     process.stdout.write(report);
   } else {
-    writeReport(output, report);
+    const readFiles = [...result.sources.keys()].map((file) => resolve(process.cwd(), file));
+    if (result.config.file !== undefined) readFiles.push(result.config.file);
+    writeReport(output, report, readFiles);
   }
   const failOn = failOnOption ?? result.config.failOn;
   return failsAt(result.findings, failOn) ? 1 : 0;
@@ -305,11 +334,9 @@ function progressLine(enabled: boolean): {
   };
 }
 
-function writeReport(output: string, report: string): void {
-  const path = resolve(process.cwd(), output);
+function writeReport(output: string, report: string, readFiles: string[]): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, report);
+    writeFileSafely(output, report, { cwd: process.cwd(), readFiles });
   } catch (error) {
     throw new UsageError(
       `cannot write the report to ${output} (${(error as Error).message}) — choose another --output`,

@@ -5,6 +5,8 @@
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { findConfigFile, loadConfig } from './config/load.js';
+import { configRoot } from './config/paths.js';
+import { linkOutOfRoot } from './util/inside-root.js';
 import type { Config, RuleSetting } from './config/types.js';
 import { loadDataMaps } from './datamap/load.js';
 import { resolveTable } from './datamap/resolve.js';
@@ -37,6 +39,7 @@ import { summarize } from './reporters/index.js';
 import { buildModel } from './model/build.js';
 import { RULES } from './rules/index.js';
 import type { Rule, RuleContext } from './rules/types.js';
+import { appendAll } from './util/append.js';
 
 export interface ScanOptions {
   cwd: string;
@@ -103,11 +106,16 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const { discovered, globBase } = await discoverSources(options, config);
 
   progress('reading data maps', 0, 0);
-  const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
-    (file) => readRequiredSource(file, cwd, 'data map'),
+  const { dataMapSources, unreadableMaps } = readDataMaps(
+    chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map((file) =>
+      refuseLinkOut(root, file, cwd, 'data map'),
+    ),
+    cwd,
   );
-  const { dataMap, problems: mapProblems } =
+  const loaded =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
+  const { dataMap } = loaded;
+  const mapProblems = [...unreadableMaps, ...loaded.problems];
 
   const { files, facts } = await readFacts(discovered.sourceFiles, {
     ...options,
@@ -135,7 +143,9 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   // Later steps, in this order (they need the fingerprints above):
   findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
-  const baseline = baselineStep(findings, options);
+  const readFiles = [...dataMapSources, ...files].map((file) => file.absolutePath);
+  if (config.file !== undefined) readFiles.push(config.file);
+  const baseline = baselineStep(findings, options, readFiles);
   findings = baseline.findings;
   const restsOn = (finding: Finding) => dataMapFilesBehind(finding, dataMap);
   if (changedFiles) findings = onlyChangedFiles(findings, changedFiles, restsOn);
@@ -206,6 +216,7 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
   const file = options.configFile
     ? requireFile(options.configFile, options.cwd, 'config file')
     : findConfigFile(options.cwd);
+  if (file !== undefined) refuseLinkOut(configRoot(file), file, options.cwd, 'config file');
   const { config, problems } = loadConfig(file, options.cwd);
   const first = problems[0];
   if (first)
@@ -213,6 +224,50 @@ export function loadProjectConfig(options: { cwd: string; configFile?: string })
       `${describeProblem(first)} — fix the config file (\`piilint validate\` lists every problem)`,
     );
   return config;
+}
+
+/**
+ * Reads the data maps. One that cannot be read (binary, too large) is a problem while others
+ * remain, as an unusable one is; when none can be read the job stops (exit 2).
+ */
+function readDataMaps(
+  files: string[],
+  cwd: string,
+): { dataMapSources: ScannedFile[]; unreadableMaps: MapProblem[] } {
+  const dataMapSources: ScannedFile[] = [];
+  const unreadable: string[] = [];
+  const unreadableMaps: MapProblem[] = [];
+  for (const file of files) {
+    const outcome = readScannedFile(file, cwd);
+    if ('file' in outcome) {
+      dataMapSources.push(outcome.file);
+      continue;
+    }
+    unreadable.push(file);
+    unreadableMaps.push({
+      at: outcome.problem.at,
+      message: `data map not read: ${outcome.problem.message}`,
+      suggestion: 'fix or replace the file',
+    });
+  }
+  const first = unreadable[0];
+  // The same exit-2 line as before, when no map is left to use.
+  if (dataMapSources.length === 0 && first !== undefined)
+    readRequiredSource(first, cwd, 'data map');
+  return { dataMapSources, unreadableMaps };
+}
+
+/**
+ * A data map or config whose path is inside the repository but which is a symbolic link out of it
+ * is never read: its text would be echoed in the report. Returns the path when it may be read.
+ */
+function refuseLinkOut(root: string, file: string, cwd: string, what: string): string {
+  if (linkOutOfRoot(root, file)) {
+    throw new UsageError(
+      `${what} ${displayPath(cwd, file)} is a symbolic link out of the repository; piilint does not read it — commit the file itself`,
+    );
+  }
+  return file;
 }
 
 /** The files under the paths, narrowed by the config; globs in the config are relative to it. */
@@ -265,7 +320,7 @@ export async function readFacts(
   await loadExtractors(toParse.map((file) => file.path));
   for (const [index, file] of toParse.entries()) {
     progress('parsing', index, toParse.length);
-    facts.push(...extractFile(file, options));
+    appendAll(facts, extractFile(file, options));
   }
   return { files, facts };
 }

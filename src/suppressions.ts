@@ -79,9 +79,10 @@ export function applySuppressions(
 /** Every `piilint-ignore` comment of one file, valid or not. Never throws. */
 export function findSuppressions(file: string, text: string): SuppressionScan {
   const language = languageOf(file);
-  const lines = text.split('\n');
+  // LF, CRLF or a lone CR, as findings count lines.
+  const lines = text.split(/\r\n|\r|\n/);
   const masked = language === 'yaml' ? undefined : maskCode(text, language);
-  const maskedLines = masked?.split('\n');
+  const maskedLines = masked?.split(/\r\n|\r|\n/);
   const suppressions: Suppression[] = [];
   const invalid: Finding[] = [];
 
@@ -363,8 +364,8 @@ export function maskCode(text: string, language: Language): string {
       (language === 'sql' && char === '-' && next === '-') ||
       (language === 'script' && char === '/' && next === '/');
     if (lineComment) {
-      const end = text.indexOf('\n', index);
-      const stop = end < 0 ? text.length : end;
+      let stop = index;
+      while (stop < text.length && text[stop] !== '\n' && text[stop] !== '\r') stop++;
       out.push(text.slice(index, stop));
       index = stop;
       continue;

@@ -133,7 +133,7 @@ test('escaping follows the workflow-command rules', () => {
   });
   assert.ok(
     line.startsWith(
-      '::notice file=dir%2Cwith%3Aodd/name.ts,line=2,col=3,endLine=2,endColumn=9,title=pii-logged::line one%0Aline: two, with 5%25%0AFix: remove the log',
+      '::notice file=dir%2Cwith%3Aodd/name.ts,line=2,col=3,endLine=2,endColumn=9,title=pii-logged::line one\\nline: two, with 5%25%0AFix: remove the log',
     ),
     line,
   );

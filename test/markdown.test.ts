@@ -93,7 +93,7 @@ test('text from scanned code cannot inject HTML, break the table or mention peop
   assert.not.match(markdown, /<img/);
   assert.match(
     markdown,
-    /&lt;img src=x onerror=alert\(1\)&gt; \\\| @\u200badmins<br>second line \|$/m,
+    /&lt;img src=x onerror=alert\\\(1\\\)&gt; \\\| @\u200badmins\\\\nsecond line \|$/m,
   );
   assert.match(markdown, /`db\/a\\\|b\.sql:4`/);
 });

@@ -11,8 +11,8 @@
  * A pull request from a fork or Dependabot gets a read-only token: the comment and the SARIF file
  * are skipped with a notice instead of failing on a permission error.
  */
-import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { changedFilesSince, onlyChangedFiles } from '../../src/changed-files.js';
 import { toolInfo } from '../../src/cli.js';
 import { UsageError } from '../../src/errors.js';
@@ -21,6 +21,8 @@ import { summarize } from '../../src/reporters/index.js';
 import { COMMENT_MARKER, commentMarkdown } from '../../src/reporters/markdown.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
 import { failsAt, scan } from '../../src/scan.js';
+import { inertLine } from '../../src/util/inert-text.js';
+import { writeFileSafely } from '../../src/util/safe-write.js';
 import type { ScanResult } from '../../src/scan.js';
 import { GitHubApiError, upsertComment } from './github-api.js';
 import { ensureBaseRef } from './git.js';
@@ -44,10 +46,12 @@ export async function runAction(env: Env = process.env): Promise<number> {
   try {
     return await run(env);
   } catch (error) {
+    // The same escaper as the command line: config keys and paths in the message stay one line,
+    // and the workflow command's own escaping comes on top.
     const message =
       error instanceof UsageError
-        ? error.message
-        : `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+        ? inertLine(error.message)
+        : `internal error: ${(error instanceof Error ? (error.stack ?? error.message) : String(error)).split('\n').map(inertLine).join('\n')}`;
     command('error', `piilint: ${message}`);
     return 2;
   }
@@ -83,7 +87,7 @@ async function run(env: Env): Promise<number> {
   if (since === 'none') since = '';
   if (since !== '' && baseBranch && since === `origin/${baseBranch}`) {
     const fetched = ensureBaseRef(baseBranch, env.GITHUB_REF, cwd);
-    for (const step of fetched.steps) process.stdout.write(`${step}\n`);
+    for (const step of fetched.steps) process.stdout.write(`${inertLine(step)}\n`);
     if (!fetched.ready) {
       command(
         'warning',
@@ -103,6 +107,15 @@ async function run(env: Env): Promise<number> {
   });
   const tool = toolInfo();
   const outputs: Record<string, string> = {};
+  const readFiles = [...result.sources.keys()].map((file) => resolve(cwd, file));
+  if (result.config.file !== undefined) readFiles.push(result.config.file);
+  const writeFile = (path: string, text: string) => {
+    try {
+      writeFileSafely(path, text, { cwd, readFiles });
+    } catch (error) {
+      throw new UsageError(`cannot write ${path} (${(error as Error).message})`);
+    }
+  };
 
   const sarifFile = input('sarif-file');
   if (sarifFile !== '' && readOnly) {
@@ -208,12 +221,6 @@ function readEvent(path: string | undefined): PullRequestEvent | undefined {
 function runUrl(env: Env): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
   return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
-}
-
-function writeFile(path: string, text: string): void {
-  const absolutePath = resolve(path);
-  mkdirSync(dirname(absolutePath), { recursive: true });
-  writeFileSync(absolutePath, text);
 }
 
 function writeOutputs(file: string | undefined, outputs: Record<string, string>): void {

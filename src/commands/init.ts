@@ -5,7 +5,7 @@
  * for each column, its reason as a comment. Exposure is left `internal` with a comment asking the
  * steward to decide: only people know who reads a store.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { implicitStoreId } from '../datamap/resolve.js';
@@ -18,6 +18,7 @@ import { buildModel } from '../model/build.js';
 import type { Model, ModelColumn, ModelStore, ModelTable } from '../model/types.js';
 import { discoverSources, loadProjectConfig, readFacts } from '../scan.js';
 import { packageFile } from '../util/package-files.js';
+import { writeFileSafely } from '../util/safe-write.js';
 
 export interface InitOptions {
   cwd: string;
@@ -64,7 +65,7 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
 
   const config = loadProjectConfig(options);
   const { discovered } = await discoverSources(options, config);
-  const { facts } = await readFacts(discovered.sourceFiles, options);
+  const { files, facts } = await readFacts(discovered.sourceFiles, options);
   // No data map: every table lands in the implicit store of its migration folder, as in `scan`;
   // a client a script builds from an environment variable gets a store of its own, which the
   // data map binds by `connections`.
@@ -85,8 +86,9 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
   });
   try {
     if (!toStdout) {
-      mkdirSync(dirname(outputPath), { recursive: true });
-      writeFileSync(outputPath, text);
+      const readFiles = files.map((file) => file.absolutePath);
+      if (config.file !== undefined) readFiles.push(config.file);
+      writeFileSafely(outputPath, text, { cwd, readFiles });
     }
   } catch (error) {
     throw new UsageError(
@@ -132,7 +134,7 @@ supabase:
 exposedSchemas: [public]
 `;
   try {
-    writeFileSync(path, text);
+    writeFileSafely(path, text, { cwd });
   } catch {
     return undefined;
   }

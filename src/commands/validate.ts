@@ -4,6 +4,7 @@ import { loadDataMaps } from '../datamap/load.js';
 import type { MapProblem } from '../datamap/types.js';
 import { discoverFiles, displayPath, readRequiredSource, requireFile } from '../discover.js';
 import { UsageError } from '../errors.js';
+import { inertLine } from '../util/inert-text.js';
 
 export interface ValidateOptions {
   cwd: string;
@@ -98,7 +99,8 @@ export function formatProblem(problem: MapProblem): string {
   const { file, line, column } = problem.at;
   const suggestion = problem.suggestion ? ` — ${problem.suggestion}` : '';
   const level = problem.level === 'warning' ? 'warning: ' : '';
-  return `${file}:${line}:${column}: ${level}${problem.message}${suggestion}`;
+  // Keys, paths and values are the file's own text: one line each, nothing a terminal would act on.
+  return inertLine(`${file}:${line}:${column}: ${level}${problem.message}${suggestion}`);
 }
 
 function paint(text: string, code: number, color: boolean): string {

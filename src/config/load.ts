@@ -10,6 +10,7 @@ import { looksLikeCategory, unknownCategoryProblem } from '../datamap/checks.js'
 import { schemaProblems } from '../util/schema.js';
 import { parseYaml, stringValue } from '../util/yaml.js';
 import type { YamlFile, YamlPath } from '../util/yaml.js';
+import { checkDataMapPaths, checkGlobs, configRoot } from './paths.js';
 import { DEFAULT_CONFIG } from './types.js';
 import type { Config, RuleSetting } from './types.js';
 
@@ -101,10 +102,16 @@ function analyseConfig(source: DataMapSource): Analysed {
   const top = yaml.entries(root);
   const valueOf = (key: string) => yaml.resolve(top.get(key)?.value);
 
-  const include = stringList(yaml, valueOf('include'));
-  if (include !== undefined) config.include = include;
-  config.exclude = stringList(yaml, valueOf('exclude')) ?? config.exclude;
-  config.datamap = stringList(yaml, valueOf('datamap')) ?? config.datamap;
+  // Paths and globs stay inside the repository: one that leaves it is a problem and is not used.
+  const base = dirname(source.absolutePath);
+  const repository = configRoot(source.absolutePath);
+  const include = checkGlobs(yaml, valueOf('include'), 'include', base, repository);
+  const exclude = checkGlobs(yaml, valueOf('exclude'), 'exclude', base, repository);
+  const datamap = checkDataMapPaths(yaml, valueOf('datamap'), base, repository);
+  problems.push(...include.problems, ...exclude.problems, ...datamap.problems);
+  if (isSeq(valueOf('include'))) config.include = include.kept;
+  if (isSeq(valueOf('exclude'))) config.exclude = exclude.kept;
+  if (isSeq(valueOf('datamap'))) config.datamap = datamap.kept;
   config.anonymousRoles = stringList(yaml, valueOf('anonymousRoles')) ?? config.anonymousRoles;
   config.exposedSchemas = stringList(yaml, valueOf('exposedSchemas')) ?? config.exposedSchemas;
   const defaultGrants = stringValue(

@@ -15,6 +15,7 @@ import {
   unknownCategoryProblem,
 } from './checks.js';
 import type { FieldDraft, MappingDraft, SkippedDecls } from './checks.js';
+import { globToRegExp } from './resolve.js';
 import type {
   ColumnDecl,
   DataMap,
@@ -58,25 +59,29 @@ const MAP_TRANSFORMS: readonly FieldDraft['transform'][] = [
 ];
 
 /**
- * Loads and merges data maps. Only a file that cannot be used at all (not YAML, no `version` or
- * `stores`) throws; every other mistake is a problem, and the declarations it spoils are left out
- * while the rest of the map is used.
+ * Loads and merges data maps. A file that cannot be used at all (not YAML, no `version` or
+ * `stores`) is one problem and is left out while other maps remain; when none remains, it throws.
+ * Every other mistake is a problem, and the declarations it spoils are left out while the rest of
+ * the map is used.
  */
 export function loadDataMaps(sources: DataMapSource[]): {
   dataMap?: DataMap;
   problems: MapProblem[];
 } {
   if (sources.length === 0) return { problems: [] };
-  const files = sources.map((source) => {
-    const opened = openDataMapFile(source);
-    if (opened.unusable !== undefined) {
-      const { at, message, suggestion } = opened.unusable;
-      throw new UsageError(`${at.file}:${at.line}:${at.column}: ${message} — ${suggestion}`);
-    }
-    return { source, yaml: opened.yaml };
-  });
-
+  const files: Array<{ source: DataMapSource; yaml: YamlFile }> = [];
   const problems: MapProblem[] = [];
+  for (const source of sources) {
+    const opened = openDataMapFile(source);
+    if (opened.unusable !== undefined) problems.push(opened.unusable);
+    else files.push({ source, yaml: opened.yaml });
+  }
+  const first = problems[0];
+  if (files.length === 0 && first !== undefined) {
+    const { at, message, suggestion } = first;
+    throw new UsageError(`${at.file}:${at.line}:${at.column}: ${message} — ${suggestion ?? ''}`);
+  }
+
   const stores = new Map<string, StoreDecl>();
   const skipped: SkippedDecls = { stores: new Set(), tables: new Set(), columns: new Set() };
   const mappingDrafts: MappingDraft[] = [];
@@ -138,7 +143,7 @@ export function loadDataMaps(sources: DataMapSource[]): {
 
   problems.sort(compareProblems);
   return {
-    dataMap: { files: sources.map((source) => source.path), stores, mappings, policy },
+    dataMap: { files: files.map(({ source }) => source.path), stores, mappings, policy },
     problems,
   };
 }
@@ -287,7 +292,7 @@ function buildStore(
     kind,
     exposure,
     encryptedAtRest: booleanValue(yaml.resolve(fields.get('encrypted_at_rest')?.value)) ?? false,
-    migrations: stringItems(yaml, fields.get('migrations')).map((item) => item.value),
+    migrations: validGlobs(yaml, fields.get('migrations'), `store \`${id}\``, built),
     baseDir,
     connections: stringItems(yaml, fields.get('connections')).map((item) => item.value),
     hosts: stringItems(yaml, fields.get('hosts')).map((item) => item.value),
@@ -300,6 +305,33 @@ function buildStore(
   if (engine !== undefined && engine !== '') store.engine = engine;
   if (text('context') === 'health') store.context = 'health';
   return store;
+}
+
+/**
+ * The `migrations` globs that compile; one that does not is a problem at its line and is left
+ * out, so a typo cannot silently move the store's tables to another store.
+ */
+function validGlobs(
+  yaml: YamlFile,
+  pair: Pair | undefined,
+  where: string,
+  built: BuiltFile,
+): string[] {
+  const globs: string[] = [];
+  for (const item of stringItems(yaml, pair)) {
+    const reason = globProblem(item.value);
+    if (reason === undefined) {
+      globs.push(item.value);
+      continue;
+    }
+    built.problems.push({
+      at: item.at,
+      message: `\`${item.value}\` in \`migrations\` of ${where} is not a valid glob: ${reason}`,
+      suggestion:
+        'fix the glob, e.g. `db/migrations/**/*.sql`; `{a,b}` and `[a-z]` must be closed and in order',
+    });
+  }
+  return globs;
 }
 
 /**
@@ -588,6 +620,20 @@ function stringItems(
     if (value !== undefined && value !== '') items.push({ value, at: yaml.locationOf(itemNode) });
   }
   return items;
+}
+
+/** Why a glob cannot be matched, or undefined when it compiles. */
+function globProblem(glob: string): string | undefined {
+  try {
+    globToRegExp(glob);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/unterminated group/i.test(message)) return 'a `{` is not closed';
+    if (/out of order/i.test(message)) return 'a range in `[…]` is out of order';
+    // V8 says "Invalid regular expression: /…/: <reason>"; the reason is the last part.
+    return message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '').toLowerCase();
+  }
 }
 
 function booleanValue(node: Node | undefined): boolean | undefined {

@@ -97,6 +97,6 @@ function oneParseErrorPerFile(facts: Fact[]): Fact[] {
 
 /** A note may already count statements after it (`and 4 more statements … could not be parsed`). */
 function skippedStatementsOf(problem: ParseProblem): number {
-  const counted = /and (\d+) more statements? after this one/.exec(problem.message);
+  const counted = /and (\d+) more (?:statements?|lines?) after this one/.exec(problem.message);
   return 1 + (counted ? Number(counted[1]) : 0);
 }

@@ -7,10 +7,11 @@
  * header, field or block attribute per line. Unbalanced braces become a `parse-error` fact at the
  * problem and the rest of the file is still read.
  */
-import type { ColumnName, Fact, SourceLocation } from '../facts.js';
+import type { ColumnName, Fact, ParseProblem, SourceLocation } from '../facts.js';
 import { createLineIndex } from '../util/location.js';
 import type { LineIndex } from '../util/location.js';
 import type { ScannedFile } from './types.js';
+import { appendAll } from '../util/append.js';
 
 type BlockKind = 'model' | 'view' | 'enum' | 'type' | 'datasource' | 'generator';
 
@@ -68,22 +69,37 @@ export function extractPrismaSchema(file: ScannedFile): Fact[] {
   }
   for (const block of blocks) {
     if (block.kind !== 'model' && block.kind !== 'view') continue;
-    facts.push(...modelFacts(file, lineIndex, block, { provider, models, enums }));
+    appendAll(facts, modelFacts(file, lineIndex, block, { provider, models, enums }));
   }
   return facts;
 }
 
 // ---- reading ---------------------------------------------------------------------------------
 
+/** Where the line starting at `from` ends: at LF, CRLF or a lone CR (as the line index counts). */
+function nextLineBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13) return i;
+  }
+  return text.length;
+}
+
 function readBlocks(
   file: ScannedFile,
   lineIndex: LineIndex,
-): { blocks: Block[]; problems: Fact[] } {
+): { blocks: Block[]; problems: ParseProblem[] } {
   const text = file.text;
   const blocks: Block[] = [];
-  const problems: Fact[] = [];
-  const problem = (start: number, end: number, message: string) =>
-    problems.push({ kind: 'parse-error', at: lineIndex.range(file.path, start, end), message });
+  const problems: ParseProblem[] = [];
+  // Only the first note of a file is reported (the others are counted): an 80 KB file of stray
+  // lines would otherwise build tens of thousands of notes to throw away.
+  let moreProblems = 0;
+  const problem = (start: number, end: number, message: string) => {
+    if (problems.length > 0) moreProblems++;
+    else
+      problems.push({ kind: 'parse-error', at: lineIndex.range(file.path, start, end), message });
+  };
   let open: Block | undefined;
   let documentation: string[] = [];
   const close = (end: number) => {
@@ -95,16 +111,15 @@ function readBlocks(
 
   let lineStart = 0;
   while (lineStart <= text.length) {
-    const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const rawLine = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const lineEnd = nextLineBreak(text, lineStart);
+    const rawLine = text.slice(lineStart, lineEnd);
     const { code, doc } = splitComment(rawLine);
     const indent = code.length - code.trimStart().length;
     const content = code.trim();
     const contentStart = lineStart + indent;
     const contentEnd = contentStart + content.length;
     const next = () => {
-      lineStart = lineEnd + 1;
+      lineStart = lineEnd + (text.startsWith('\r\n', lineEnd) ? 2 : 1);
     };
 
     if (content === '') {
@@ -181,6 +196,10 @@ function readBlocks(
       `${unclosed.kind} ${unclosed.name} is not closed: missing }`,
     );
     close(text.length);
+  }
+  const first = problems[0];
+  if (first !== undefined && moreProblems > 0) {
+    first.message += `; and ${moreProblems} more ${moreProblems === 1 ? 'line' : 'lines'} after this one could not be read`;
   }
   return { blocks, problems };
 }

@@ -7,6 +7,7 @@
 import { appendFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Finding, Severity } from '../findings.js';
+import { inertText } from '../util/inert-text.js';
 import type { ReportContext } from './index.js';
 import { reportMarkdown, reportedFindings } from './markdown.js';
 import { ruleHelpUri } from './sarif.js';
@@ -36,7 +37,7 @@ export function githubReporter({ result }: ReportContext): string {
 /** `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`. */
 export function annotation(finding: Finding, prefix = ''): string {
   const properties: Array<[string, string | number]> = [
-    ['file', `${prefix}${finding.file}`],
+    ['file', `${prefix}${inertText(finding.file)}`],
     ['line', finding.line],
     ['col', finding.column],
     ['endLine', finding.endLine],
@@ -60,18 +61,27 @@ function workspacePrefix(): string {
   return folder === '' || folder.startsWith('..') ? '' : `${folder}/`;
 }
 
+/**
+ * The annotation's lines. Each string from the scanned code is made inert first, so its own line
+ * breaks and control characters show as escapes; only the lines written here break the text.
+ */
 function annotationText(finding: Finding): string {
-  const lines = [finding.message];
+  const lines = [inertText(finding.message)];
   if (finding.path.length > 1) {
     lines.push('Path:');
-    for (const step of finding.path) lines.push(`  ${step.file}:${step.line} ${step.description}`);
+    for (const step of finding.path)
+      lines.push(`  ${inertText(step.file)}:${step.line} ${inertText(step.description)}`);
   }
-  if (finding.fix && !finding.message.includes(finding.fix)) lines.push(`Fix: ${finding.fix}`);
+  if (finding.fix && !finding.message.includes(finding.fix))
+    lines.push(`Fix: ${inertText(finding.fix)}`);
   lines.push(`Docs: ${ruleHelpUri(finding.ruleId)}`);
   return lines.join('\n');
 }
 
-/** Workflow command data: `%`, CR and LF are escaped (GitHub's toolkit `escapeData`). */
+/**
+ * Workflow command data: `%`, CR and LF are escaped (GitHub's toolkit `escapeData`), so a message
+ * stays one command and cannot start another.
+ */
 export function escapeData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }

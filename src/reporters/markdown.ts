@@ -6,6 +6,7 @@
  */
 import type { Finding, Severity } from '../findings.js';
 import type { ScanSummary } from '../scan.js';
+import { inertLine } from '../util/inert-text.js';
 import { flowDiagram } from './flow-diagram.js';
 import type { ReportContext } from './index.js';
 import { ruleHelpUri } from './sarif.js';
@@ -216,24 +217,53 @@ function firstSentence(message: string): string {
   return end < 0 ? line : line.slice(0, end + 1);
 }
 
-/** Text from scanned code inside HTML: no markup survives. */
+/**
+ * Text from scanned code inside an HTML element (the `<summary>` line): no markup survives, and
+ * no line break, which would end the HTML block and let the rest render as Markdown.
+ */
 function html(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return noAutolink(
+    inertLine(value)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`[\]()!*_#~|]/g, (char) => `&#${char.charCodeAt(0)};`),
+  );
 }
 
-/** Markdown text: no HTML, no accidental mentions or links to other issues. */
+/**
+ * Markdown text from scanned code: one line (CR and LF shown as escapes, so no new table row,
+ * heading or code fence), every character that starts Markdown backslash-escaped, no HTML, no
+ * bare link GitHub would make live, no mention.
+ */
 function text(value: string): string {
-  return html(value).replace(/@/g, '@\u200b');
+  return noAutolink(
+    inertLine(value)
+      .replace(/[\\`[\]()!*_#~|]/g, '\\$&')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;'),
+  ).replace(/@/g, '@\u200b');
 }
 
-/** Inside a code span: entities would show as written, so only backticks, pipes and breaks change. */
+/** GitHub makes `https://…` and `www.…` live links by themselves: a zero-width space stops it. */
+function noAutolink(value: string): string {
+  return value
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/\bwww\./gi, (match) => `${match.slice(0, 3)}\u200b.`);
+}
+
+/**
+ * Inside a code span Markdown is not read, so only what ends the span or the table row changes:
+ * backticks, pipes and line breaks (shown as escapes).
+ */
 function code(value: string): string {
-  return value.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return inertLine(value).replace(/`/g, "'").replace(/\|/g, '\\|');
 }
 
-/** One table cell: no pipes, no line breaks. */
+/** One table cell: {@link text} already keeps it on one line with its pipes escaped. */
 function cell(value: string): string {
-  return text(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return text(value);
 }
 
 function plural(count: number, noun: string): string {

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../findings.js';
 import type { ScanSummary } from '../scan.js';
+import { inertText } from '../util/inert-text.js';
 import type { ReportContext } from './index.js';
 
 /** Lines shown above and below the finding's line in a code frame. */
@@ -77,9 +78,13 @@ export function textReporter({ result, color, quiet }: ReportContext): string {
     const findings = (byFile.get(file) ?? []).sort(
       (a, b) => a.line - b.line || a.column - b.column,
     );
-    const positionWidth = Math.max(...findings.map((finding) => position(finding).length));
-    out.push(palette.file(file));
-    const sourceLines = result.sources.get(file)?.split(/\r?\n/);
+    // A loop, not Math.max(...): a file may hold more findings than the stack has arguments.
+    const positionWidth = findings.reduce(
+      (width, finding) => Math.max(width, position(finding).length),
+      0,
+    );
+    out.push(palette.file(inertText(file)));
+    const sourceLines = result.sources.get(file)?.split(/\r\n|\r|\n/);
     for (const finding of findings) {
       out.push(...formatFinding(spellOutPhi(finding), positionWidth, sourceLines, palette), '');
     }
@@ -98,18 +103,21 @@ function formatFinding(
   sourceLines: string[] | undefined,
   palette: Palette,
 ): string[] {
-  const [headline = '', ...moreMessageLines] = finding.message.split('\n');
+  // One line per message: a line break in a table name must not start a line of its own.
+  const headline = inertText(finding.message);
   const severity = palette[finding.severity](finding.severity.padEnd(7));
   const lines = [
     `  ${position(finding).padEnd(positionWidth)}  ${severity}  ${headline}  ${palette.dim(finding.ruleId)}`,
-    ...moreMessageLines.map((line) => `      ${palette.dim(line)}`),
   ];
   if (sourceLines) lines.push(...codeFrame(finding, sourceLines, palette));
   lines.push(...explanation(finding));
   return lines;
 }
 
-/** The finding's line with context above and below, and carets under its column range. */
+/**
+ * The finding's line with context above and below, and carets under its column range. Source
+ * lines are shown inert (escapes for control characters), the carets counted on what is shown.
+ */
 export function codeFrame(
   finding: Finding,
   sourceLines: string[],
@@ -122,16 +130,20 @@ export function codeFrame(
   const gutterWidth = String(last).length;
   const frame: string[] = [''];
   for (let lineNumber = first; lineNumber <= last; lineNumber++) {
-    const text = sourceLines[lineNumber - 1] ?? '';
+    const raw = sourceLines[lineNumber - 1] ?? '';
     const marker = lineNumber === target ? '>' : ' ';
     const gutter = `${marker} ${String(lineNumber).padStart(gutterWidth)} |`;
     if (lineNumber !== target) {
-      frame.push(palette.dim(`    ${gutter}`) + (text ? ` ${clip(text, 0).text}` : ''));
+      frame.push(palette.dim(`    ${gutter}`) + (raw ? ` ${clip(inertText(raw), 0).text}` : ''));
       continue;
     }
-    const caretStart = Math.min(Math.max(finding.column - 1, 0), text.length);
-    const caretEnd =
-      finding.endLine === finding.line ? Math.min(finding.endColumn - 1, text.length) : text.length;
+    const rawStart = Math.min(Math.max(finding.column - 1, 0), raw.length);
+    const rawEnd =
+      finding.endLine === finding.line ? Math.min(finding.endColumn - 1, raw.length) : raw.length;
+    // Escapes are longer than the characters they stand for: count columns on the shown text.
+    const text = inertText(raw);
+    const caretStart = inertText(raw.slice(0, rawStart)).length;
+    const caretEnd = caretStart + inertText(raw.slice(rawStart, Math.max(rawStart, rawEnd))).length;
     const clipped = clip(text, caretStart);
     const start = caretStart - clipped.shift;
     const width = Math.max(1, Math.min(caretEnd - caretStart, clipped.text.length - start));
@@ -162,19 +174,19 @@ function clip(text: string, focus: number): { text: string; shift: number } {
 function explanation(finding: Finding): string[] {
   const lines: string[] = [];
   const data = describeData(finding);
-  if (data) lines.push(`    data:   ${data}`);
+  if (data) lines.push(`    data:   ${inertText(data)}`);
   if (finding.target) {
     const { store, table, column, exposure } = finding.target;
     const place = [store, table, column].filter(Boolean).join('.');
-    lines.push(`    target: ${place}${exposure ? ` (${exposure})` : ''}`);
+    lines.push(`    target: ${inertText(place)}${exposure ? ` (${exposure})` : ''}`);
   }
   if (finding.path.length > 1) {
     lines.push('    path:');
     for (const step of finding.path) {
-      lines.push(`      ${step.file}:${step.line}  ${step.description}`);
+      lines.push(`      ${inertText(step.file)}:${step.line}  ${inertText(step.description)}`);
     }
   }
-  if (finding.fix) lines.push(`    fix:    ${finding.fix}`);
+  if (finding.fix) lines.push(`    fix:    ${inertText(finding.fix)}`);
   return lines;
 }
 

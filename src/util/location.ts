@@ -7,10 +7,15 @@ export interface LineIndex {
   range(file: string, start: number, end: number): SourceLocation;
 }
 
+/**
+ * Lines end at LF, CRLF or a lone CR (old Mac files, and what editors and Postgres both count as a
+ * line break), so a CR-only file is not one long line with every finding on line 1.
+ */
 export function createLineIndex(text: string): LineIndex {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
   }
   const position = (offset: number) => {
     let low = 0;

@@ -169,9 +169,21 @@ export function parseYaml(
   text: string,
 ): { file: YamlFile; syntaxError?: YamlSyntaxProblem } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  let document: Document;
+  try {
+    document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  } catch (error) {
+    // The parser's own recursion can overflow the stack on thousands of nested levels.
+    const empty = new LineCounter();
+    const file = new YamlFile(path, text, parseDocument('', { lineCounter: empty }), empty);
+    return { file, syntaxError: tooDeep(file, deepestLine(text), error) };
+  }
   const file = new YamlFile(path, text, document, lineCounter);
   const error = document.errors[0];
+  const deep = error === undefined ? firstTooDeep(file) : undefined;
+  if (deep !== undefined) {
+    return { file, syntaxError: tooDeep(file, file.locationOf(deep).line, undefined) };
+  }
   if (error === undefined) {
     try {
       file.toValue();
@@ -189,6 +201,10 @@ export function parseYaml(
     return { file };
   }
   const [start, end] = error.pos;
+  // The reader catches its own stack overflow on thousands of nested levels and says so here.
+  if (error.code === 'RESOURCE_EXHAUSTION') {
+    return { file, syntaxError: tooDeep(file, file.range(start, end).line, error) };
+  }
   return {
     file,
     syntaxError: {
@@ -196,6 +212,71 @@ export function parseYaml(
       message: `not valid YAML: ${firstSentence(error.message)}`,
       suggestion: 'fix the YAML syntax (indentation with spaces, closed brackets and quotes)',
     },
+  };
+}
+
+/**
+ * Data maps are six levels deep and configs four; far deeper nesting is an attack on the
+ * recursive walks that read them (schema checks, duplicate keys), refused before any of them runs.
+ */
+export const MAX_YAML_DEPTH = 64;
+
+/** The first node nested deeper than {@link MAX_YAML_DEPTH}, found without recursion. */
+function firstTooDeep(file: YamlFile): Node | undefined {
+  const root = file.root;
+  if (root === undefined) return undefined;
+  const stack: Array<[Node, number]> = [[root, 1]];
+  const seen = new Set<Node>();
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [Node, number];
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (depth > MAX_YAML_DEPTH) return node;
+    const children: unknown[] = isMap(node)
+      ? node.items.flatMap((pair) => [pair.key, pair.value])
+      : isSeq(node)
+        ? node.items
+        : [];
+    for (const child of children) {
+      const resolved = file.resolve(child);
+      if (resolved !== undefined) stack.push([resolved, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** The line where brackets or indentation nest deepest: where a file too deep to parse goes wrong. */
+function deepestLine(text: string): number {
+  let line = 1;
+  let depth = 0;
+  let deepest = { depth: -1, line: 1 };
+  let lineStart = true;
+  let indent = 0;
+  for (const char of text) {
+    if (char === '\n') {
+      line++;
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && char === ' ') {
+      indent++;
+      continue;
+    }
+    lineStart = false;
+    if (char === '[' || char === '{') depth++;
+    else if ((char === ']' || char === '}') && depth > 0) depth--;
+    if (depth + indent > deepest.depth) deepest = { depth: depth + indent, line };
+  }
+  return deepest.line;
+}
+
+function tooDeep(file: YamlFile, line: number, error: unknown): YamlSyntaxProblem {
+  const reason = error !== undefined ? ' (the YAML reader ran out of stack)' : '';
+  return {
+    at: { file: file.path, line, column: 1, endLine: line, endColumn: 1 },
+    message: `not usable YAML: nested more than ${MAX_YAML_DEPTH} levels deep${reason}`,
+    suggestion: 'flatten the structure; a data map needs six levels at most',
   };
 }
 

@@ -47,6 +47,7 @@ import {
   splitStatements,
   trimEnd,
 } from './statements.js';
+import { appendAll } from '../../util/append.js';
 
 /** SQL held in a TS/JS string or template literal. */
 export interface SqlFragment {
@@ -253,7 +254,7 @@ function extractSource(written: SqlSource): Fact[] {
         ? extractMysqlStatement({ source: written, start: span.start, end: span.end })
         : undefined;
     if (mysqlFacts) {
-      facts.push(...mysqlFacts);
+      appendAll(facts, mysqlFacts);
       continue;
     }
     // SQL built around a `${…}` is only known at run time: failing to parse it says nothing.

@@ -96,9 +96,13 @@ function skipQuoted(text: string, index: number, quote: number, backslashEscapes
   return text.length;
 }
 
+/** A `--` comment ends at LF or a lone CR, as Postgres reads it (a CR-only file has no LF). */
 function lineEnd(text: string, index: number): number {
-  const newline = text.indexOf('\n', index);
-  return newline < 0 ? text.length : newline;
+  for (let i = index; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || code === 13) return i;
+  }
+  return text.length;
 }
 
 function skipBlockComment(text: string, index: number): number {

@@ -12,6 +12,7 @@ import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './c
 import { isInDownMigration, wrapNode } from './receivers.js';
 import { reachesSqlRunner } from './sql-runners.js';
 import type { TsFileContext } from './types.js';
+import { appendAll } from '../../util/append.js';
 
 /** Cheap text check: could any literal of this file hold a statement? */
 export function mightHoldSql(text: string): boolean {
@@ -43,7 +44,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
         ) {
           const literal = wrapNode(sourceFile, node);
           if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
-            facts.push(...extractSqlStatement(context, literal));
+            appendAll(facts, extractSqlStatement(context, literal));
           }
         }
         if (node.kind !== ts.SyntaxKind.TemplateExpression) return;

@@ -16,6 +16,7 @@ import {
   stringValue,
 } from '../receivers.js';
 import type { ReceiverRules } from '../receivers.js';
+import { appendAll } from '../../../util/append.js';
 
 /**
  * db-migrate's own vocabulary (its generated `setup`/`_meta` exports, `runSql`, `removeColumn`,
@@ -185,7 +186,7 @@ function dropTable(scope: CallScope): void {
 /** `runSql(sql, [params], callback)`: `?` parameters are the SQL reader's placeholders. */
 function runSql(scope: CallScope): void {
   const statement = scope.call.getArguments()[0];
-  if (statement) scope.facts.push(...scope.context.sql(statement));
+  if (statement) appendAll(scope.facts, scope.context.sql(statement));
 }
 
 interface ColumnDefinition {

@@ -50,6 +50,7 @@ import {
 } from '../receivers.js';
 import type { CallChain, FunctionLikeNode, ReceiverBindings, ReceiverRules } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
+import { appendAll } from '../../../util/append.js';
 
 type KnexKind = 'knex' | 'schema';
 
@@ -205,7 +206,7 @@ class KnexReader {
         objectType: 'table',
       },
     ];
-    facts.push(...this.tableCallback(table, functionArgument(callbackArg), false, 0));
+    appendAll(facts, this.tableCallback(table, functionArgument(callbackArg), false, 0));
     return facts;
   }
 
@@ -253,7 +254,7 @@ class KnexReader {
       if (!Node.isPropertyAccessExpression(callee)) continue;
       const target = callee.getExpression();
       if (!Node.isIdentifier(target) || target.getText() !== builder) continue;
-      facts.push(...this.builderCall(table, call, callee.getName(), altering));
+      appendAll(facts, this.builderCall(table, call, callee.getName(), altering));
     }
     return facts;
   }

@@ -7,6 +7,7 @@ import { Node, SyntaxKind } from '../morph.js';
 import type { ClassDeclaration, ClassExpression } from 'ts-morph';
 import type { Fact } from '../../../facts.js';
 import type { OrmExtractor } from '../types.js';
+import { appendAll } from '../../../util/append.js';
 
 const SQL_METHODS = new Set(['addSql', 'execute']);
 
@@ -29,7 +30,7 @@ export const mikroOrmExtractor: OrmExtractor = {
         if (!SQL_METHODS.has(callee.getName())) continue;
         if (callee.getExpression().getKind() !== SyntaxKind.ThisKeyword) continue;
         const statement = call.getArguments()[0];
-        if (statement) facts.push(...context.sql(statement));
+        if (statement) appendAll(facts, context.sql(statement));
       }
     }
     return facts;

@@ -22,6 +22,7 @@ import {
 } from '../receivers.js';
 import type { ReceiverRules } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
+import { appendAll } from '../../../util/append.js';
 
 /** Evidence that a file is a node-pg-migrate migration, not another tool's `exports.up`. */
 const NODE_PG_MIGRATE_EVIDENCE =
@@ -479,7 +480,7 @@ function createView(scope: CallScope, objectKeyword: 'VIEW' | 'MATERIALIZED VIEW
 
 function rawSql(scope: CallScope): void {
   const statement = scope.call.getArguments()[0];
-  if (statement) scope.facts.push(...scope.context.sql(statement));
+  if (statement) appendAll(scope.facts, scope.context.sql(statement));
 }
 
 function quoteIdentifier(name: string): string {

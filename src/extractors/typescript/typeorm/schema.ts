@@ -36,6 +36,7 @@ import {
 } from '../receivers.js';
 import type { ReceiverBindings, ReceiverRules } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
+import { appendAll } from '../../../util/append.js';
 
 type TypeormKind = 'queryRunner' | 'manager' | 'dataSource';
 
@@ -64,7 +65,7 @@ export const typeormExtractor: OrmExtractor = {
   applies: (text) => /\btypeorm\b|\bQueryRunner\b|\bMigrationInterface\b/.test(text),
   extract(context) {
     const facts: Fact[] = [];
-    if (/@Entity\s*\(/.test(context.file.text)) facts.push(...extractEntities(context));
+    if (/@Entity\s*\(/.test(context.file.text)) appendAll(facts, extractEntities(context));
     const receivers = bindReceivers(context.sourceFile, TYPEORM_RULES);
     const groups: { order: number; facts: Fact[] }[] = [];
     for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
@@ -397,7 +398,7 @@ function extractEntities(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   for (const declaration of context.sourceFile.getClasses()) {
     const entity = decoratorNamed(declaration, ['Entity', 'ViewEntity']);
-    if (entity) facts.push(...entityFacts(context, declaration, entity));
+    if (entity) appendAll(facts, entityFacts(context, declaration, entity));
   }
   return facts;
 }
