@@ -318,9 +318,14 @@ export async function readFacts(
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
   progress('loading parsers', 0, toParse.length);
   await loadExtractors(toParse.map((file) => file.path));
-  for (const [index, file] of toParse.entries()) {
-    progress('parsing', index, toParse.length);
-    appendAll(facts, extractFile(file, options));
+  try {
+    for (const [index, file] of toParse.entries()) {
+      progress('parsing', index, toParse.length);
+      appendAll(facts, extractFile(file, options));
+    }
+  } finally {
+    // Files read outside a scan (one file at a time) decide their dialect by their own syntax.
+    setStoreDialects(() => undefined);
   }
   return { files, facts };
 }

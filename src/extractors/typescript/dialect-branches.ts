@@ -49,8 +49,14 @@ export function fileDialect(text: string, path?: string): Dialect {
 /** Once per file: every SQL literal of the file asks. */
 const dialectOfText = new Map<string, Dialect>();
 
+/** A file with a branch for Postgres among others (`case DatabaseTypeEnum.postgres:`, `postgresUp…`). */
+const POSTGRES_BRANCH =
+  /\bcase\s+(?:[\w.]+\.)?['"]?(?:postgres(?:ql)?|pg)\b|\b(?:postgres(?:ql)?|pg)(?:Up|Down|Migrat)/;
+
 function dialectOf(text: string): Dialect {
   if (dialectOfText.size > 64) dialectOfText.clear();
+  // Written for several databases, one of them Postgres: the Postgres branch is the one read.
+  if (POSTGRES_BRANCH.test(text)) return 'postgres';
   return /client\s*:\s*['"](?:mysql2?|mariadb)['"]|`[A-Za-z_]\w*`\s*\(|ENGINE\s*=\s*InnoDB/i.test(
     text,
   )
@@ -74,8 +80,21 @@ export function inOtherDialectBranch(
       if (runsThere && test.dialect !== dialect) return true;
       if (!runsThere && test.dialect === dialect) return true;
     } else if (ts.isCaseClause(parent) && child !== parent.expression) {
-      const label = ts.isStringLiteral(parent.expression) ? parent.expression.text : undefined;
+      // `case 'mysql':`, `case DatabaseTypeEnum.mysql:`
+      const label = ts.isStringLiteral(parent.expression)
+        ? parent.expression.text
+        : ts.isPropertyAccessExpression(parent.expression)
+          ? parent.expression.name.text
+          : undefined;
       const named = label === undefined ? undefined : DIALECT_NAMES[label.toLowerCase()];
+      if (named && named !== dialect) return true;
+    } else if (
+      (ts.isMethodDeclaration(parent) || ts.isFunctionDeclaration(parent)) &&
+      parent.name &&
+      ts.isIdentifier(parent.name)
+    ) {
+      // `mysqlUpQueryRunner(queryRunner) { … }`: a function written for one database.
+      const named = dialectOfFunctionName(parent.name.text);
       if (named && named !== dialect) return true;
     } else if (ts.isConditionalExpression(parent) && child !== parent.condition) {
       const test = dialectTest(parent.condition.getText(sourceFile));
@@ -85,6 +104,18 @@ export function inOtherDialectBranch(
     }
   }
   return false;
+}
+
+const FUNCTION_PREFIX =
+  /^(postgres(?:ql)?|pg|mysql|mariadb|sqlite3?|betterSqlite3?|mssql|sqlServer|oracle)(?=[A-Z_])/;
+
+/** `postgresUpQueryRunner` → postgres, `betterSqlite3DownQueryRunner` → sqlite. */
+function dialectOfFunctionName(name: string): Dialect | undefined {
+  const prefix = FUNCTION_PREFIX.exec(name)?.[1]?.toLowerCase();
+  if (prefix === undefined) return undefined;
+  if (prefix.startsWith('bettersqlite')) return 'sqlite';
+  if (prefix === 'sqlserver') return 'mssql';
+  return DIALECT_NAMES[prefix];
 }
 
 function dialectTest(condition: string): { dialect: Dialect; positive: boolean } | undefined {
