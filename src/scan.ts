@@ -4,9 +4,8 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { findConfigFile, loadConfig } from './config/load.js';
+import { defaultConfig, findConfigFile } from './config/find.js';
 import type { Config, RuleSetting } from './config/types.js';
-import { loadDataMaps } from './datamap/load.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
 import { drizzleOutputFolder } from './extractors/drizzle-config.js';
 import { firstSeenByGit } from './git-dates.js';
@@ -88,7 +87,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   // earlier migrations), then report what touches them, as a full scan would.
   const onlyFiles = namedFiles(requested);
   const options = onlyFiles ? { ...requested, paths: [onlyFiles.project] } : requested;
-  const config = loadProjectConfig(
+  const config = await loadProjectConfig(
     onlyFiles && !options.configFile ? { ...options, cwd: onlyFiles.project } : options,
   );
   const root = repositoryRoot(cwd, config.file, options.paths);
@@ -104,8 +103,11 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
     (file) => readRequiredSource(file, cwd, 'data map'),
   );
+  // The YAML parser and the schema validator load only when there is a data map to read.
   const { dataMap, problems: mapProblems } =
-    dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
+    dataMapSources.length > 0
+      ? (await import('./datamap/load.js')).loadDataMaps(dataMapSources)
+      : { dataMap: undefined, problems: [] };
 
   const { files, facts } = await readFacts(discovered.sourceFiles, options);
   progress('following the data', 0, 0);
@@ -196,11 +198,19 @@ function dataMapFilesBehind(finding: Finding, dataMap: DataMap | undefined): str
   return [...files];
 }
 
-/** Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2). */
-export function loadProjectConfig(options: { cwd: string; configFile?: string }): Config {
+/**
+ * Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2).
+ * Without a config file the YAML parser and the schema validator are never loaded.
+ */
+export async function loadProjectConfig(options: {
+  cwd: string;
+  configFile?: string;
+}): Promise<Config> {
   const file = options.configFile
     ? requireFile(options.configFile, options.cwd, 'config file')
     : findConfigFile(options.cwd);
+  if (file === undefined) return defaultConfig();
+  const { loadConfig } = await import('./config/load.js');
   const { config, problems } = loadConfig(file, options.cwd);
   const first = problems[0];
   if (first)
