@@ -20,6 +20,7 @@ import {
   requireFile,
 } from './discover.js';
 import { UsageError } from './errors.js';
+import { extractCaching, FactCache } from './cache.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
 import { setProjectFiles } from './extractors/project-files.js';
 import type { ScannedFile } from './extractors/types.js';
@@ -55,6 +56,11 @@ export interface ScanOptions {
   changedSince?: string;
   /** `--no-error-on-unmatched` sets it false: a path with no file to read is then not an error. */
   errorOnUnmatched?: boolean;
+  /**
+   * The facts cache folder (`--cache-dir`; the command line defaults it to ~/.cache/piilint):
+   * files unchanged since an earlier scan are not parsed again. Undefined: no cache.
+   */
+  cacheDir?: string;
   /** Called as the scan moves on, for a progress line; `done`/`total` count files when known. */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -79,6 +85,8 @@ export interface ScanResult {
   sources: Map<string, string>;
   /** Test files discovery left out, as display paths (shown with `--debug`). */
   skippedTestFiles?: string[];
+  /** With a cache: files whose facts came from it, and files parsed (shown with `--debug`). */
+  factsCache?: { reused: number; parsed: number };
 }
 
 export async function scan(requested: ScanOptions): Promise<ScanResult> {
@@ -109,7 +117,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
       ? (await import('./datamap/load.js')).loadDataMaps(dataMapSources)
       : { dataMap: undefined, problems: [] };
 
-  const { files, facts } = await readFacts(discovered.sourceFiles, options);
+  const { files, facts, factsCache } = await readFacts(discovered.sourceFiles, options);
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
@@ -148,6 +156,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     dataMap,
     sources,
     skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
+    factsCache,
   };
 }
 
@@ -243,8 +252,13 @@ export async function discoverSources(
  */
 export async function readFacts(
   sourceFiles: readonly string[],
-  options: { cwd: string; debug?: boolean; onProgress?: ScanOptions['onProgress'] },
-): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
+  options: {
+    cwd: string;
+    debug?: boolean;
+    cacheDir?: string;
+    onProgress?: ScanOptions['onProgress'];
+  },
+): Promise<{ files: ScannedFile[]; facts: Fact[]; factsCache?: ScanResult['factsCache'] }> {
   const progress = options.onProgress ?? (() => undefined);
   const facts: Fact[] = [];
   const files: ScannedFile[] = [];
@@ -257,13 +271,19 @@ export async function readFacts(
   // Helpers and table definitions imported from any file the scan read can be followed.
   setProjectFiles(files);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
+  // Files the cache has facts for are not parsed; the parsers load only for the others.
+  const cache =
+    options.cacheDir === undefined ? undefined : new FactCache(options.cacheDir, options);
+  const cached = toParse.map((file) => cache?.read(file));
   progress('loading parsers', 0, toParse.length);
-  await loadExtractors(toParse.map((file) => file.path));
+  await loadExtractors(toParse.filter((_, index) => !cached[index]).map((file) => file.path));
   for (const [index, file] of toParse.entries()) {
     progress('parsing', index, toParse.length);
-    facts.push(...extractFile(file, options));
+    facts.push(...(cached[index] ?? extractCaching(file, () => extractFile(file, options), cache)));
   }
-  return { files, facts };
+  const reused = cached.filter(Boolean).length;
+  const factsCache = cache && { reused, parsed: toParse.length - reused };
+  return { files, facts, factsCache };
 }
 
 function describeProblem(problem: MapProblem): string {

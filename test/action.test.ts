@@ -168,6 +168,8 @@ function runBundle(
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,
+    // The facts cache goes to a scratch folder, never the real ~/.cache.
+    XDG_CACHE_HOME: join(scratch, 'cache'),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
