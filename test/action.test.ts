@@ -53,6 +53,7 @@ test('action.yml: a Node action that runs the committed bundle, with no install 
     'comment-file': '',
     'github-token': '${{ github.token }}',
     'working-directory': '.',
+    'cache-dir': '',
   });
   for (const [name, input] of Object.entries(action.inputs)) {
     assert.ok(input.description.length > 10, `${name} is described`);
