@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Two esbuild bundles, both reproducible byte for byte from the same sources and lockfile:
+// Three esbuild bundles, each reproducible byte for byte from the same sources and lockfile:
 //
+//   node scripts/bundle.mjs cli             dist/piilint.mjs: the command line as one file, which
+//                                           bin/piilint.js loads. One file starts faster than a
+//                                           hundred modules; the parsers (libpg-query, ts-morph, the
+//                                           vendored MySQL parser) stay outside and load on first
+//                                           use, and so do yaml, ajv and globby inside it.
 //   node scripts/bundle.mjs vendor          dist/vendor/mysql-parser.cjs: node-sql-parser's MySQL
 //                                           build only (with big-integer), so the package does not
 //                                           install node-sql-parser's 89 MB of other dialects.
@@ -42,6 +47,40 @@ export async function bundleMysqlParser(
   );
 }
 
+/** Lets bundled CommonJS code call require() for Node's own modules and find files beside it. */
+const COMMONJS_BANNER = [
+  "import { createRequire as __piilintCreateRequire } from 'node:module';",
+  "import { dirname as __piilintDirname } from 'node:path';",
+  "import { fileURLToPath as __piilintFileURLToPath } from 'node:url';",
+  'const require = __piilintCreateRequire(import.meta.url);',
+  'const __filename = __piilintFileURLToPath(import.meta.url);',
+  'const __dirname = __piilintDirname(__filename);',
+].join('\n');
+
+export async function bundleCli(outFile = join(ROOT, 'dist', 'piilint.mjs')) {
+  mkdirSync(dirname(outFile), { recursive: true });
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli.ts'],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: TARGET,
+    // Loaded from node_modules at run time, on first use: libpg-query by a dynamic import, ts-morph
+    // and the MySQL parser by createRequire (which esbuild leaves alone).
+    external: ['libpg-query', 'ts-morph', '#mysql-parser'],
+    banner: { js: COMMONJS_BANNER },
+    // Dynamic imports of bundled modules (yaml, ajv, globby, the extractors) stay lazy: esbuild
+    // wraps each such module in an initializer that runs on the first import().
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+}
+
 /**
  * Extractors load CommonJS packages with `createRequire(import.meta.url)(…)` (faster start-up for
  * the installed CLI). esbuild cannot follow such a call, so for the bundle it becomes a plain
@@ -77,16 +116,7 @@ export async function bundleAction(outDir = join(ROOT, 'action', 'dist')) {
     target: TARGET,
     // CommonJS dependencies (ts-morph, TypeScript, libpg-query's loader) call require() for Node's
     // own modules and look for files beside __dirname (libpg-query.wasm is copied there).
-    banner: {
-      js: [
-        "import { createRequire as __piilintCreateRequire } from 'node:module';",
-        "import { dirname as __piilintDirname } from 'node:path';",
-        "import { fileURLToPath as __piilintFileURLToPath } from 'node:url';",
-        'const require = __piilintCreateRequire(import.meta.url);',
-        'const __filename = __piilintFileURLToPath(import.meta.url);',
-        'const __dirname = __piilintDirname(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: COMMONJS_BANNER },
     legalComments: 'eof',
     minify: true,
     // The bundle is read only by Node; the source map would double the committed size.
@@ -106,12 +136,22 @@ export async function bundleAction(outDir = join(ROOT, 'action', 'dist')) {
   );
 }
 
-const [what, outDir] = process.argv.slice(2);
+const [what, ...rest] = process.argv.slice(2);
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bundle.mjs')) {
-  if (what === 'vendor') await bundleMysqlParser();
-  else if (what === 'action') await bundleAction(outDir);
-  else {
-    process.stderr.write('usage: node scripts/bundle.mjs vendor | action [out-dir]\n');
+  if (what === 'action') await bundleAction(rest[0]);
+  else if (
+    what !== undefined &&
+    [what, ...rest].every((name) => name === 'vendor' || name === 'cli')
+  ) {
+    // `vendor cli`: both in one process (the build runs this on every `npm ci`).
+    for (const name of [what, ...rest]) {
+      if (name === 'vendor') await bundleMysqlParser();
+      else await bundleCli();
+    }
+  } else {
+    process.stderr.write(
+      'usage: node scripts/bundle.mjs vendor | cli | vendor cli | action [out-dir]\n',
+    );
     process.exitCode = 2;
   }
 }

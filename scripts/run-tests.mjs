@@ -3,6 +3,9 @@
 // plain line, "tests: N passed, N failed", that people and CI logs can read at a glance.
 // Usage: node scripts/run-tests.mjs [file pattern]   (default: every *.test.ts)
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pattern = process.argv[2] ?? '\\.test\\.ts$';
@@ -12,8 +15,12 @@ const uvu = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url)
 const args = ['--import', 'tsx', uvu, 'test', pattern, '-i', 'fixtures'];
 // uvu colours by default; keep CI logs and pipes plain.
 if (!process.stdout.isTTY || process.env.NO_COLOR) args.push('--color', 'false');
+// The command line caches facts under $XDG_CACHE_HOME/piilint by default: tests use a fresh
+// folder of their own, removed at the end, never the real ~/.cache.
+const cacheHome = mkdtempSync(join(tmpdir(), 'piilint-test-cache-'));
 const child = spawn(process.execPath, args, {
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, XDG_CACHE_HOME: cacheHome },
 });
 
 let output = '';
@@ -23,6 +30,7 @@ child.stdout.on('data', (chunk) => {
 });
 
 child.on('close', (code, signal) => {
+  rmSync(cacheHome, { recursive: true, force: true });
   // eslint-disable-next-line no-control-regex
   const text = output.replace(/\u001b\[[0-9;]*m/g, '');
   const count = (label) => {

@@ -81,6 +81,13 @@ const OPTIONS: OptionSpec[] = [
     commands: ['scan'],
     help: "record today's findings as the baseline",
   },
+  {
+    name: 'cache-dir',
+    value: 'folder',
+    commands: ['scan'],
+    help: 'keep the facts of files read here; default: $XDG_CACHE_HOME/piilint or ~/.cache/piilint',
+  },
+  { name: 'no-cache', commands: ['scan'], help: 'parse every file again; read and write no cache' },
   { name: 'quiet', commands: ['scan'], help: 'print errors only (and count only them)' },
   {
     name: 'no-error-on-unmatched',
@@ -261,6 +268,10 @@ async function runScan(args: ParsedArguments): Promise<number> {
   const output = outputOption === '-' ? undefined : outputOption;
 
   const { failsAt, scan } = await import('./scan.js');
+  const { defaultCacheDir } = await import('./cache.js');
+  const cacheDir = args.options.has('no-cache')
+    ? undefined
+    : (stringOption(args, 'cache-dir') ?? defaultCacheDir());
   const progress = progressLine(process.stderr.isTTY === true);
   const result = await scan({
     cwd: process.cwd(),
@@ -273,9 +284,16 @@ async function runScan(args: ParsedArguments): Promise<number> {
     writeBaseline: stringOption(args, 'write-baseline'),
     changedSince: stringOption(args, 'changed-since'),
     errorOnUnmatched: !args.options.has('no-error-on-unmatched'),
+    cacheDir,
     onProgress: progress.update,
   }).finally(progress.clear);
 
+  if (args.options.has('debug') && result.factsCache) {
+    const { reused, parsed } = result.factsCache;
+    process.stderr.write(
+      `piilint: facts cache ${cacheDir}: ${reused} files read from it, ${parsed} parsed\n`,
+    );
+  }
   const skippedTests = result.skippedTestFiles ?? [];
   if (args.options.has('debug') && skippedTests.length > 0) {
     const shown = inertLine(skippedTests.slice(0, 10).join(', '));

@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { globbySync } from 'globby';
+import type { globbySync as GlobbySync } from 'globby';
 import { UsageError } from './errors.js';
 import type { ParseProblem } from './facts.js';
 import type { ScannedFile } from './extractors/types.js';
@@ -108,9 +108,16 @@ export function isTestFile(pathInsideRoot: string): boolean {
  * folders, never follows a symbolic link out of the scanned root.
  */
 export async function discoverFiles(options: DiscoveryOptions): Promise<Discovered> {
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const walks =
+    !paths.every((path) => statOrUndefined(resolve(options.cwd, path))?.isFile()) ||
+    (options.include ?? []).length > 0 ||
+    (options.exclude ?? []).length > 0;
+  // globby (with its .gitignore reader) takes a noticeable part of start-up: only a walk loads it.
+  if (walks) globbySync ??= (await import('globby')).globbySync;
   const found = new Set<string>();
   const skippedTests = new Set<string>();
-  for (const path of options.paths.length > 0 ? options.paths : ['.']) {
+  for (const path of paths) {
     const files = filesOfPath(path, options.cwd);
     if (files.length === 0 && options.errorOnUnmatched !== false) {
       throw new UsageError(
@@ -173,7 +180,7 @@ function filesMatching(pattern: string, cwd: string): string[] {
   const fixed = segments.slice(0, segments.findIndex(isGlob)).join('/');
   const base = resolve(cwd, fixed === '' ? '.' : fixed);
   if (!statOrUndefined(base)?.isDirectory()) return [];
-  const files = globbySync(pattern.split(sep).join('/'), {
+  const files = glob(pattern.split(sep).join('/'), {
     cwd,
     absolute: true,
     onlyFiles: true,
@@ -187,13 +194,21 @@ function filesMatching(pattern: string, cwd: string): string[] {
     .filter((file) => isSourceOrMap(file) && isInside(realRoot, file));
 }
 
+/** Loaded by `discoverFiles` before any walk or glob match. */
+let globbySync: typeof GlobbySync | undefined;
+
+function glob(...args: Parameters<typeof GlobbySync>): string[] {
+  if (!globbySync) throw new Error('globby was not loaded before a walk');
+  return globbySync(...args);
+}
+
 /**
  * Discovery is synchronous on purpose: nothing else runs while it walks, and globby's async
  * `.gitignore` filter stats every result through a promise of its own, which cost twice the sync
  * walk on 2,000 files. The results are the same.
  */
 function filesUnder(root: string): string[] {
-  const files = globbySync([SOURCE_GLOB, ...DATA_MAP_GLOBS], {
+  const files = glob([SOURCE_GLOB, ...DATA_MAP_GLOBS], {
     cwd: root,
     absolute: true,
     onlyFiles: true,
@@ -225,7 +240,7 @@ function isInside(realRoot: string, file: string): boolean {
 }
 
 function matchGlobs(globs: string[], cwd: string): Set<string> {
-  const matches = globbySync(globs, {
+  const matches = glob(globs, {
     cwd,
     absolute: true,
     onlyFiles: true,

@@ -4,11 +4,10 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { findConfigFile, loadConfig } from './config/load.js';
+import { defaultConfig, findConfigFile } from './config/find.js';
 import { configRoot } from './config/paths.js';
 import { linkOutOfRoot } from './util/inside-root.js';
 import type { Config, RuleSetting } from './config/types.js';
-import { loadDataMaps } from './datamap/load.js';
 import { resolveTable } from './datamap/resolve.js';
 import type { DataMap, MapProblem } from './datamap/types.js';
 import { drizzleOutputFolder } from './extractors/drizzle-config.js';
@@ -24,6 +23,7 @@ import {
   requireFile,
 } from './discover.js';
 import { UsageError } from './errors.js';
+import { extractCaching, FactCache } from './cache.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
 import { setProjectFiles } from './extractors/project-files.js';
 import { configuredDialect, dialectOfName, setStoreDialects } from './extractors/store-dialect.js';
@@ -61,6 +61,11 @@ export interface ScanOptions {
   changedSince?: string;
   /** `--no-error-on-unmatched` sets it false: a path with no file to read is then not an error. */
   errorOnUnmatched?: boolean;
+  /**
+   * The facts cache folder (`--cache-dir`; the command line defaults it to ~/.cache/piilint):
+   * files unchanged since an earlier scan are not parsed again. Undefined: no cache.
+   */
+  cacheDir?: string;
   /** Called as the scan moves on, for a progress line; `done`/`total` count files when known. */
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -85,6 +90,8 @@ export interface ScanResult {
   sources: Map<string, string>;
   /** Test files discovery left out, as display paths (shown with `--debug`). */
   skippedTestFiles?: string[];
+  /** With a cache: files whose facts came from it, and files parsed (shown with `--debug`). */
+  factsCache?: { reused: number; parsed: number };
 }
 
 export async function scan(requested: ScanOptions): Promise<ScanResult> {
@@ -93,7 +100,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   // earlier migrations), then report what touches them, as a full scan would.
   const onlyFiles = namedFiles(requested);
   const options = onlyFiles ? { ...requested, paths: [onlyFiles.project] } : requested;
-  const config = loadProjectConfig(
+  const config = await loadProjectConfig(
     onlyFiles && !options.configFile ? { ...options, cwd: onlyFiles.project } : options,
   );
   const root = repositoryRoot(cwd, config.file, options.paths);
@@ -112,12 +119,15 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     ),
     cwd,
   );
+  // The YAML parser and the schema validator load only when there is a data map to read.
   const loaded =
-    dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
+    dataMapSources.length > 0
+      ? (await import('./datamap/load.js')).loadDataMaps(dataMapSources)
+      : { dataMap: undefined, problems: [] };
   const { dataMap } = loaded;
   const mapProblems = [...unreadableMaps, ...loaded.problems];
 
-  const { files, facts } = await readFacts(discovered.sourceFiles, {
+  const { files, facts, factsCache } = await readFacts(discovered.sourceFiles, {
     ...options,
     engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
   });
@@ -161,6 +171,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     dataMap,
     sources,
     skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
+    factsCache,
   };
 }
 
@@ -211,12 +222,20 @@ function dataMapFilesBehind(finding: Finding, dataMap: DataMap | undefined): str
   return [...files];
 }
 
-/** Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2). */
-export function loadProjectConfig(options: { cwd: string; configFile?: string }): Config {
+/**
+ * Config problems are not findings: a broken config makes every result doubtful, so stop (exit 2).
+ * Without a config file the YAML parser and the schema validator are never loaded.
+ */
+export async function loadProjectConfig(options: {
+  cwd: string;
+  configFile?: string;
+}): Promise<Config> {
   const file = options.configFile
     ? requireFile(options.configFile, options.cwd, 'config file')
     : findConfigFile(options.cwd);
-  if (file !== undefined) refuseLinkOut(configRoot(file), file, options.cwd, 'config file');
+  if (file === undefined) return defaultConfig();
+  refuseLinkOut(configRoot(file), file, options.cwd, 'config file');
+  const { loadConfig } = await import('./config/load.js');
   const { config, problems } = loadConfig(file, options.cwd);
   const first = problems[0];
   if (first)
@@ -296,11 +315,12 @@ export async function readFacts(
   options: {
     cwd: string;
     debug?: boolean;
+    cacheDir?: string;
     onProgress?: ScanOptions['onProgress'];
     /** The data map's `engine` of the store a file (display path) belongs to. */
     engineOfFile?: (path: string) => string | undefined;
   },
-): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
+): Promise<{ files: ScannedFile[]; facts: Fact[]; factsCache?: ScanResult['factsCache'] }> {
   const progress = options.onProgress ?? (() => undefined);
   const facts: Fact[] = [];
   const files: ScannedFile[] = [];
@@ -316,18 +336,26 @@ export async function readFacts(
   const configured = configuredDialect(files);
   setStoreDialects((path) => dialectOfName(options.engineOfFile?.(path)) ?? configured);
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
+  // Files the cache has facts for are not parsed; the parsers load only for the others.
+  const cache =
+    options.cacheDir === undefined ? undefined : new FactCache(options.cacheDir, options);
+  const cached = toParse.map((file) => cache?.read(file));
   progress('loading parsers', 0, toParse.length);
-  await loadExtractors(toParse.map((file) => file.path));
+  await loadExtractors(toParse.filter((_, index) => !cached[index]).map((file) => file.path));
   try {
     for (const [index, file] of toParse.entries()) {
       progress('parsing', index, toParse.length);
-      appendAll(facts, extractFile(file, options));
+      const extracted =
+        cached[index] ?? extractCaching(file, () => extractFile(file, options), cache);
+      appendAll(facts, extracted);
     }
   } finally {
     // Files read outside a scan (one file at a time) decide their dialect by their own syntax.
     setStoreDialects(() => undefined);
   }
-  return { files, facts };
+  const reused = cached.filter(Boolean).length;
+  const factsCache = cache && { reused, parsed: toParse.length - reused };
+  return { files, facts, factsCache };
 }
 
 /** The `engine` the data map gives the store a file's unqualified tables belong to. */

@@ -53,6 +53,7 @@ test('action.yml: a Node action that runs the committed bundle, with no install 
     'comment-file': '',
     'github-token': '${{ github.token }}',
     'working-directory': '.',
+    'cache-dir': '',
   });
   for (const [name, input] of Object.entries(action.inputs)) {
     assert.ok(input.description.length > 10, `${name} is described`);
@@ -168,6 +169,8 @@ function runBundle(
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,
+    // The facts cache goes to a scratch folder, never the real ~/.cache.
+    XDG_CACHE_HOME: join(scratch, 'cache'),
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,

@@ -44,6 +44,8 @@ test('the packed tarball installs into an empty project and `npx piilint scan` f
     ) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const paths = packed[0]!.files.map((file) => file.path);
     assert.ok(paths.includes('dist/cli.js'));
+    // What bin/piilint.js loads: the command line bundled into one file.
+    assert.ok(paths.includes('dist/piilint.mjs'));
     assert.ok(paths.includes('dist/vendor/mysql-parser.cjs'));
     assert.ok(paths.includes('dist/vendor/node-sql-parser.LICENSE'));
     assert.ok(paths.includes('schemas/datamap.schema.json'));

@@ -11,6 +11,8 @@
  * A pull request from a fork or Dependabot gets a read-only token: the comment and the SARIF file
  * are skipped with a notice instead of failing on a permission error.
  */
+// First: V8 flags that must be set before libpg-query loads.
+import '../../src/wasm-baseline-only.js';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { changedFilesSince, onlyChangedFiles } from '../../src/changed-files.js';
@@ -20,6 +22,7 @@ import { githubReporter, escapeData, escapeProperty } from '../../src/reporters/
 import { summarize } from '../../src/reporters/index.js';
 import { COMMENT_MARKER, commentMarkdown } from '../../src/reporters/markdown.js';
 import { sarifReporter } from '../../src/reporters/sarif.js';
+import { defaultCacheDir } from '../../src/cache.js';
 import { failsAt, scan } from '../../src/scan.js';
 import { inertLine } from '../../src/util/inert-text.js';
 import { writeFileSafely } from '../../src/util/safe-write.js';
@@ -104,6 +107,11 @@ async function run(env: Env): Promise<number> {
     dataMapFiles: list('datamap'),
     configFile: input('config') || undefined,
     baseline: input('baseline') || undefined,
+    // Kept between runs by an actions/cache step (docs/github-action.md); `none` turns it off.
+    cacheDir:
+      input('cache-dir') === 'none'
+        ? undefined
+        : resolve(cwd, input('cache-dir') || defaultCacheDir(env)),
   });
   const tool = toolInfo();
   const outputs: Record<string, string> = {};

@@ -63,7 +63,7 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
     );
   }
 
-  const config = loadProjectConfig(options);
+  const config = await loadProjectConfig(options);
   const { discovered } = await discoverSources(options, config);
   const { files, facts } = await readFacts(discovered.sourceFiles, options);
   // No data map: every table lands in the implicit store of its migration folder, as in `scan`;

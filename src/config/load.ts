@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import type { DataMapSource } from '../datamap/load.js';
@@ -11,30 +11,15 @@ import { schemaProblems } from '../util/schema.js';
 import { parseYaml, stringValue } from '../util/yaml.js';
 import type { YamlFile, YamlPath } from '../util/yaml.js';
 import { checkDataMapPaths, checkGlobs, configRoot } from './paths.js';
-import { DEFAULT_CONFIG } from './types.js';
+import { defaultConfig, findConfigFile } from './find.js';
 import type { Config, RuleSetting } from './types.js';
 
-const CONFIG_NAMES = ['piilint.config.yaml', 'piilint.config.yml'];
+// Callers that already load this module find the config file through it.
+export { findConfigFile };
+
 const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'note', 'warning', 'error'];
 const FAIL_ON: readonly Config['failOn'][] = ['error', 'warning', 'never'];
 const DEFAULT_GRANTS: readonly Config['supabase']['defaultGrants'][] = ['auto', 'always', 'never'];
-
-/**
- * `piilint.config.yaml` (or `.yml`) in `cwd` or the nearest parent, stopping at the repository
- * root (a folder with `.git`), so a config above the repository never applies to it.
- */
-export function findConfigFile(cwd: string): string | undefined {
-  let folder = resolve(cwd);
-  for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = join(folder, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    const parent = dirname(folder);
-    if (existsSync(join(folder, '.git')) || parent === folder) return undefined;
-    folder = parent;
-  }
-}
 
 /**
  * The config with defaults applied. Throws a UsageError only for a file that cannot be read or is
@@ -158,19 +143,6 @@ function analyseConfig(source: DataMapSource): Analysed {
 
   problems.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   return { config, problems };
-}
-
-function defaultConfig(): Config {
-  return {
-    ...DEFAULT_CONFIG,
-    exclude: [...DEFAULT_CONFIG.exclude],
-    datamap: [...DEFAULT_CONFIG.datamap],
-    rules: { ...DEFAULT_CONFIG.rules },
-    anonymousRoles: [...DEFAULT_CONFIG.anonymousRoles],
-    exposedSchemas: [...DEFAULT_CONFIG.exposedSchemas],
-    supabase: { ...DEFAULT_CONFIG.supabase },
-    classifier: { extraPatterns: [...DEFAULT_CONFIG.classifier.extraPatterns] },
-  };
 }
 
 function describeConfigPath(path: YamlPath): string {

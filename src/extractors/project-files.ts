@@ -7,6 +7,8 @@
 import type { ScannedFile } from './types.js';
 
 let projectFiles = new Map<string, ScannedFile>();
+/** While a file is extracted for the facts cache: every path asked for, found or not. */
+let lookups: Set<string> | undefined;
 
 /** Called once per scan, before extraction, with every file the scan read. */
 export function setProjectFiles(files: readonly ScannedFile[]): void {
@@ -15,5 +17,21 @@ export function setProjectFiles(files: readonly ScannedFile[]): void {
 
 /** The project file at this absolute path, when the scan read one there. */
 export function projectFile(absolutePath: string): ScannedFile | undefined {
+  lookups?.add(absolutePath);
   return projectFiles.get(absolutePath);
+}
+
+/**
+ * Runs one file's extraction and returns, with its result, the project files it asked for: the
+ * facts cache keys the file's entry on them (a changed helper must re-read its importers).
+ */
+export function recordingLookups<T>(run: () => T): { result: T; lookedUp: Set<string> } {
+  const outer = lookups;
+  const recorded = new Set<string>();
+  lookups = recorded;
+  try {
+    return { result: run(), lookedUp: recorded };
+  } finally {
+    lookups = outer;
+  }
 }

@@ -7,7 +7,7 @@
  * (a few per file, one for a ClickHouse file; none for SQL built around a `${…}` at run time).
  * Go and Jinja templates in `.sql` files are replaced by stand-ins first, as placeholders in code are.
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { loadPgParser, parseSync, pgParserReady } from './pg-parser.js';
 import type { Node } from 'libpg-query';
 import type { Fact, ParseProblem, SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { byteToCharOffsets, createLineIndex } from '../../util/location.js';
@@ -89,15 +89,9 @@ function worthMysqlFallback(statement: string): boolean {
   return statement.length <= MAX_MYSQL_STATEMENT_CHARS && MYSQL_FALLBACK_START.test(statement);
 }
 
-let parserLoading: Promise<void> | undefined;
-let parserReady = false;
-
 /** Loads the Postgres parser (WASM) once; later calls return at once. */
 export async function initSqlParser(): Promise<void> {
-  parserLoading ??= loadModule().then(() => {
-    parserReady = true;
-  });
-  await parserLoading;
+  await loadPgParser();
 }
 
 function problem(at: SourceLocation, message: string): ParseProblem {
@@ -205,7 +199,7 @@ function tryParse(sql: string): { statements: ParsedStatement[] } | { error: unk
 }
 
 function extractSource(written: SqlSource): Fact[] {
-  if (!parserReady) return parserMissing(written);
+  if (!pgParserReady()) return parserMissing(written);
   // MySQL text is read in Postgres spelling (same offsets); its schema-only statements still go to
   // the MySQL parser with the text as written. The store's dialect decides when it is known; the
   // text's own syntax otherwise.
@@ -489,7 +483,7 @@ function parameterOf(node: Node | undefined): number | undefined {
  * A query whose target table is a placeholder is `other`.
  */
 export function analyseQuery(fragment: SqlFragment): QueryShape | undefined {
-  if (!parserReady || fragment.text.trim() === '') return undefined;
+  if (!pgParserReady() || fragment.text.trim() === '') return undefined;
   const source = fragmentSource(fragment);
   const parsed = tryParse(source.text);
   if (!('statements' in parsed)) return undefined;

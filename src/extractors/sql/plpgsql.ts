@@ -6,7 +6,7 @@
  * with a record's fields or a variable selected from a table is a value sent to a log. A body that
  * does not parse is a `parse-error` at the body. `LANGUAGE sql` bodies are read as SQL.
  */
-import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+import { parsePlPgSQLSync, parseSync } from './pg-parser.js';
 import type { Node } from 'libpg-query';
 import type { ColumnName, Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { byteToCharOffsets } from '../../util/location.js';
