@@ -27,4 +27,20 @@ test('TypeORM: new Table definitions of another module created in a loop', async
   ]);
 });
 
+test('Kysely: a static helper of a workspace package, read from the call when its source is out of reach', async () => {
+  assert.equal(await findingsIn(`${HERE}/kysely-class-helper`), [
+    `pii-unencrypted ${HERE}/kysely-class-helper/migrations/src/migration-0001.ts:9:8`,
+    `pii-unencrypted ${HERE}/kysely-class-helper/migrations/src/migration-0001.ts:10:8`,
+  ]);
+});
+
+test('AdonisJS: this.schema with the table named by the class field tableName, create then alter', async () => {
+  const migrations = `${HERE}/adonis-schema/database/migrations`;
+  assert.equal(await findingsIn(`${HERE}/adonis-schema`), [
+    `pii-unencrypted ${migrations}/1700000000000_create_patients_table.ts:10:7`,
+    `pii-unencrypted ${migrations}/1700000000000_create_patients_table.ts:11:7`,
+    `pii-unencrypted ${migrations}/1700000000001_alter_patients_table.ts:8:7`,
+  ]);
+});
+
 test.run();

@@ -479,6 +479,9 @@ export function stringValue(node: Node | undefined, depth = 0): string | undefin
   if (Node.isIdentifier(value)) return stringValue(constInitializerOf(value), depth + 1);
   if (Node.isPropertyAccessExpression(value)) {
     const owner = unwrap(value.getExpression());
+    if (owner.getKind() === SyntaxKind.ThisKeyword) {
+      return stringValue(classFieldInitializer(value), depth + 1);
+    }
     const object = Node.isIdentifier(owner) ? constInitializerOf(owner) : undefined;
     if (object && Node.isObjectLiteralExpression(unwrap(object))) {
       return stringValue(
@@ -498,6 +501,20 @@ export function stringValue(node: Node | undefined, depth = 0): string | undefin
     return text;
   }
   return undefined;
+}
+
+/**
+ * The initializer of the field `this.name` reads, in the class around it: AdonisJS migrations name
+ * their table once, `protected tableName = 'patients'`, and use `this.tableName` in `up` and `down`.
+ */
+function classFieldInitializer(access: Node): Node | undefined {
+  if (!Node.isPropertyAccessExpression(access)) return undefined;
+  const owner = access.getFirstAncestor(
+    (node) => Node.isClassDeclaration(node) || Node.isClassExpression(node),
+  );
+  if (!owner || !(Node.isClassDeclaration(owner) || Node.isClassExpression(owner)))
+    return undefined;
+  return owner.getProperty(access.getName())?.getInitializer();
 }
 
 /** Strings of an array literal (or a `const` naming one), or a single string as a one-element list. */
