@@ -26,6 +26,12 @@ export interface StatementContext {
   end: number;
   /** Maps a parser `location` (UTF-8 bytes, relative to the parsed string) to an offset in `source.text`. */
   charAt(byteLocation: number): number;
+  /**
+   * Inside a PL/pgSQL body: the function's parameters and declared variables (lower case). An
+   * unqualified name among them is the variable's value, never a column (Postgres raises an error
+   * on a name that could be both).
+   */
+  variables?: ReadonlySet<string>;
 }
 
 export function statementLocation(context: StatementContext): SourceLocation {

@@ -377,7 +377,7 @@ function embeddedReader(
   source: SqlSource,
   lookForPlatform: { pending: boolean },
 ): EmbeddedSqlReader {
-  return (sql, start, facts, offsetOf = (index) => start + index) => {
+  return (sql, start, facts, offsetOf = (index) => start + index, variables) => {
     const parsed = tryParse(sql);
     if (!('statements' in parsed)) {
       if (source.hasPlaceholders && hasRuntimeStandIn(sql)) return;
@@ -395,7 +395,12 @@ function embeddedReader(
       parsed.statements,
       offsetOf,
     )) {
-      readStatement(statement.stmt, context, facts, lookForPlatform);
+      readStatement(
+        statement.stmt,
+        variables ? { ...context, variables } : context,
+        facts,
+        lookForPlatform,
+      );
     }
   };
 }

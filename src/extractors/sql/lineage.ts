@@ -426,6 +426,10 @@ export function valueOf(
     }
     if (names.length !== fields.length || names.length === 0) return NO_FLOW;
     if (context.source.hasPlaceholders && names.some(isPlaceholderName)) return NO_FLOW;
+    // A PL/pgSQL parameter or variable (`COALESCE(p_icd10_code, icd10_code)`): the caller's value.
+    if (names.length === 1 && context.variables?.has((names[0] ?? '').toLowerCase())) {
+      return NO_FLOW;
+    }
     return resolveColumn(names, scope);
   }
   if ('A_Const' in node || 'ParamRef' in node || 'SQLValueFunction' in node) return NO_FLOW;

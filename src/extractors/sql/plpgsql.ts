@@ -20,6 +20,7 @@ export type EmbeddedSqlReader = (
   start: number,
   facts: Fact[],
   offsetOf?: (index: number) => number,
+  variables?: ReadonlySet<string>,
 ) => void;
 
 /** `elog_level` of RAISE: DEBUG … EXCEPTION (Postgres's elog.h). */
@@ -84,8 +85,30 @@ export function readProceduralBody(
     facts.push({ kind: 'parse-error', at, message: `PL/pgSQL body not read: ${reason}` });
     return;
   }
-  const reader = new BodyReader(body, context, facts, readEmbedded, functionNameOf(statement));
+  const reader = new BodyReader(
+    body,
+    context,
+    facts,
+    readEmbedded,
+    functionNameOf(statement),
+    variableNamesOf(parsed),
+  );
   reader.walk(parsed, { variables: new Map(), records: new Map() });
+}
+
+/** The parameters and declared variables of the parsed body (`found` is always there; not a name). */
+function variableNamesOf(parsed: unknown): Set<string> {
+  const names = new Set<string>();
+  const functions = (parsed as { plpgsql_funcs?: unknown[] } | undefined)?.plpgsql_funcs ?? [];
+  for (const entry of functions) {
+    const datums =
+      (entry as { PLpgSQL_function?: { datums?: unknown[] } }).PLpgSQL_function?.datums ?? [];
+    for (const datum of datums) {
+      const name = (datum as { PLpgSQL_var?: { refname?: string } }).PLpgSQL_var?.refname;
+      if (name && name !== 'found') names.add(name.toLowerCase());
+    }
+  }
+  return names;
 }
 
 /** `CREATE TRIGGER … ON patients … EXECUTE FUNCTION log_patient()`: the trigger's RAISEs now know their table. */
@@ -173,6 +196,7 @@ class BodyReader {
     private readonly facts: Fact[],
     private readonly readEmbedded: EmbeddedSqlReader,
     private readonly functionName: string | undefined,
+    private readonly variables: ReadonlySet<string>,
   ) {
     for (let index = 0; index < body.text.length; index++) {
       if (body.text.charCodeAt(index) === 10) this.lineStarts.push(index + 1);
@@ -215,7 +239,7 @@ class BodyReader {
         if (field.name && value) bindings.variables.set(field.name, value);
       });
     }
-    this.readEmbedded(query, start, this.facts);
+    this.readEmbedded(query, start, this.facts, undefined, this.variables);
   }
 
   private forLoop(loop: ForLoop, bindings: Bindings): void {
