@@ -43,4 +43,12 @@ test('AdonisJS: this.schema with the table named by the class field tableName, c
   ]);
 });
 
+test('TypeORM: per-database methods that only down() calls are never replayed', async () => {
+  const file = `${HERE}/typeorm-dialect-methods/src/migrations/1700000000000-Init.ts`;
+  assert.equal(await findingsIn(`${HERE}/typeorm-dialect-methods`), [
+    `pii-unencrypted ${file}:28:53`,
+    `pii-unencrypted ${file}:28:71`,
+  ]);
+});
+
 test.run();

@@ -156,15 +156,49 @@ function directionOfRaw(fn: ts.Node): 'up' | 'down' | undefined {
   return name === 'up' || name === 'down' ? name : undefined;
 }
 
-/** The migration direction a node belongs to: the nearest enclosing `up`/`down` function. */
+/**
+ * The migration direction a node belongs to: the nearest enclosing `up`/`down` function, or a
+ * method of the migration class that only one of them calls (`down()` dispatching to
+ * `this.postgresDownQueryRunner(queryRunner)` per database).
+ */
 export function migrationDirectionOf(node: Node): 'up' | 'down' | undefined {
   for (let current: ts.Node | undefined = node.compilerNode; current; current = current.parent) {
     if (ts.isFunctionLike(current)) {
-      const direction = directionOfRaw(current);
+      const direction = directionOfRaw(current) ?? delegatedDirection(current);
       if (direction) return direction;
     }
   }
   return undefined;
+}
+
+const delegatedDirections = new WeakMap<ts.Node, 'up' | 'down' | undefined>();
+
+/** `up` or `down` when the method is called as `this.<name>(…)` from exactly one of them. */
+function delegatedDirection(fn: ts.Node): 'up' | 'down' | undefined {
+  if (!ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return undefined;
+  if (delegatedDirections.has(fn)) return delegatedDirections.get(fn);
+  const owner = fn.parent;
+  if (!ts.isClassLike(owner)) return undefined;
+  const name = fn.name.text;
+  const callers = new Set<'up' | 'down'>();
+  for (const member of owner.members) {
+    if (!ts.isMethodDeclaration(member) || member === fn) continue;
+    const direction = directionOfRaw(member);
+    if (direction && member.body && callsThisMethod(member.body, name)) callers.add(direction);
+  }
+  const direction = callers.size === 1 ? [...callers][0] : undefined;
+  delegatedDirections.set(fn, direction);
+  return direction;
+}
+
+function callsThisMethod(body: ts.Node, name: string): boolean {
+  const visit = (node: ts.Node): boolean =>
+    (ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      node.expression.name.text === name) ||
+    ts.forEachChild(node, visit) === true;
+  return visit(body);
 }
 
 /** Only the forward direction is replayed (rules.md): code in `down` is never read. */
