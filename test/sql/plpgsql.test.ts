@@ -23,19 +23,25 @@ test('DDL under IF NOT EXISTS, RAISE of a loop record, EXECUTE of a literal, SEL
   ]);
 });
 
-test("a function parameter in an UPDATE is the caller's value, never a column of the table", async () => {
+test("PL/pgSQL names: a parameter is the caller's value, a loop record's field is its source column", async () => {
   const folder = 'test/fixtures/sql/plpgsql-parameters';
   const { findings } = await scan({ cwd: process.cwd(), paths: [folder] });
   assert.equal(
     findings.map(
       (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
     ),
-    [`pii-unencrypted ${folder}/0002_edit_diagnosis.sql:14:7`],
+    [
+      `pii-unencrypted ${folder}/0002_edit_diagnosis.sql:14:7`,
+      `pii-unencrypted ${folder}/0003_contact_archive.sql:3:3`,
+      `pii-unencrypted ${folder}/0003_contact_archive.sql:18:19`,
+    ],
   );
-  // SET icd10_code = COALESCE(p_icd10_code, icd10_code) keeps the column's own value or the caller's.
-  const [finding] = findings;
-  assert.match(finding?.message ?? '', /from [\w.-]*clinical\.diagnoses\.icd10_code\)/);
-  assert.not.match(finding?.message ?? '', /p_icd10_code/);
+  const [edit, , archive] = findings.map((finding) => finding.message);
+  // SET icd10_code = COALESCE(p_icd10_code, icd10_code): the column's own value or the caller's.
+  assert.match(edit ?? '', /from [\w.-]*clinical\.diagnoses\.icd10_code\)/);
+  assert.not.match(edit ?? '', /p_icd10_code/);
+  // FOR p IN SELECT … FROM clinical.patients … VALUES (p.id, p.national_id_number)
+  assert.match(archive ?? '', /from [\w.-]*clinical\.patients\.national_id_number\)/);
 });
 
 test.run();

@@ -377,7 +377,7 @@ function embeddedReader(
   source: SqlSource,
   lookForPlatform: { pending: boolean },
 ): EmbeddedSqlReader {
-  return (sql, start, facts, offsetOf = (index) => start + index, variables) => {
+  return (sql, start, facts, offsetOf = (index) => start + index, procedural) => {
     const parsed = tryParse(sql);
     if (!('statements' in parsed)) {
       if (source.hasPlaceholders && hasRuntimeStandIn(sql)) return;
@@ -397,7 +397,7 @@ function embeddedReader(
     )) {
       readStatement(
         statement.stmt,
-        variables ? { ...context, variables } : context,
+        procedural ? { ...context, procedural } : context,
         facts,
         lookForPlatform,
       );

@@ -426,9 +426,13 @@ export function valueOf(
     }
     if (names.length !== fields.length || names.length === 0) return NO_FLOW;
     if (context.source.hasPlaceholders && names.some(isPlaceholderName)) return NO_FLOW;
+    const procedural = context.procedural;
+    const [first = '', second = ''] = names.map((name) => name.toLowerCase());
     // A PL/pgSQL parameter or variable (`COALESCE(p_icd10_code, icd10_code)`): the caller's value.
-    if (names.length === 1 && context.variables?.has((names[0] ?? '').toLowerCase())) {
-      return NO_FLOW;
+    if (names.length === 1 && procedural?.variables.has(first)) return NO_FLOW;
+    // A record's field (`NEW.patient_id`, `p.email` of a loop over patients), never a table `new`.
+    if (names.length === 2 && procedural?.records.has(first)) {
+      return procedural.recordField(first, second) ?? NO_FLOW;
     }
     return resolveColumn(names, scope);
   }
