@@ -2,7 +2,7 @@
  * SQL written anywhere in a file being read: `db.raw('…')`, `queryRunner.query(`…`)`,
  * `sequelize.query`, sql`…` tags, `pgm.sql`, `this.addSql`, or any string whose text starts like a
  * statement that changes something (CREATE, ALTER, INSERT, UPDATE … SET, GRANT, REVOKE, DROP,
- * SELECT … INTO, …). It runs after the ORM extractors: a literal they already handed to the SQL
+ * SELECT … INTO, …), except a JSX attribute's value. It runs after the ORM extractors: a literal they already handed to the SQL
  * extractor (with a prefix or a better anchor) is not read twice. SQL inside `down` is skipped.
  */
 import { fileDialect, inOtherDialectBranch } from './dialect-branches.js';
@@ -22,6 +22,19 @@ export function mightHoldSql(text: string): boolean {
 /** A statement keyword can only start after blanks or a comment: skip everything else quickly. */
 const FIRST_CHARACTER = /^[\s]*(?:--|\/\*|[a-z])/i;
 
+/**
+ * `className="truncate text-sm"`, `className={`truncate ${tone}`}`: a JSX attribute's own string is
+ * markup, never a statement (handlers inside `{…}` keep their SQL: their strings sit in calls).
+ */
+function isJsxAttributeValue(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (ts.isJsxAttribute(parent)) return true;
+  return (
+    ts.isJsxExpression(parent) && parent.parent !== undefined && ts.isJsxAttribute(parent.parent)
+  );
+}
+
 export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
@@ -36,6 +49,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
         const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
         if (
           FIRST_CHARACTER.test(content) &&
+          !isJsxAttributeValue(node) &&
           looksLikeSqlStatement(content) &&
           !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
         ) {
