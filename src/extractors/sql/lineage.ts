@@ -430,9 +430,12 @@ export function valueOf(
     const [first = '', second = ''] = names.map((name) => name.toLowerCase());
     // A PL/pgSQL parameter or variable (`COALESCE(p_icd10_code, icd10_code)`): the caller's value.
     if (names.length === 1 && procedural?.variables.has(first)) return NO_FLOW;
-    // A record's field (`NEW.patient_id`, `p.email` of a loop over patients), never a table `new`.
+    // A record's field (`p.email` of `FOR p IN SELECT … FROM patients`), never a table `p`. A
+    // record of unknown shape (a trigger's `NEW`) still goes by its name: the copy then defines the
+    // target's columns, which a table created outside the migrations would not otherwise have.
     if (names.length === 2 && procedural?.records.has(first)) {
-      return procedural.recordField(first, second) ?? NO_FLOW;
+      const field = procedural.recordField(first, second);
+      if (field) return field;
     }
     return resolveColumn(names, scope);
   }
