@@ -1,6 +1,7 @@
 // DO blocks and function bodies read like top-level SQL; RAISE with personal values is a log write.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { scan } from '../../src/scan.js';
 import { findingsIn } from '../scan-helpers.js';
 
 const HERE = 'test/fixtures/sql/plpgsql';
@@ -20,6 +21,27 @@ test('DDL under IF NOT EXISTS, RAISE of a loop record, EXECUTE of a literal, SEL
     // EXECUTE 'GRANT SELECT ON patients TO PUBLIC'
     `public-access-grant ${HERE}/0007_aadhaar.sql:21:12`,
   ]);
+});
+
+test("PL/pgSQL names: a parameter is the caller's value, a loop record's field is its source column", async () => {
+  const folder = 'test/fixtures/sql/plpgsql-parameters';
+  const { findings } = await scan({ cwd: process.cwd(), paths: [folder] });
+  assert.equal(
+    findings.map(
+      (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
+    ),
+    [
+      `pii-unencrypted ${folder}/0002_edit_diagnosis.sql:14:7`,
+      `pii-unencrypted ${folder}/0003_contact_archive.sql:3:3`,
+      `pii-unencrypted ${folder}/0003_contact_archive.sql:18:19`,
+    ],
+  );
+  const [edit, , archive] = findings.map((finding) => finding.message);
+  // SET icd10_code = COALESCE(p_icd10_code, icd10_code): the column's own value or the caller's.
+  assert.match(edit ?? '', /from [\w.-]*clinical\.diagnoses\.icd10_code\)/);
+  assert.not.match(edit ?? '', /p_icd10_code/);
+  // FOR p IN SELECT … FROM clinical.patients … VALUES (p.id, p.national_id_number)
+  assert.match(archive ?? '', /from [\w.-]*clinical\.patients\.national_id_number\)/);
 });
 
 test.run();

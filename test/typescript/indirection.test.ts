@@ -67,4 +67,28 @@ test('ctx.db: a migration context holding the knex or Kysely connection', async 
   ]);
 });
 
+test('Kysely: a static helper of a workspace package, read from the call when its source is out of reach', async () => {
+  assert.equal(await findingsIn(`${HERE}/kysely-class-helper`), [
+    `pii-unencrypted ${HERE}/kysely-class-helper/migrations/src/migration-0001.ts:9:8`,
+    `pii-unencrypted ${HERE}/kysely-class-helper/migrations/src/migration-0001.ts:10:8`,
+  ]);
+});
+
+test('AdonisJS: this.schema with the table named by the class field tableName, create then alter', async () => {
+  const migrations = `${HERE}/adonis-schema/database/migrations`;
+  assert.equal(await findingsIn(`${HERE}/adonis-schema`), [
+    `pii-unencrypted ${migrations}/1700000000000_create_patients_table.ts:10:7`,
+    `pii-unencrypted ${migrations}/1700000000000_create_patients_table.ts:11:7`,
+    `pii-unencrypted ${migrations}/1700000000001_alter_patients_table.ts:8:7`,
+  ]);
+});
+
+test('TypeORM: per-database methods that only down() calls are never replayed', async () => {
+  const file = `${HERE}/typeorm-dialect-methods/src/migrations/1700000000000-Init.ts`;
+  assert.equal(await findingsIn(`${HERE}/typeorm-dialect-methods`), [
+    `pii-unencrypted ${file}:28:53`,
+    `pii-unencrypted ${file}:28:71`,
+  ]);
+});
+
 test.run();

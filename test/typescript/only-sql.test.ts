@@ -38,4 +38,12 @@ test('the note counts the statements skipped; --debug names the skipped test fil
   assert.match(run.stderr, /skipped 1 test files .*src\/__tests__\/patients\.test\.js/);
 });
 
+test('JSX attribute strings (className="truncate …") are markup, never a statement', async () => {
+  const folder = 'test/fixtures/typescript/only-sql-jsx';
+  assert.equal(await findingsIn(folder), [
+    // the migration is read; the component's class names give no parse-error note
+    `pii-unencrypted ${folder}/db/migrations/001_patients.sql:4:3`,
+  ]);
+});
+
 test.run();

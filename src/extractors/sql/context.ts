@@ -1,4 +1,4 @@
-import type { SourceLocation, TableName } from '../../facts.js';
+import type { SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { isPlaceholderName } from './placeholders.js';
 
 /** The SQL text being read: a whole file, or a fragment held in code. */
@@ -26,6 +26,20 @@ export interface StatementContext {
   end: number;
   /** Maps a parser `location` (UTF-8 bytes, relative to the parsed string) to an offset in `source.text`. */
   charAt(byteLocation: number): number;
+  /** Inside a PL/pgSQL body: the names the body declares, which are values and never columns. */
+  procedural?: ProceduralNames;
+}
+
+/**
+ * A PL/pgSQL body's own names (lower case). Postgres raises an error on a name that could be both
+ * a variable and a column, so an unqualified name among `variables` is the variable's value, and
+ * `record.field` of a name among `records` (a loop record, `NEW`, `OLD`) is the record's field.
+ */
+export interface ProceduralNames {
+  variables: ReadonlySet<string>;
+  records: ReadonlySet<string>;
+  /** Where a record's field comes from when the body selected the record from a table. */
+  recordField(record: string, field: string): ValueSource | undefined;
 }
 
 export function statementLocation(context: StatementContext): SourceLocation {

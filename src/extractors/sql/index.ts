@@ -388,7 +388,7 @@ function embeddedReader(
   source: SqlSource,
   lookForPlatform: { pending: boolean },
 ): EmbeddedSqlReader {
-  return (sql, start, facts, offsetOf = (index) => start + index) => {
+  return (sql, start, facts, offsetOf = (index) => start + index, procedural) => {
     const parsed = tryParse(sql);
     if (!('statements' in parsed)) {
       if (source.hasPlaceholders && hasRuntimeStandIn(sql)) return;
@@ -406,7 +406,12 @@ function embeddedReader(
       parsed.statements,
       offsetOf,
     )) {
-      readStatement(statement.stmt, context, facts, lookForPlatform);
+      readStatement(
+        statement.stmt,
+        procedural ? { ...context, procedural } : context,
+        facts,
+        lookForPlatform,
+      );
     }
   };
 }

@@ -426,6 +426,17 @@ export function valueOf(
     }
     if (names.length !== fields.length || names.length === 0) return NO_FLOW;
     if (context.source.hasPlaceholders && names.some(isPlaceholderName)) return NO_FLOW;
+    const procedural = context.procedural;
+    const [first = '', second = ''] = names.map((name) => name.toLowerCase());
+    // A PL/pgSQL parameter or variable (`COALESCE(p_icd10_code, icd10_code)`): the caller's value.
+    if (names.length === 1 && procedural?.variables.has(first)) return NO_FLOW;
+    // A record's field (`p.email` of `FOR p IN SELECT … FROM patients`), never a table `p`. A
+    // record of unknown shape (a trigger's `NEW`) still goes by its name: the copy then defines the
+    // target's columns, which a table created outside the migrations would not otherwise have.
+    if (names.length === 2 && procedural?.records.has(first)) {
+      const field = procedural.recordField(first, second);
+      if (field) return field;
+    }
     return resolveColumn(names, scope);
   }
   if ('A_Const' in node || 'ParamRef' in node || 'SQLValueFunction' in node) return NO_FLOW;

@@ -10,7 +10,7 @@ import { parsePlPgSQLSync, parseSync } from './pg-parser.js';
 import type { Node } from 'libpg-query';
 import type { ColumnName, Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { byteToCharOffsets } from '../../util/location.js';
-import type { StatementContext } from './context.js';
+import type { ProceduralNames, StatementContext } from './context.js';
 import { tableNameOf } from './context.js';
 import { selectOutputs } from './lineage.js';
 
@@ -20,6 +20,7 @@ export type EmbeddedSqlReader = (
   start: number,
   facts: Fact[],
   offsetOf?: (index: number) => number,
+  procedural?: ProceduralNames,
 ) => void;
 
 /** `elog_level` of RAISE: DEBUG … EXCEPTION (Postgres's elog.h). */
@@ -84,8 +85,37 @@ export function readProceduralBody(
     facts.push({ kind: 'parse-error', at, message: `PL/pgSQL body not read: ${reason}` });
     return;
   }
-  const reader = new BodyReader(body, context, facts, readEmbedded, functionNameOf(statement));
+  const reader = new BodyReader(
+    body,
+    context,
+    facts,
+    readEmbedded,
+    functionNameOf(statement),
+    declaredNamesOf(parsed),
+  );
   reader.walk(parsed, { variables: new Map(), records: new Map() });
+}
+
+/** The body's parameters and variables (`found` is always there), and its records (`new`, `old`, loop records). */
+function declaredNamesOf(parsed: unknown): { variables: Set<string>; records: Set<string> } {
+  const variables = new Set<string>();
+  const records = new Set<string>();
+  const functions = (parsed as { plpgsql_funcs?: unknown[] } | undefined)?.plpgsql_funcs ?? [];
+  for (const entry of functions) {
+    const datums =
+      (entry as { PLpgSQL_function?: { datums?: unknown[] } }).PLpgSQL_function?.datums ?? [];
+    for (const datum of datums) {
+      const declared = datum as {
+        PLpgSQL_var?: { refname?: string };
+        PLpgSQL_rec?: { refname?: string };
+      };
+      const variable = declared.PLpgSQL_var?.refname;
+      if (variable && variable !== 'found') variables.add(variable.toLowerCase());
+      const record = declared.PLpgSQL_rec?.refname;
+      if (record) records.add(record.toLowerCase());
+    }
+  }
+  return { variables, records };
 }
 
 /** `CREATE TRIGGER … ON patients … EXECUTE FUNCTION log_patient()`: the trigger's RAISEs now know their table. */
@@ -173,6 +203,7 @@ class BodyReader {
     private readonly facts: Fact[],
     private readonly readEmbedded: EmbeddedSqlReader,
     private readonly functionName: string | undefined,
+    private readonly declared: { variables: ReadonlySet<string>; records: ReadonlySet<string> },
   ) {
     for (let index = 0; index < body.text.length; index++) {
       if (body.text.charCodeAt(index) === 10) this.lineStarts.push(index + 1);
@@ -215,7 +246,18 @@ class BodyReader {
         if (field.name && value) bindings.variables.set(field.name, value);
       });
     }
-    this.readEmbedded(query, start, this.facts);
+    this.readEmbedded(query, start, this.facts, undefined, this.namesAt(bindings));
+  }
+
+  /** The body's names as the statement at hand sees them: records selected so far know their sources. */
+  private namesAt(bindings: Bindings): ProceduralNames {
+    return {
+      ...this.declared,
+      recordField: (record, field) => {
+        const shape = [...bindings.records].find(([name]) => name.toLowerCase() === record)?.[1];
+        return shape ? fieldValue(shape, field) : undefined;
+      },
+    };
   }
 
   private forLoop(loop: ForLoop, bindings: Bindings): void {

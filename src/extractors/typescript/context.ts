@@ -121,13 +121,20 @@ export function methodCallsOf(
  * Calls of a plain name given a function (`createStandardTable(db, 't', (qb) => …)`), in document
  * order: the calls that may hand a builder to a callback.
  */
-export function helperCallsOf(sourceFile: SourceFile): CallExpression[] {
+export function helperCallsOf(
+  sourceFile: SourceFile,
+  options: { members?: boolean } = {},
+): CallExpression[] {
   const calls: CallExpression[] = [];
   for (const call of rawCallsOf(sourceFile)) {
     const givesFunction = call.arguments.some(
       (argument) => ts.isArrowFunction(argument) || ts.isFunctionExpression(argument),
     );
-    if (givesFunction && ts.isIdentifier(call.expression)) {
+    // With `members`, also a class's or an object's helper: `TimestampedTable.create(db, 't', …)`.
+    const named =
+      ts.isIdentifier(call.expression) ||
+      (options.members === true && ts.isPropertyAccessExpression(call.expression));
+    if (givesFunction && named) {
       calls.push(wrapNode(sourceFile, call) as CallExpression);
     }
   }

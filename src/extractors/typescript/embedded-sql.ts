@@ -24,6 +24,19 @@ export function mightHoldSql(text: string): boolean {
 /** A statement keyword can only start after blanks or a comment: skip everything else quickly. */
 const FIRST_CHARACTER = /^[\s]*(?:--|\/\*|[a-z])/i;
 
+/**
+ * `className="truncate text-sm"`, `className={`truncate ${tone}`}`: a JSX attribute's own string is
+ * markup, never a statement (handlers inside `{…}` keep their SQL: their strings sit in calls).
+ */
+function isJsxAttributeValue(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (ts.isJsxAttribute(parent)) return true;
+  return (
+    ts.isJsxExpression(parent) && parent.parent !== undefined && ts.isJsxAttribute(parent.parent)
+  );
+}
+
 export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
@@ -38,6 +51,7 @@ export function extractEmbeddedSql(context: TsFileContext): Fact[] {
         const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
         if (
           FIRST_CHARACTER.test(content) &&
+          !isJsxAttributeValue(node) &&
           looksLikeSqlStatement(content) &&
           reachesSqlRunner(node, sourceFile.compilerNode) &&
           !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)

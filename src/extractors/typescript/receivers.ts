@@ -156,15 +156,49 @@ function directionOfRaw(fn: ts.Node): 'up' | 'down' | undefined {
   return name === 'up' || name === 'down' ? name : undefined;
 }
 
-/** The migration direction a node belongs to: the nearest enclosing `up`/`down` function. */
+/**
+ * The migration direction a node belongs to: the nearest enclosing `up`/`down` function, or a
+ * method of the migration class that only one of them calls (`down()` dispatching to
+ * `this.postgresDownQueryRunner(queryRunner)` per database).
+ */
 export function migrationDirectionOf(node: Node): 'up' | 'down' | undefined {
   for (let current: ts.Node | undefined = node.compilerNode; current; current = current.parent) {
     if (ts.isFunctionLike(current)) {
-      const direction = directionOfRaw(current);
+      const direction = directionOfRaw(current) ?? delegatedDirection(current);
       if (direction) return direction;
     }
   }
   return undefined;
+}
+
+const delegatedDirections = new WeakMap<ts.Node, 'up' | 'down' | undefined>();
+
+/** `up` or `down` when the method is called as `this.<name>(…)` from exactly one of them. */
+function delegatedDirection(fn: ts.Node): 'up' | 'down' | undefined {
+  if (!ts.isMethodDeclaration(fn) || !ts.isIdentifier(fn.name)) return undefined;
+  if (delegatedDirections.has(fn)) return delegatedDirections.get(fn);
+  const owner = fn.parent;
+  if (!ts.isClassLike(owner)) return undefined;
+  const name = fn.name.text;
+  const callers = new Set<'up' | 'down'>();
+  for (const member of owner.members) {
+    if (!ts.isMethodDeclaration(member) || member === fn) continue;
+    const direction = directionOfRaw(member);
+    if (direction && member.body && callsThisMethod(member.body, name)) callers.add(direction);
+  }
+  const direction = callers.size === 1 ? [...callers][0] : undefined;
+  delegatedDirections.set(fn, direction);
+  return direction;
+}
+
+function callsThisMethod(body: ts.Node, name: string): boolean {
+  const visit = (node: ts.Node): boolean =>
+    (ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      node.expression.name.text === name) ||
+    ts.forEachChild(node, visit) === true;
+  return visit(body);
 }
 
 /** Only the forward direction is replayed (rules.md): code in `down` is never read. */
@@ -479,6 +513,9 @@ export function stringValue(node: Node | undefined, depth = 0): string | undefin
   if (Node.isIdentifier(value)) return stringValue(constInitializerOf(value), depth + 1);
   if (Node.isPropertyAccessExpression(value)) {
     const owner = unwrap(value.getExpression());
+    if (owner.getKind() === SyntaxKind.ThisKeyword) {
+      return stringValue(classFieldInitializer(value), depth + 1);
+    }
     const object = Node.isIdentifier(owner) ? constInitializerOf(owner) : undefined;
     if (object && Node.isObjectLiteralExpression(unwrap(object))) {
       return stringValue(
@@ -498,6 +535,20 @@ export function stringValue(node: Node | undefined, depth = 0): string | undefin
     return text;
   }
   return undefined;
+}
+
+/**
+ * The initializer of the field `this.name` reads, in the class around it: AdonisJS migrations name
+ * their table once, `protected tableName = 'patients'`, and use `this.tableName` in `up` and `down`.
+ */
+function classFieldInitializer(access: Node): Node | undefined {
+  if (!Node.isPropertyAccessExpression(access)) return undefined;
+  const owner = access.getFirstAncestor(
+    (node) => Node.isClassDeclaration(node) || Node.isClassExpression(node),
+  );
+  if (!owner || !(Node.isClassDeclaration(owner) || Node.isClassExpression(owner)))
+    return undefined;
+  return owner.getProperty(access.getName())?.getInitializer();
 }
 
 /** Strings of an array literal (or a `const` naming one), or a single string as a one-element list. */

@@ -88,7 +88,8 @@ const KNEX_RULES: ReceiverRules<KnexKind> = {
   // Connection getters by their usual names, for when their definition is out of reach (passed in
   // as a parameter, a base-class method): `dbcon().schema…`, `this.getKnex().schema…`.
   getters: { dbcon: 'knex', getKnex: 'knex', getKnexConnection: 'knex' },
-  members: { knex: 'knex', db: 'knex' },
+  // AdonisJS Lucid migrations (`class extends BaseSchema`) reach knex's schema builder as `this.schema`.
+  members: { knex: 'knex', db: 'knex', schema: 'schema' },
 };
 
 /** Receiver names that say nothing about which database a call reaches. */
@@ -100,7 +101,10 @@ const CONVENTIONAL_NAMES = new Set([
 export const knexExtractor: OrmExtractor = {
   name: 'knex',
   // `getDb().schema.…`: a getter defined in another module of the project.
-  applies: (text) => /\bknex\b|\bKnex\b|\bdbcon\(\)|\bgetKnex\(\)|\(\)\s*\.schema\s*\./.test(text),
+  applies: (text) =>
+    /\bknex\b|\bKnex\b|\bdbcon\(\)|\bgetKnex\(\)|\(\)\s*\.schema\s*\.|adonisjs\/lucid|Adonis\/Lucid/.test(
+      text,
+    ),
   extract(context) {
     const receivers = bindReceivers(context.sourceFile, KNEX_RULES);
     const reader = new KnexReader(context, receivers);

@@ -111,11 +111,15 @@ export const kyselyExtractor: OrmExtractor = {
       const facts = readingThrough(context, call, () => reader.statement(call, method));
       if (facts.length > 0) groups.push({ order: callee.getNameNode().getStart(), facts });
     }
-    for (const call of helperCallsOf(context.sourceFile)) {
+    for (const call of helperCallsOf(context.sourceFile, { members: true })) {
       if (isInDownMigration(call)) continue;
-      const facts = builderCallbacksOf(call, HELPER_STATEMENTS).flatMap((helper) =>
-        readingThrough(context, call, () => reader.helperStatement(helper)),
-      );
+      const helpers = builderCallbacksOf(call, HELPER_STATEMENTS);
+      const facts =
+        helpers.length > 0
+          ? helpers.flatMap((helper) =>
+              readingThrough(context, call, () => reader.helperStatement(helper)),
+            )
+          : reader.unreadHelperStatement(call);
       if (facts.length > 0) groups.push({ order: call.getStart(), facts });
     }
     groups.sort((left, right) => left.order - right.order);
@@ -169,6 +173,26 @@ class KyselyReader {
     return helper.method === 'createTable'
       ? this.createTable(helper.statement, table, links)
       : links.flatMap((link) => this.alteration(table, link));
+  }
+
+  /**
+   * A table helper whose definition is out of reach (a static method of a class from a workspace
+   * package: `TimestampedTable.create(db, 'users', (tb) => tb.addColumn('email', 'text'))`). The
+   * call says enough: it is given the database, a table name, and a callback that adds columns to
+   * the builder it receives. A helper named for altering alters; any other creates.
+   */
+  unreadHelperStatement(call: CallExpression): Fact[] {
+    const args = call.getArguments();
+    if (!args.some((argument) => this.receivers.kindOf(argument) !== undefined)) return [];
+    const name = args.map((argument) => stringValue(argument)).find((text) => text !== undefined);
+    const callback = args.map((argument) => functionArgument(argument)).find(Boolean);
+    if (name === undefined || !callback || !Node.isArrowFunction(callback)) return [];
+    const links = callbackChainLinks(callback);
+    if (!links.some((link) => link.name === 'addColumn')) return [];
+    const table = tableNameFromText(name);
+    return /alter/i.test(call.getExpression().getText())
+      ? links.flatMap((link) => this.alteration(table, link))
+      : this.createTable(call, table, links);
   }
 
   tableOf(call: CallExpression): TableName | undefined {
