@@ -107,6 +107,7 @@ function analyseConfig(source: DataMapSource): Analysed {
   config.datamap = stringList(yaml, valueOf('datamap')) ?? config.datamap;
   config.anonymousRoles = stringList(yaml, valueOf('anonymousRoles')) ?? config.anonymousRoles;
   config.exposedSchemas = stringList(yaml, valueOf('exposedSchemas')) ?? config.exposedSchemas;
+  config.publicPaths = stringList(yaml, valueOf('publicPaths')) ?? config.publicPaths;
   const defaultGrants = stringValue(
     yaml.resolve(yaml.entries(valueOf('supabase')).get('defaultGrants')?.value),
   );
@@ -161,6 +162,7 @@ function defaultConfig(): Config {
     rules: { ...DEFAULT_CONFIG.rules },
     anonymousRoles: [...DEFAULT_CONFIG.anonymousRoles],
     exposedSchemas: [...DEFAULT_CONFIG.exposedSchemas],
+    publicPaths: [...DEFAULT_CONFIG.publicPaths],
     supabase: { ...DEFAULT_CONFIG.supabase },
     classifier: { extraPatterns: [...DEFAULT_CONFIG.classifier.extraPatterns] },
   };
