@@ -250,9 +250,11 @@ export type Sink =
       bucket?: string;
       key?: string;
       publicAcl: boolean;
-    };
+    }
+  /** A file or stream a script writes (`fs.writeFileSync`, `createWriteStream`, a CSV or XLSX export). */
+  | { type: 'file'; writer: string; path?: string };
 
-/** Personal values leaving the database: a log line, an HTTP call, an analytics SDK, an object-store upload. */
+/** Personal values leaving the database: a log line, an HTTP call, an analytics SDK, an object-store upload, a file. */
 export interface DataSent extends FactBase {
   kind: 'data-sent';
   sink: Sink;

@@ -48,6 +48,7 @@ test('the example config loads with every setting', () => {
       '  unclassified-pii: off',
       'anonymousRoles: [anon, public, web_anon, guest]',
       'exposedSchemas: [public, api]',
+      'publicPaths: [public/, web/build/]',
       'supabase:',
       '  defaultGrants: never',
       'classifier:',
@@ -67,6 +68,7 @@ test('the example config loads with every setting', () => {
     rules: { 'pii-logged': 'error', 'unclassified-pii': 'off' },
     anonymousRoles: ['anon', 'public', 'web_anon', 'guest'],
     exposedSchemas: ['public', 'api'],
+    publicPaths: ['public/', 'web/build/'],
     supabase: { defaultGrants: 'never' },
     classifier: { extraPatterns: [{ pattern: '^member_no$', category: 'health.plan_member_id' }] },
   });

@@ -35,6 +35,7 @@ export function defaultConfig(): Config {
     rules: { ...DEFAULT_CONFIG.rules },
     anonymousRoles: [...DEFAULT_CONFIG.anonymousRoles],
     exposedSchemas: [...DEFAULT_CONFIG.exposedSchemas],
+    publicPaths: [...DEFAULT_CONFIG.publicPaths],
     supabase: { ...DEFAULT_CONFIG.supabase },
     classifier: { extraPatterns: [...DEFAULT_CONFIG.classifier.extraPatterns] },
   };

@@ -99,6 +99,7 @@ function analyseConfig(source: DataMapSource): Analysed {
   if (isSeq(valueOf('datamap'))) config.datamap = datamap.kept;
   config.anonymousRoles = stringList(yaml, valueOf('anonymousRoles')) ?? config.anonymousRoles;
   config.exposedSchemas = stringList(yaml, valueOf('exposedSchemas')) ?? config.exposedSchemas;
+  config.publicPaths = stringList(yaml, valueOf('publicPaths')) ?? config.publicPaths;
   const defaultGrants = stringValue(
     yaml.resolve(yaml.entries(valueOf('supabase')).get('defaultGrants')?.value),
   );

@@ -12,6 +12,8 @@ export interface Config {
   anonymousRoles: string[];
   /** Schemas an API serves (Supabase's Data API, PostgREST); default `[public]`. */
   exposedSchemas: string[];
+  /** Folders whose files a site or a package serves to anyone (`pii-exported` is an error there). */
+  publicPaths: string[];
   supabase: {
     /** Which new `public` tables the platform grants to anon: by the migration's date, all, or none. */
     defaultGrants: 'auto' | 'always' | 'never';
@@ -28,6 +30,7 @@ export const DEFAULT_CONFIG: Config = {
   rules: {},
   anonymousRoles: DEFAULT_ANONYMOUS_ROLES,
   exposedSchemas: ['public'],
+  publicPaths: ['public/', 'static/', 'dist/'],
   supabase: { defaultGrants: 'auto' },
   classifier: { extraPatterns: [] },
 };

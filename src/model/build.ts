@@ -1984,6 +1984,8 @@ function describeSink(fact: DataSent): string {
       return `sent to ${sink.vendor} by ${sink.sdk}`;
     case 'object-store':
       return `uploaded to ${sink.service} bucket ${sink.bucket ?? '(unknown)'}${sink.publicAcl ? ' with a public ACL' : ''}`;
+    case 'file':
+      return `written to ${sink.path ?? 'a file'} by ${sink.writer}`;
   }
 }
 

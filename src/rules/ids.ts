@@ -6,6 +6,7 @@ export const RULE_IDS = [
   'encryption-removed',
   'pii-third-party',
   'pii-logged',
+  'pii-exported',
   'unclassified-pii',
   'datamap-invalid',
   'invalid-suppression',

@@ -2,6 +2,7 @@ import { datamapInvalid } from './datamap-invalid.js';
 import { encryptionRemoved } from './encryption-removed.js';
 import { invalidSuppression } from './invalid-suppression.js';
 import { parseError } from './parse-error.js';
+import { piiExported } from './pii-exported.js';
 import { piiLogged } from './pii-logged.js';
 import { piiPublicExposure } from './pii-public-exposure.js';
 import { piiThirdParty } from './pii-third-party.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   encryptionRemoved,
   piiThirdParty,
   piiLogged,
+  piiExported,
   unclassifiedPii,
   datamapInvalid,
   invalidSuppression,

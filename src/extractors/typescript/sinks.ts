@@ -347,3 +347,64 @@ export const OBJECT_STORE_PACKAGES = {
 export const PUBLIC_S3_ACLS: ReadonlySet<string> = new Set(['public-read', 'public-read-write']);
 export const PUBLIC_GCS_ACLS: ReadonlySet<string> = new Set(['publicRead', 'public-read']);
 export const PUBLIC_AZURE_ACCESS: ReadonlySet<string> = new Set(['blob', 'container']);
+
+/** Modules whose functions write files (`fs.writeFileSync`, `fsp.writeFile`, fs-extra's `outputJson`). */
+export const FILE_MODULES: ReadonlySet<string> = new Set([
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'fs-extra',
+]);
+
+/** File writes of those modules: the path is the first argument, the data the second. */
+export const FILE_WRITE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'writeFile',
+  'writeFileSync',
+  'appendFile',
+  'appendFileSync',
+  'outputFile',
+  'outputFileSync',
+  'writeJson',
+  'writeJsonSync',
+  'outputJson',
+  'outputJsonSync',
+]);
+
+/**
+ * Export packages: calls that turn rows into a file's text (`stringify(rows)` of csv-stringify,
+ * json2csv's `parse(rows)` or `new Parser().parse(rows)`, `XLSX.utils.json_to_sheet(rows)`,
+ * `Papa.unparse(rows)`, fast-csv's `write(rows)`) and calls that write the file themselves
+ * (`XLSX.writeFile(workbook, path)`, fast-csv's `writeToPath(path, rows)`).
+ */
+export const EXPORT_PACKAGES: ReadonlySet<string> = new Set([
+  'csv-stringify',
+  'csv-stringify/sync',
+  'json2csv',
+  '@json2csv/plainjs',
+  '@json2csv/node',
+  'xlsx',
+  'fast-csv',
+  '@fast-csv/format',
+  'papaparse',
+]);
+export const EXPORT_SERIALISERS: ReadonlySet<string> = new Set([
+  'stringify',
+  'parse',
+  'unparse',
+  'json_to_sheet',
+  'aoa_to_sheet',
+  'sheet_add_json',
+  'sheet_add_aoa',
+  'write',
+  'writeToString',
+  'writeToBuffer',
+  'format',
+]);
+/** Export-package calls that write a file: the position of the path and of the data. */
+export const EXPORT_FILE_WRITERS: Readonly<Record<string, { path: number; data: number }>> = {
+  writeFile: { data: 0, path: 1 },
+  writeFileXLSX: { data: 0, path: 1 },
+  writeFileSync: { data: 0, path: 1 },
+  writeToPath: { path: 0, data: 1 },
+};

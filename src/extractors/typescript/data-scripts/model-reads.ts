@@ -17,6 +17,7 @@ export function modelRowsOf(
   method: string,
   optionsArgument: ts.Expression | undefined,
   columnsKey: 'attributes' | 'select',
+  columnOf: (key: string) => string = (key) => key,
 ): Value {
   const options = optionsArgument ? script.definitionOf(optionsArgument) : undefined;
   const listed =
@@ -25,7 +26,7 @@ export function modelRowsOf(
       : undefined;
   const items: SelectItem[] = [];
   const addColumn = (name: string, output: string, at: ts.Node) =>
-    items.push({ output, table, column: name, at: script.locate(at) });
+    items.push({ output, table, column: columnOf(name), at: script.locate(at) });
   if (listed && ts.isArrayLiteralExpression(listed)) {
     for (const item of listed.elements) {
       const text = script.stringOf(item);

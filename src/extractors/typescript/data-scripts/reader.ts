@@ -46,7 +46,7 @@ const READ_HINT =
   /\.(?:select|first|pluck|where|selectFrom|find\w*|\$queryRaw\w*|many\w*|one\w*|any)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b/i;
 /** A write or a send somewhere in the file. */
 const WRITE_OR_SINK_HINT =
-  /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\./i;
+  /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|writeTo|WriteStream/i;
 
 /**
  * A write of the application (a Prisma `update`, a TypeORM `save`, a knex `insert`, raw INSERT):

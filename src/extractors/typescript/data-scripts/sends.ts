@@ -20,6 +20,7 @@ import {
   vendorOfHost,
 } from '../sinks.js';
 import type { HttpCallShape, HttpClientEntry, SdkEntry } from '../sinks.js';
+import { checkExport, checkPipeline } from './exports.js';
 import { checkObjectStore } from './object-stores.js';
 import type { Script } from './script.js';
 import {
@@ -73,6 +74,7 @@ export function valuesOf(
 }
 
 export function checkSend(script: Script, call: ts.CallExpression): void {
+  if (checkExport(script, call) || checkPipeline(script, call)) return;
   if (checkLog(script, call)) return;
   if (checkSdk(script, call)) return;
   if (checkHttp(script, call)) return;

@@ -12,7 +12,7 @@ import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import { propertyNameText } from '../data-flow.js';
-import { importedDeclaration } from '../imports.js';
+import { decoratorOption, entityClassOf, snakeCase } from '../data-scripts/entities.js';
 import type { Script } from '../data-scripts/script.js';
 import { chainOf, objectProperty, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
@@ -60,13 +60,6 @@ function isEntityManager(script: Script, expression: ts.Expression, depth = 0): 
   return false;
 }
 
-function snakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /** The table and columns of an entity class named by `expression` (`Patient`, `'Patient'`). */
 function entityNames(
   script: Script,
@@ -77,7 +70,7 @@ function entityNames(
   const written = ts.isIdentifier(node) ? node.text : script.stringOf(node);
   if (!written) return undefined;
   const names: EntityNames = { table: snakeCase(written), columns: new Map() };
-  const declaration = ts.isIdentifier(node) ? classOf(script, node) : undefined;
+  const declaration = ts.isIdentifier(node) ? entityClassOf(script, node) : undefined;
   if (!declaration) return names;
   const tableName = decoratorOption(declaration, 'Entity', ['tableName', 'collection']);
   if (tableName) names.table = tableName;
@@ -91,33 +84,6 @@ function entityNames(
     );
   }
   return names;
-}
-
-function classOf(script: Script, identifier: ts.Identifier): ts.ClassDeclaration | undefined {
-  const declared = script.tracker.declarationOf(identifier);
-  if (declared?.parent && ts.isClassDeclaration(declared.parent)) return declared.parent;
-  const imported = importedDeclaration(script.wrap(identifier))?.compilerNode;
-  return imported && ts.isClassDeclaration(imported) ? imported : undefined;
-}
-
-/** A string option of a decorator (`@Entity({ tableName: 'patients' })`); any decorator when `name` is undefined. */
-function decoratorOption(
-  node: ts.HasDecorators,
-  name: string | undefined,
-  keys: readonly string[],
-): string | undefined {
-  for (const decorator of ts.getDecorators(node) ?? []) {
-    const call = decorator.expression;
-    if (!ts.isCallExpression(call)) continue;
-    if (name && !(ts.isIdentifier(call.expression) && call.expression.text === name)) continue;
-    const options = call.arguments[0];
-    if (!options || !ts.isObjectLiteralExpression(options)) continue;
-    for (const key of keys) {
-      const value = objectProperty(options, key);
-      if (value && ts.isStringLiteralLike(value)) return value.text;
-    }
-  }
-  return undefined;
 }
 
 function tableOf(script: Script, entity: EntityNames, via: ts.Expression): TableName {
