@@ -961,7 +961,13 @@ class DataScriptReader {
         return name ? this.tableName(name, definition.expression.expression) : undefined;
       }
     }
-    if (!/^[A-Z]/.test(receiver.text) || !/sequelize/i.test(this.sourceFile.text)) return undefined;
+    if (!/^[A-Z]/.test(receiver.text)) return undefined;
+    // `import { User } from '@server/models'`: a capitalised class of the models folder is the
+    // model in a file that never names Sequelize itself.
+    const declared = this.tracker.declarationOf(receiver);
+    const module = declared ? this.imports.get(declared)?.module : undefined;
+    const fromModels = module !== undefined && /(?:^|[/@])models?(?:\/|$)/i.test(module);
+    if (!fromModels && !/sequelize/i.test(this.sourceFile.text)) return undefined;
     return this.tableName(receiver.text, undefined);
   }
 
