@@ -39,7 +39,7 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
  * (`User.create({ … })`) in files that never name their ORM.
  */
 const DATA_API_PATTERN =
-  /knex|typeorm|sequelize|kysely|pgm\.|drizzle|pgTable|mysqlTable|sqliteTable|prisma|mongoose|mongodb|queryRunner|createTable|alterTable|@Entity|@Column|insert|select|update|delete|query|execute|\bsql\b|\bpg\b|postgres|mysql|sqlite|supabase|console\.|logger|\blog\b|winston|pino|bunyan|fetch\(|axios|\bgot\b|http|request|\bs3|bucket|storage|analytics|segment|mixpanel|amplitude|posthog|sentry|gtag|track\(|identify\(|bcrypt|argon2|scrypt|createHash|createCipher|encrypt|BeforeInsert|setDataValue|\.save\(|\.(?:create|bulkCreate|upsert)\s*\(/i;
+  /knex|typeorm|sequelize|kysely|pgm\.|drizzle|pgTable|mysqlTable|sqliteTable|prisma|mongoose|mongodb|queryRunner|createTable|alterTable|@Entity|@Column|insert|select|update|delete|query|execute|\bsql\b|\bpg\b|postgres|mysql|sqlite|supabase|console\.|logger|\blog\b|winston|pino|bunyan|fetch\(|axios|\bgot\b|http|request|\bs3|bucket|storage|analytics|segment|mixpanel|amplitude|posthog|sentry|gtag|track\(|identify\(|bcrypt|argon2|scrypt|createHash|createCipher|encrypt|BeforeInsert|setDataValue|better-auth|\.save\(|\.(?:create|bulkCreate|upsert)\s*\(/i;
 
 export function isDataMapFile(path: string): boolean {
   const name = basename(path);

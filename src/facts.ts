@@ -286,6 +286,12 @@ export interface ColumnWritten extends FactBase {
    * rewrites the column on every save: it covers the plain values other writes hand the ORM.
    */
   hook?: boolean;
+  /**
+   * Where the written table is defined, when the write says: `prisma` for a Prisma delegate, or
+   * the path (from the scan's folder, without extension) of the module a Drizzle table object or
+   * TypeORM entity is imported from (`src/db/schema`). The write belongs to that table's store.
+   */
+  tableDefinedIn?: string;
 }
 
 /**

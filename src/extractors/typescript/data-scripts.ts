@@ -10,6 +10,7 @@
  * Everything is recognised by syntax: client variables, the packages named in the file's own
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
+import { posix } from 'node:path';
 import { ts } from './morph.js';
 import type {
   ColumnName,
@@ -231,6 +232,8 @@ interface WriteTarget {
   verb: string;
   /** More rows written by the same call: the `update` half of a Prisma `upsert`. */
   alsoData?: ts.Expression;
+  /** Where the written table is defined, when the write names it (`ColumnWritten.tableDefinedIn`). */
+  definedIn?: string;
 }
 
 class DataScriptReader {
@@ -1283,10 +1286,12 @@ class DataScriptReader {
         ? this.stringOf(definition.arguments[0])
         : undefined;
     const name = declared ?? (stripParentheses(tableObject) as ts.Identifier).text;
+    const definedIn = this.importedFile(tableObject);
     return {
       table: this.tableName(name, root),
       data: data.args[0],
       verb: into.name === 'update' ? 'updated' : 'inserted into',
+      ...(definedIn !== undefined && { definedIn }),
     };
   }
 
@@ -1320,7 +1325,8 @@ class DataScriptReader {
         }
       }
     }
-    this.emitJudgedWrites(call, target.table, `${target.verb} ${target.table.name}`, fields);
+    const writer = `${target.verb} ${target.table.name}`;
+    this.emitJudgedWrites(call, target.table, writer, fields, target.definedIn);
   }
 
   private emitJudgedWrites(
@@ -1328,13 +1334,28 @@ class DataScriptReader {
     table: TableName,
     writer: string,
     fields: ReadonlyArray<{ column: string; value: ts.Expression }>,
+    definedIn?: string,
   ): void {
     const scope = this.judgeScope();
     for (const { column, value } of fields) {
       const judged = judgeWrittenValue(value, scope);
       if (judged === undefined) continue;
-      this.facts.push(columnWrittenFact(this.locate(value), table, column, judged, writer));
+      const at = this.locate(value);
+      this.facts.push(columnWrittenFact(at, table, column, judged, writer, false, definedIn));
     }
+  }
+
+  /**
+   * The file a relatively imported name comes from (`../db/schema` from `src/services/x.ts` is
+   * `src/db/schema`), from the scan's folder and without extension; undefined for packages and
+   * path aliases, which need the build's configuration to resolve.
+   */
+  private importedFile(expression: ts.Expression): string | undefined {
+    const module = this.importOf(expression)?.module;
+    if (module === undefined || !module.startsWith('.')) return undefined;
+    const resolved = posix.normalize(posix.join(posix.dirname(this.context.file.path), module));
+    if (resolved.startsWith('..')) return undefined;
+    return resolved.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
   }
 
   private knexWrite(call: ts.CallExpression): WriteTarget | undefined {
@@ -1400,9 +1421,15 @@ class DataScriptReader {
     if (ts.isObjectLiteralExpression(literal)) {
       const data = objectProperty(literal, target.method === 'upsert' ? 'create' : 'data');
       const alsoData = target.method === 'upsert' ? objectProperty(literal, 'update') : undefined;
-      return { table: target.table, data, verb, ...(alsoData && { alsoData }) };
+      return {
+        table: target.table,
+        data,
+        verb,
+        definedIn: 'prisma',
+        ...(alsoData && { alsoData }),
+      };
     }
-    return { table: target.table, data: undefined, verb, column: undefined };
+    return { table: target.table, data: undefined, verb, column: undefined, definedIn: 'prisma' };
   }
 
   private modelWrite(call: ts.CallExpression): WriteTarget | undefined {

@@ -3,6 +3,7 @@
  * file exporting an `OrmExtractor` and one line here. SQL left in literals after them is read by
  * the embedded-SQL pass (`embedded-sql.ts`), which always runs last.
  */
+import { authLibraryWritesExtractor } from './auth-library-writes.js';
 import { dataScriptsExtractor } from './data-scripts.js';
 import { dbMigrateExtractor } from './db-migrate.js';
 import { drizzleExtractor } from './drizzle.js';
@@ -26,4 +27,5 @@ export const ormExtractors: readonly OrmExtractor[] = [
   dbMigrateExtractor,
   dataScriptsExtractor,
   protectingFunctionsExtractor,
+  authLibraryWritesExtractor,
 ];

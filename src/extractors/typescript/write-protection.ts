@@ -42,6 +42,7 @@ export function columnWrittenFact(
   judged: Judgement,
   writer: string,
   hook = false,
+  tableDefinedIn?: string,
 ): ColumnWritten {
   return {
     kind: 'column-written',
@@ -53,6 +54,7 @@ export function columnWrittenFact(
     ...(judged.helper !== undefined && { helper: judged.helper }),
     writer,
     ...(hook && { hook }),
+    ...(tableDefinedIn !== undefined && { tableDefinedIn }),
   };
 }
 
@@ -156,6 +158,8 @@ export function primitiveOf(
   if (name === undefined || REVERSE_NAME.test(name)) return undefined;
   const module = moduleOf(node.expression, scope);
   if (module === undefined) return undefined;
+  const streamed = streamedPrimitive(node, name, module, scope);
+  if (streamed !== undefined) return streamed;
   const shown = `${name} from ${module}`;
   if (CIPHER_MODULES.test(module) && CIPHER_FUNCTIONS.test(name)) {
     return { protection: 'encrypt', via: shown };
@@ -164,6 +168,33 @@ export function primitiveOf(
     return { protection: 'hash', via: shown };
   }
   return undefined;
+}
+
+/**
+ * `cipher.update(text) + cipher.final()` where `const cipher = createCipheriv(…)`: node's
+ * streaming cipher and hash objects protect what passes through `update`/`final`/`digest`.
+ */
+function streamedPrimitive(
+  node: ts.CallExpression | ts.NewExpression,
+  name: string,
+  module: string,
+  scope: JudgeScope,
+): { protection: 'hash' | 'encrypt'; via: string } | undefined {
+  if (!/^(?:update|final|digest)$/.test(name)) return undefined;
+  const root = rootIdentifier(node.expression);
+  const declared = root && scope.declarationOf(root);
+  const declaration = declared?.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) {
+    return undefined;
+  }
+  const made = callsIn(declaration.initializer)
+    .map((call) => calleeName(call.expression))
+    .find(
+      (made) =>
+        made !== undefined && /^(?:createCipheriv|createCipher|createHash|createHmac)$/.test(made),
+    );
+  if (made === undefined) return undefined;
+  return { protection: /Cipher/.test(made) ? 'encrypt' : 'hash', via: `${made} from ${module}` };
 }
 
 /** Every call and `new` of an expression, outermost first, not entering nested functions. */
