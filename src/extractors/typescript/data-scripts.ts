@@ -1340,6 +1340,12 @@ class DataScriptReader {
     for (const { column, value } of fields) {
       const judged = judgeWrittenValue(value, scope);
       if (judged === undefined) continue;
+      // `user.password` read from another row and stored again (a password history, an audit
+      // envelope) is a copy of what the source column holds, not a password typed in: the copy
+      // is followed as a flow and judged by its source, never as a plain write of a secret.
+      if (judged.protection === 'plain' && leavesOf(this.tracker.valueOf(value)).length > 0) {
+        continue;
+      }
       const at = this.locate(value);
       this.facts.push(columnWrittenFact(at, table, column, judged, writer, false, definedIn));
     }
