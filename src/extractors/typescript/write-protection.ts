@@ -341,7 +341,11 @@ function byName(name: string, node: ts.Node, scope: JudgeScope): Judgement | und
 }
 
 /** A variable's value is its initializer's; a parameter's is the caller's, known by its name only. */
-function judgeName(identifier: ts.Identifier, scope: JudgeScope, depth: number): Judgement {
+function judgeName(
+  identifier: ts.Identifier,
+  scope: JudgeScope,
+  depth: number,
+): Judgement | undefined {
   const declared = scope.declarationOf(identifier);
   const declaration = declared?.parent;
   if (
@@ -353,5 +357,46 @@ function judgeName(identifier: ts.Identifier, scope: JudgeScope, depth: number):
     const judged = judgeWrittenValue(declaration.initializer, scope, depth + 1);
     if (judged !== undefined) return judged;
   }
+  if (declaration && ts.isBindingElement(declaration)) {
+    const destructured = judgeDestructured(declaration, scope, depth);
+    if (destructured !== 'plain') return destructured;
+  }
   return byName(identifier.text, identifier, scope) ?? plain(identifier, scope);
 }
+
+/**
+ * A name bound by destructuring: `const [a, b] = await Promise.all([encrypt(x), encrypt(y)])` is
+ * the element at its index; a part of what a function of the application returns
+ * (`const { secret } = await createSecret()`) is unknown; a part of an input (`req.body`, a
+ * parameter) is as written ('plain', decided by its name).
+ */
+function judgeDestructured(
+  element: ts.BindingElement,
+  scope: JudgeScope,
+  depth: number,
+): Judgement | undefined | 'plain' {
+  const pattern = element.parent;
+  const declaration = pattern.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) {
+    return 'plain';
+  }
+  const source = unwrap(declaration.initializer);
+  if (ts.isArrayBindingPattern(pattern) && ts.isCallExpression(source)) {
+    const callee = calleeName(source.expression);
+    const list = source.arguments[0] && unwrap(source.arguments[0]);
+    if (/^(?:all|allSettled)$/.test(callee ?? '') && list && ts.isArrayLiteralExpression(list)) {
+      const item = list.elements[pattern.elements.indexOf(element)];
+      return item === undefined ? undefined : judgeWrittenValue(item, scope, depth + 1);
+    }
+  }
+  if (ts.isCallExpression(source)) {
+    // `await req.json()`, `schema.parse(body)`: a request's fields as the person typed them.
+    const callee = calleeName(source.expression) ?? '';
+    return INPUT_READERS.test(callee) || PASS_THROUGH.has(callee) ? 'plain' : undefined;
+  }
+  return ts.isNewExpression(source) ? undefined : 'plain';
+}
+
+/** Calls that hand back a request's input as sent. */
+const INPUT_READERS =
+  /^(?:json|formData|text|body|parse|safeParse|parseAsync|validate|validateSync|getBody)$/;
