@@ -137,6 +137,9 @@ export function attachApplicationWrites(
  */
 function owners(tables: readonly ModelTable[], fact: ColumnWritten): ModelTable[] {
   const definedIn = fact.tableDefinedIn;
+  // A library's own model (better-auth's `twoFactor`) is the same table in every store that
+  // defines it for the library: a generated copy of the schema holds what the library writes too.
+  if (definedIn === 'any store') return [...tables];
   if (definedIn !== undefined) {
     const inModule = (file: string) =>
       definedIn === 'prisma'

@@ -52,6 +52,15 @@ test('better-auth: the twoFactor plugin encrypts the seed and backup codes, emai
   assert.equal(findings.map(where), []);
 });
 
+test('better-auth: a generated copy of the schema in another folder holds what the library writes too', async () => {
+  const findings = await findingsOf({
+    'packages/server/src/db/schema.ts': SCHEMA,
+    'packages/server/auth-schema.ts': SCHEMA,
+    'packages/server/src/lib/auth.ts': authFile('twoFactor()'),
+  });
+  assert.equal(findings.map(where), []);
+});
+
 test('better-auth: without the library configured, the same columns are findings by their names', async () => {
   const findings = await findingsOf({ 'src/db/schema.ts': SCHEMA });
   assert.equal(findings.map(where), [

@@ -120,7 +120,9 @@ class BetterAuthReader {
       at.getEnd(),
     );
     const written: TableName = { name: table };
-    this.facts.push(columnWrittenFact(location, written, column, judged, writer));
+    this.facts.push(
+      columnWrittenFact(location, written, column, judged, writer, false, 'any store'),
+    );
   }
 
   /** `emailAndPassword: { enabled: true, password: { hash } }`: better-auth hashes account.password. */
