@@ -35,7 +35,10 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { twoFactor } from 'better-auth/plugins';
 import { db } from './db';
 
+const shared = { appName: 'acme' };
+
 export const auth = betterAuth({
+  ...shared,
   database: drizzleAdapter(db, { provider: 'pg' }),
   emailAndPassword: ${emailAndPassword},
   plugins: [
@@ -78,11 +81,11 @@ test('better-auth: storeBackupCodes plain is a plain write at the option', async
     ),
   });
   assert.equal(findings.map(where), [
-    'pii-unencrypted src/lib/auth.ts:11:72 two_factor.backup_codes',
+    'pii-unencrypted src/lib/auth.ts:14:72 two_factor.backup_codes',
   ]);
   assert.ok(
     findings[0]?.evidence.includes(
-      "plain write: storeBackupCodes: 'plain' at src/lib/auth.ts:11 (better-auth twoFactor plugin)",
+      "plain write: storeBackupCodes: 'plain' at src/lib/auth.ts:14 (better-auth twoFactor plugin)",
     ),
     findings[0]?.evidence.join('\n'),
   );
@@ -117,10 +120,10 @@ test('better-auth: a password.hash option is judged by its body', async () => {
   }`,
     ),
   });
-  assert.equal(reversible.map(where), ['pii-unencrypted src/lib/auth.ts:12:13 account.password']);
+  assert.equal(reversible.map(where), ['pii-unencrypted src/lib/auth.ts:15:13 account.password']);
   assert.ok(
     reversible[0]?.evidence.includes(
-      'plain write: a password.hash option that neither hashes nor encrypts at src/lib/auth.ts:12 (better-auth emailAndPassword)',
+      'plain write: a password.hash option that neither hashes nor encrypts at src/lib/auth.ts:15 (better-auth emailAndPassword)',
     ),
     reversible[0]?.evidence.join('\n'),
   );

@@ -31,7 +31,8 @@ export const authLibraryWritesExtractor: OrmExtractor = {
 /** The property `name` of an object literal, unwrapped; a method counts as its function. */
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
   for (const element of object.properties) {
-    if (propertyNameText(element.name as ts.PropertyName) !== name) continue;
+    // `...defaults` has no name of its own.
+    if (element.name === undefined || propertyNameText(element.name) !== name) continue;
     if (ts.isPropertyAssignment(element)) return unwrap(element.initializer);
     if (ts.isMethodDeclaration(element)) return element;
     if (ts.isShorthandPropertyAssignment(element)) return element.name;
