@@ -73,8 +73,21 @@ function tableNameVariants(written: string): string[] {
       : /[^aeiou]y$/.test(word)
         ? `${word.slice(0, -1)}ies`
         : `${word}s`;
+  // `export const users = sqliteTable('user', …)` imported elsewhere: the object's plural name.
+  const singular = snake.endsWith('ies')
+    ? `${snake.slice(0, -3)}y`
+    : snake.replace(/(?<=[^s])s$/, '');
   return [
-    ...new Set([written, name, pascal, name.toLowerCase(), snake, plural(snake), plural(name)]),
+    ...new Set([
+      written,
+      name,
+      pascal,
+      name.toLowerCase(),
+      snake,
+      plural(snake),
+      plural(name),
+      singular,
+    ]),
   ];
 }
 

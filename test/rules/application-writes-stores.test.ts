@@ -61,6 +61,23 @@ export async function enable(id: string, secret: string) {
   ]);
 });
 
+test('a Drizzle table object named in the plural fills its singular table', async () => {
+  const findings = await findingsOf({
+    'packages/db/schema.ts': `import { sqliteTable, text } from 'drizzle-orm/sqlite-core';
+export const users = sqliteTable('user', { id: text('id').primaryKey(), password: text('password') });
+`,
+    'packages/api/users.ts': `import { hash } from 'bcryptjs';
+import { db } from '../db';
+import { users } from '../db/schema';
+
+export async function signUp(id: string, password: string) {
+  await db.insert(users).values({ id, password: await hash(password, 10) });
+}
+`,
+  });
+  assert.equal(findings.map(where), []);
+});
+
 test('drizzle-kit run from the package: `out` and `schema` of a config kept in server/db resolve from the package folder', async () => {
   const findings = await findingsOf({
     'apps/console/server/db/drizzle.config.ts': `import { defineConfig } from 'drizzle-kit';
