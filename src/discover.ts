@@ -35,10 +35,11 @@ const BINARY_SNIFF_BYTES = 8 * 1024;
  * A code file is parsed only if it names something that reads or moves data: a database client or
  * ORM, SQL, HTTP, a logger, an SDK or an object store. Parsing is the expensive step; most
  * front-end and utility files mention none of these. Files that hash or encrypt are read too:
- * their functions are the evidence that a column is stored protected.
+ * their functions are the evidence that a column is stored protected, and so are model writes
+ * (`User.create({ … })`) in files that never name their ORM.
  */
 const DATA_API_PATTERN =
-  /knex|typeorm|sequelize|kysely|pgm\.|drizzle|pgTable|mysqlTable|sqliteTable|prisma|mongoose|mongodb|queryRunner|createTable|alterTable|@Entity|@Column|insert|select|update|delete|query|execute|\bsql\b|\bpg\b|postgres|mysql|sqlite|supabase|console\.|logger|\blog\b|winston|pino|bunyan|fetch\(|axios|\bgot\b|http|request|\bs3|bucket|storage|analytics|segment|mixpanel|amplitude|posthog|sentry|gtag|track\(|identify\(|bcrypt|argon2|scrypt|createHash|createCipher|encrypt|BeforeInsert|setDataValue|\.save\(/i;
+  /knex|typeorm|sequelize|kysely|pgm\.|drizzle|pgTable|mysqlTable|sqliteTable|prisma|mongoose|mongodb|queryRunner|createTable|alterTable|@Entity|@Column|insert|select|update|delete|query|execute|\bsql\b|\bpg\b|postgres|mysql|sqlite|supabase|console\.|logger|\blog\b|winston|pino|bunyan|fetch\(|axios|\bgot\b|http|request|\bs3|bucket|storage|analytics|segment|mixpanel|amplitude|posthog|sentry|gtag|track\(|identify\(|bcrypt|argon2|scrypt|createHash|createCipher|encrypt|BeforeInsert|setDataValue|better-auth|\.save\(|\.(?:create|bulkCreate|upsert)\s*\(/i;
 
 export function isDataMapFile(path: string): boolean {
   const name = basename(path);

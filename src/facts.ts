@@ -288,6 +288,13 @@ export interface ColumnWritten extends FactBase {
    * rewrites the column on every save: it covers the plain values other writes hand the ORM.
    */
   hook?: boolean;
+  /**
+   * Where the written table is defined, when the write says: `prisma` for a Prisma delegate, or
+   * the path (from the scan's folder, without extension) of the module a Drizzle table object or
+   * TypeORM entity is imported from (`src/db/schema`). The write belongs to that table's store.
+   * `any store` for a library's own model (better-auth's `twoFactor`): every store defining it.
+   */
+  tableDefinedIn?: string;
 }
 
 /**

@@ -138,10 +138,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     cwd,
     root,
-    sameStoreFolders: files.flatMap((file) => {
-      const folder = drizzleOutputFolder(relativeToRoot(root, cwd, file.path), file.text);
-      return folder && folder.folder !== '' ? [folder] : [];
-    }),
+    sameStoreFolders: sameStoreFolders(files, root, cwd),
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
@@ -179,6 +176,16 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
  * When every path names a source file (not a folder, not a data map): the project they belong to
  * and their display paths. Undefined for an ordinary scan of folders.
  */
+/** drizzle-kit output folders that belong to their schema's store, found among the files read. */
+function sameStoreFolders(files: readonly ScannedFile[], root: string, cwd: string) {
+  const paths = files.map((file) => relativeToRoot(root, cwd, file.path));
+  const holdsFiles = (folder: string) => paths.some((path) => path.startsWith(`${folder}/`));
+  return files.flatMap((file) => {
+    const folder = drizzleOutputFolder(relativeToRoot(root, cwd, file.path), file.text, holdsFiles);
+    return folder && folder.folder !== '' ? [folder] : [];
+  });
+}
+
 function namedFiles(options: ScanOptions): { project: string; files: Set<string> } | undefined {
   if (options.paths.length === 0) return undefined;
   const absolute = options.paths.map((path) => resolve(options.cwd, path));

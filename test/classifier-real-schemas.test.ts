@@ -109,6 +109,17 @@ const NEGATIVES: Array<[string, Where, string]> = [
   ['diagnosis_type', DIAGNOSES, 'health.diagnosis'],
   ['diagnosis_count', DIAGNOSES, 'health.diagnosis'],
   ['refills_allowed', { table: 'prescriptions' }, 'health.prescription'],
+  // Look-alikes of the new identity and health readings.
+  ['dl_url', PRODUCTS, 'government_id.drivers_license'],
+  ['medicare_eligible', PATIENTS, 'health.plan_member_id'],
+  ['nhs_trust_name', PATIENTS, 'health.record_number'],
+  ['abha_enabled', PATIENTS, 'health.record_number'],
+  ['tobacco_tax', PRODUCTS, 'health.sensitive_condition'],
+  ['sbp_enabled', { table: 'settings', linked: false }, 'health.vitals'],
+  // A due date is an invoice's or a task's, never a birth date.
+  ['due_date', { table: 'invoices' }, 'demographic.birth_date'],
+  ['days_till_due', { table: 'subscriptions' }, 'demographic.birth_date'],
+  ['dueDate', { table: 'patient_tasks' }, 'demographic.birth_date'],
 ];
 
 test('new categories and hints read real health and identity schemas', () => {

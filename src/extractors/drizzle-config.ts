@@ -16,15 +16,33 @@ export interface SameStoreFolder {
   schemaFile: string;
 }
 
-/** `file` is relative to the repository root with forward slashes. */
-export function drizzleOutputFolder(file: string, text: string): SameStoreFolder | undefined {
+/**
+ * `file` is relative to the repository root with forward slashes. drizzle-kit resolves `out` and
+ * `schema` from the folder it runs in, which is the config's own folder or, for a config kept
+ * deeper (`server/db/drizzle.config.ts`), the package above it: the first of these folders where
+ * `holdsFiles` finds the output folder is the one meant.
+ */
+export function drizzleOutputFolder(
+  file: string,
+  text: string,
+  holdsFiles: (folder: string) => boolean = () => true,
+): SameStoreFolder | undefined {
   if (!CONFIG_NAME.test(file)) return undefined;
   const out = STRING_OF('out').exec(text)?.[1];
   const schema = STRING_OF('schema').exec(text)?.[1];
   if (out === undefined || schema === undefined) return undefined;
-  const base = posix.dirname(file);
-  const folder = posix.normalize(posix.join(base, out)).replace(/\/$/, '');
-  const schemaFile = posix.normalize(posix.join(base, schema.replace(/\*.*$/, 'schema.ts')));
-  if (folder.startsWith('..') || schemaFile.startsWith('..')) return undefined;
-  return { folder: folder === '.' ? '' : folder, schemaFile };
+  const bases: string[] = [];
+  for (let base = posix.dirname(file); ; base = posix.dirname(base)) {
+    bases.push(base);
+    if (base === '.' || base === '/' || base === '') break;
+  }
+  const resolve = (base: string) => {
+    const folder = posix.normalize(posix.join(base, out)).replace(/\/$/, '');
+    const schemaFile = posix.normalize(posix.join(base, schema.replace(/\*.*$/, 'schema.ts')));
+    return { folder, schemaFile };
+  };
+  const found =
+    bases.map(resolve).find(({ folder }) => holdsFiles(folder)) ?? resolve(bases[0] ?? '.');
+  if (found.folder.startsWith('..') || found.schemaFile.startsWith('..')) return undefined;
+  return { folder: found.folder === '.' ? '' : found.folder, schemaFile: found.schemaFile };
 }

@@ -73,8 +73,21 @@ function tableNameVariants(written: string): string[] {
       : /[^aeiou]y$/.test(word)
         ? `${word.slice(0, -1)}ies`
         : `${word}s`;
+  // `export const users = sqliteTable('user', …)` imported elsewhere: the object's plural name.
+  const singular = snake.endsWith('ies')
+    ? `${snake.slice(0, -3)}y`
+    : snake.replace(/(?<=[^s])s$/, '');
   return [
-    ...new Set([written, name, pascal, name.toLowerCase(), snake, plural(snake), plural(name)]),
+    ...new Set([
+      written,
+      name,
+      pascal,
+      name.toLowerCase(),
+      snake,
+      plural(snake),
+      plural(name),
+      singular,
+    ]),
   ];
 }
 
@@ -116,7 +129,7 @@ export function attachApplicationWrites(
         candidates.add(table);
       }
     }
-    for (const table of nearest([...candidates], fact.at.file)) {
+    for (const table of owners([...candidates], fact)) {
       const column = findColumn(table, fact.column);
       column?.writes.push({
         at: fact.at,
@@ -127,6 +140,35 @@ export function attachApplicationWrites(
       });
     }
   }
+}
+
+/**
+ * The tables a write fills: those defined where the write says its table is defined (the Prisma
+ * schema for a Prisma delegate, the imported module of a Drizzle table object), else those
+ * defined nearest the writing file. A `users` table of another store that happens to sit closer
+ * (a second app's migrations) is not the one the write fills.
+ */
+function owners(tables: readonly ModelTable[], fact: ColumnWritten): ModelTable[] {
+  const definedIn = fact.tableDefinedIn;
+  // A library's own model (better-auth's `twoFactor`) is the same table in every store that
+  // defines it for the library: a generated copy of the schema holds what the library writes too.
+  if (definedIn === 'any store') return [...tables];
+  if (definedIn !== undefined) {
+    const inModule = (file: string) =>
+      definedIn === 'prisma'
+        ? file.endsWith('.prisma')
+        : file === definedIn ||
+          file.startsWith(`${definedIn}.`) ||
+          file.startsWith(`${definedIn}/`);
+    // A table of a schema and its generated migrations is one table: any of its definitions counts.
+    const named = tables.filter(
+      (table) =>
+        inModule(table.definedAt.file) ||
+        [...table.columns.values()].some((column) => inModule(column.definedAt.file)),
+    );
+    if (named.length > 0) return nearest(named, fact.at.file);
+  }
+  return nearest(tables, fact.at.file);
 }
 
 /**

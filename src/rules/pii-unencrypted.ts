@@ -9,6 +9,7 @@ import {
 } from '../model/describe.js';
 import { requiresEncryption } from '../model/policy.js';
 import type {
+  ColumnRef,
   CategoryEvidence,
   ColumnWrite,
   Model,
@@ -30,13 +31,28 @@ function hashWrites(model: Model): Set<string> {
   const written = new Set<string>();
   for (const copy of model.copies) {
     for (const column of copy.columns) {
-      if (column.transform !== 'hash') continue;
+      const copiesHashes =
+        column.transform === 'copy' &&
+        column.sources.length > 0 &&
+        column.sources.every((source) => holdsHashes(model, source));
+      if (column.transform !== 'hash' && !copiesHashes) continue;
       written.add(
         formatRef({ store: copy.target.store, table: copy.target.table, column: column.column }),
       );
     }
   }
   return written;
+}
+
+/**
+ * A column every visible application write hashes, or whose name says hash: a copy of it (a
+ * password history, an audit envelope) holds hashes too.
+ */
+function holdsHashes(model: Model, ref: ColumnRef): boolean {
+  const column = model.stores.get(ref.store)?.tables.get(ref.table)?.columns.get(ref.column);
+  if (column === undefined) return false;
+  if (hashEvidenceFromName(column.name, column.dataType) !== undefined) return true;
+  return column.writes.length > 0 && column.writes.every((write) => write.protection === 'hash');
 }
 
 function isHashed(column: ModelColumn, ref: string, hashed: ReadonlySet<string>): boolean {

@@ -1264,10 +1264,19 @@ export function credentialKind(column: string): CredentialKind {
     ) ||
     has('security answer')
   ) {
-    return 'password';
+    // The password of another system (`database_password`, `root_password`, `smtp_password`,
+    // `app_password`) is handed to that system, so it must be read back: encrypt, never hash.
+    return words.some((word) => OTHER_SYSTEMS.has(word)) ? 'secret' : 'password';
   }
   return 'secret';
 }
+
+/** Words that say a password is for another system the application logs in to. */
+// prettier-ignore
+const OTHER_SYSTEMS = new Set([
+  'database', 'db', 'root', 'app', 'smtp', 'imap', 'mail', 'registry', 'redis', 'ftp', 'sftp',
+  'ssh', 'proxy', 'service', 'ldap', 'bind', 'keystore', 'vnc', 'rdp', 'wifi', 'vpn',
+]);
 
 /** An audit column (`created_by`, `createdBy`, `updated_by_user_id`): it never links a table to a person. */
 export function isAuditColumn(column: string): boolean {

@@ -21,7 +21,7 @@ import type { ImportedFrom, JudgeScope } from './write-protection.js';
 
 /** Files that may define a protecting function or a hook: they name a hash or cipher, or a hook. */
 const PROTECTION_HINT =
-  /bcrypt|argon|scrypt|pbkdf2|createHash|createHmac|createCipher|encrypt|cipher|kms|vault|sodium|nacl|@noble|BeforeInsert|BeforeUpdate|setDataValue|beforeCreate|beforeSave|beforeUpdate|\.save\(/i;
+  /bcrypt|argon|scrypt|pbkdf2|createHash|createHmac|createCipher|encrypt|cipher|kms|vault|sodium|nacl|@noble|\$extends|defineExtension|BeforeInsert|BeforeUpdate|setDataValue|beforeCreate|beforeSave|beforeUpdate|\.save\(/i;
 
 export const protectingFunctionsExtractor: OrmExtractor = {
   name: 'protecting-functions',
@@ -66,11 +66,13 @@ class ProtectionReader {
 
   read(): Fact[] {
     this.indexImports();
+    const extendsPrisma = /\$extends|defineExtension/.test(this.sourceFile.text);
     const visit = (node: ts.Node): void => {
       this.checkFunction(node);
       if (ts.isClassDeclaration(node)) this.checkEntityHooks(node);
       if (ts.isCallExpression(node)) this.checkSequelizeModel(node);
       if (ts.isExpressionStatement(node)) this.checkEntityAssignment(node);
+      if (extendsPrisma && ts.isBinaryExpression(node)) this.checkPrismaExtension(node);
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
@@ -432,6 +434,92 @@ class ProtectionReader {
       expression.left.name.text,
       `entity ${entity} assigned and saved`,
     );
+  }
+
+  // ── Prisma client extensions ────────────────────────────────────────────────────────────────
+
+  /**
+   * A Prisma client extension's query hook that rewrites what is stored:
+   * `$extends({ query: { user: { create({ args, query }) { args.data.password = hash(…) } } } })`,
+   * or a data-driven one (`data[field] = encryptToken(value)` for each field of a list such as
+   * `{ user: ['aiApiKey', 'webhookSecret'] }`). Every write through the extended client passes it.
+   */
+  private checkPrismaExtension(node: ts.BinaryExpression): void {
+    if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = node.left;
+    const holder =
+      ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)
+        ? target.expression
+        : undefined;
+    if (!holder || !/(?:^|\.)(?:data|create|update)$/.test(holder.getText(this.sourceFile))) return;
+    const judged = judgeWrittenValue(node.right, this.scope);
+    if (judged === undefined || (judged.protection === 'plain' && judged.helper === undefined)) {
+      return;
+    }
+    const writer = 'Prisma client extension';
+    if (ts.isPropertyAccessExpression(target)) {
+      const model = this.extensionModel(node);
+      if (model) {
+        this.facts.push(
+          columnWrittenFact(
+            this.locate(node.right),
+            { name: model },
+            target.name.text,
+            judged,
+            writer,
+            true,
+          ),
+        );
+      }
+      return;
+    }
+    for (const [model, field] of this.fieldLists()) {
+      this.facts.push(
+        columnWrittenFact(this.locate(node.right), { name: model }, field, judged, writer, true),
+      );
+    }
+  }
+
+  /** The model key of `query: { user: { create() { … } } }` around a hook's statement. */
+  private extensionModel(node: ts.Node): string | undefined {
+    for (let current: ts.Node = node; current.parent; current = current.parent) {
+      const operation = current.parent;
+      if (!ts.isObjectLiteralExpression(operation)) continue;
+      const model = operation.parent;
+      const query = model.parent;
+      if (
+        ts.isPropertyAssignment(model) &&
+        ts.isObjectLiteralExpression(query) &&
+        ts.isPropertyAssignment(query.parent) &&
+        propertyNameText(query.parent.name) === 'query'
+      ) {
+        return propertyNameText(model.name);
+      }
+    }
+    return undefined;
+  }
+
+  /** `{ user: ['aiApiKey', 'webhookSecret'], account: ['access_token'] }` objects of the file. */
+  private fieldLists(): Array<[string, string]> {
+    const pairs: Array<[string, string]> = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAssignment(node)) {
+        const list = unwrap(node.initializer);
+        const model = propertyNameText(node.name);
+        const fields =
+          ts.isArrayLiteralExpression(list) && list.elements.length > 0
+            ? list.elements.map((element) =>
+                ts.isStringLiteralLike(element) ? element.text : undefined,
+              )
+            : [];
+        if (model && fields.length > 0 && fields.every((field) => field !== undefined)) {
+          for (const field of fields) pairs.push([model, field as string]);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(this.sourceFile);
+    return pairs;
   }
 
   private emitJudged(

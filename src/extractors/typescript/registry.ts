@@ -4,6 +4,7 @@
  * protecting functions of the application. SQL left in literals after them is read by the
  * embedded-SQL pass (`embedded-sql.ts`), which always runs last.
  */
+import { authLibraryWritesExtractor } from './auth-library-writes.js';
 import { dataScriptsExtractor } from './data-scripts/reader.js';
 import { protectingFunctionsExtractor } from './protecting-functions.js';
 import { tools } from './tools.js';
@@ -13,4 +14,5 @@ export const ormExtractors: readonly OrmExtractor[] = [
   ...tools.flatMap((tool) => (tool.schema ? [tool.schema] : [])),
   dataScriptsExtractor,
   protectingFunctionsExtractor,
+  authLibraryWritesExtractor,
 ];

@@ -42,6 +42,7 @@ export function columnWrittenFact(
   judged: Judgement,
   writer: string,
   hook = false,
+  tableDefinedIn?: string,
 ): ColumnWritten {
   return {
     kind: 'column-written',
@@ -53,6 +54,7 @@ export function columnWrittenFact(
     ...(judged.helper !== undefined && { helper: judged.helper }),
     writer,
     ...(hook && { hook }),
+    ...(tableDefinedIn !== undefined && { tableDefinedIn }),
   };
 }
 
@@ -156,6 +158,8 @@ export function primitiveOf(
   if (name === undefined || REVERSE_NAME.test(name)) return undefined;
   const module = moduleOf(node.expression, scope);
   if (module === undefined) return undefined;
+  const streamed = streamedPrimitive(node, name, module, scope);
+  if (streamed !== undefined) return streamed;
   const shown = `${name} from ${module}`;
   if (CIPHER_MODULES.test(module) && CIPHER_FUNCTIONS.test(name)) {
     return { protection: 'encrypt', via: shown };
@@ -164,6 +168,33 @@ export function primitiveOf(
     return { protection: 'hash', via: shown };
   }
   return undefined;
+}
+
+/**
+ * `cipher.update(text) + cipher.final()` where `const cipher = createCipheriv(…)`: node's
+ * streaming cipher and hash objects protect what passes through `update`/`final`/`digest`.
+ */
+function streamedPrimitive(
+  node: ts.CallExpression | ts.NewExpression,
+  name: string,
+  module: string,
+  scope: JudgeScope,
+): { protection: 'hash' | 'encrypt'; via: string } | undefined {
+  if (!/^(?:update|final|digest)$/.test(name)) return undefined;
+  const root = rootIdentifier(node.expression);
+  const declared = root && scope.declarationOf(root);
+  const declaration = declared?.parent;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) {
+    return undefined;
+  }
+  const made = callsIn(declaration.initializer)
+    .map((call) => calleeName(call.expression))
+    .find(
+      (made) =>
+        made !== undefined && /^(?:createCipheriv|createCipher|createHash|createHmac)$/.test(made),
+    );
+  if (made === undefined) return undefined;
+  return { protection: /Cipher/.test(made) ? 'encrypt' : 'hash', via: `${made} from ${module}` };
 }
 
 /** Every call and `new` of an expression, outermost first, not entering nested functions. */
@@ -310,7 +341,11 @@ function byName(name: string, node: ts.Node, scope: JudgeScope): Judgement | und
 }
 
 /** A variable's value is its initializer's; a parameter's is the caller's, known by its name only. */
-function judgeName(identifier: ts.Identifier, scope: JudgeScope, depth: number): Judgement {
+function judgeName(
+  identifier: ts.Identifier,
+  scope: JudgeScope,
+  depth: number,
+): Judgement | undefined {
   const declared = scope.declarationOf(identifier);
   const declaration = declared?.parent;
   if (
@@ -322,5 +357,46 @@ function judgeName(identifier: ts.Identifier, scope: JudgeScope, depth: number):
     const judged = judgeWrittenValue(declaration.initializer, scope, depth + 1);
     if (judged !== undefined) return judged;
   }
+  if (declaration && ts.isBindingElement(declaration)) {
+    const destructured = judgeDestructured(declaration, scope, depth);
+    if (destructured !== 'plain') return destructured;
+  }
   return byName(identifier.text, identifier, scope) ?? plain(identifier, scope);
 }
+
+/**
+ * A name bound by destructuring: `const [a, b] = await Promise.all([encrypt(x), encrypt(y)])` is
+ * the element at its index; a part of what a function of the application returns
+ * (`const { secret } = await createSecret()`) is unknown; a part of an input (`req.body`, a
+ * parameter) is as written ('plain', decided by its name).
+ */
+function judgeDestructured(
+  element: ts.BindingElement,
+  scope: JudgeScope,
+  depth: number,
+): Judgement | undefined | 'plain' {
+  const pattern = element.parent;
+  const declaration = pattern.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) {
+    return 'plain';
+  }
+  const source = unwrap(declaration.initializer);
+  if (ts.isArrayBindingPattern(pattern) && ts.isCallExpression(source)) {
+    const callee = calleeName(source.expression);
+    const list = source.arguments[0] && unwrap(source.arguments[0]);
+    if (/^(?:all|allSettled)$/.test(callee ?? '') && list && ts.isArrayLiteralExpression(list)) {
+      const item = list.elements[pattern.elements.indexOf(element)];
+      return item === undefined ? undefined : judgeWrittenValue(item, scope, depth + 1);
+    }
+  }
+  if (ts.isCallExpression(source)) {
+    // `await req.json()`, `schema.parse(body)`: a request's fields as the person typed them.
+    const callee = calleeName(source.expression) ?? '';
+    return INPUT_READERS.test(callee) || PASS_THROUGH.has(callee) ? 'plain' : undefined;
+  }
+  return ts.isNewExpression(source) ? undefined : 'plain';
+}
+
+/** Calls that hand back a request's input as sent. */
+const INPUT_READERS =
+  /^(?:json|formData|text|body|parse|safeParse|parseAsync|validate|validateSync|getBody)$/;

@@ -25,7 +25,7 @@ import type {
 import { createLineIndex } from '../../../util/location.js';
 import type { LineIndex } from '../../../util/location.js';
 import { ValueTracker, propertyNameText, unwrap } from '../data-flow.js';
-import { scalarOf } from '../data-flow/values.js';
+import { leavesOf, scalarOf } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
 import { scriptClients } from '../tools.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
@@ -598,7 +598,8 @@ class DataScriptReader implements Script {
         }
       }
     }
-    this.emitJudgedWrites(call, target.table, `${target.verb} ${target.table.name}`, fields);
+    const writer = `${target.verb} ${target.table.name}`;
+    this.emitJudgedWrites(call, target.table, writer, fields, target.definedIn);
   }
 
   emitJudgedWrites(
@@ -606,12 +607,20 @@ class DataScriptReader implements Script {
     table: TableName,
     writer: string,
     fields: ReadonlyArray<{ column: string; value: ts.Expression }>,
+    definedIn?: string,
   ): void {
     const scope = this.judgeScope();
     for (const { column, value } of fields) {
       const judged = judgeWrittenValue(value, scope);
       if (judged === undefined) continue;
-      this.facts.push(columnWrittenFact(this.locate(value), table, column, judged, writer));
+      // `user.password` read from another row and stored again (a password history, an audit
+      // envelope) is a copy of what the source column holds, not a password typed in: the copy
+      // is followed as a flow and judged by its source, never as a plain write of a secret.
+      if (judged.protection === 'plain' && leavesOf(this.tracker.valueOf(value)).length > 0) {
+        continue;
+      }
+      const at = this.locate(value);
+      this.facts.push(columnWrittenFact(at, table, column, judged, writer, false, definedIn));
     }
   }
 

@@ -60,5 +60,6 @@ export interface Script {
     table: TableName,
     writer: string,
     fields: ReadonlyArray<{ column: string; value: ts.Expression }>,
+    definedIn?: string,
   ): void;
 }

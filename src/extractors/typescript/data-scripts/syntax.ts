@@ -81,6 +81,8 @@ export interface WriteTarget {
   columnOf?: (key: string) => string;
   /** More rows written by the same call: the `update` half of a Prisma `upsert`. */
   alsoData?: ts.Expression;
+  /** Where the written table is defined, when the write names it (`ColumnWritten.tableDefinedIn`). */
+  definedIn?: string;
 }
 
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────

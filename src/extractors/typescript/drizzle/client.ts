@@ -6,6 +6,7 @@
  * carry in JavaScript (`fullName`); its builders name the columns (`text('full_name')`), so reads
  * and writes are reported on the SQL column.
  */
+import { posix } from 'node:path';
 import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
@@ -151,7 +152,21 @@ export function drizzleWrite(script: Script, call: ts.CallExpression): WriteTarg
     data: data.args[0],
     verb: into.name === 'update' ? 'updated' : 'inserted into',
     columnOf: (key) => target.columns.get(key) ?? key,
+    ...definedInModule(script, tableArgument),
   };
+}
+
+/**
+ * The file a relatively imported table object comes from (`../db/schema` from `src/services/x.ts`
+ * is `src/db/schema`), from the scan's folder and without extension; nothing for packages and
+ * path aliases, which need the build's configuration to resolve.
+ */
+function definedInModule(script: Script, expression: ts.Expression): { definedIn?: string } {
+  const module = script.importOf(expression)?.module;
+  if (module === undefined || !module.startsWith('.')) return {};
+  const resolved = posix.normalize(posix.join(posix.dirname(script.file), module));
+  if (resolved.startsWith('..')) return {};
+  return { definedIn: resolved.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '') };
 }
 
 export const drizzleClient: ClientCalls = {

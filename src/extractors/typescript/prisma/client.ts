@@ -85,9 +85,9 @@ export function prismaWrite(script: Script, call: ts.CallExpression): WriteTarge
   if (ts.isObjectLiteralExpression(literal)) {
     const data = objectProperty(literal, target.method === 'upsert' ? 'create' : 'data');
     const alsoData = target.method === 'upsert' ? objectProperty(literal, 'update') : undefined;
-    return { table: target.table, data, verb, ...(alsoData && { alsoData }) };
+    return { table: target.table, data, verb, definedIn: 'prisma', ...(alsoData && { alsoData }) };
   }
-  return { table: target.table, data: undefined, verb, column: undefined };
+  return { table: target.table, data: undefined, verb, column: undefined, definedIn: 'prisma' };
 }
 
 export const prismaClient: ClientCalls = {

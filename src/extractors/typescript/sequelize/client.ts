@@ -28,7 +28,12 @@ export function sequelizeModel(script: Script, receiver: ts.Expression): TableNa
       return name ? script.tableName(name, definition.expression.expression) : undefined;
     }
   }
-  if (!/^[A-Z]/.test(receiver.text) || !/sequelize/i.test(script.sourceFile.text)) return undefined;
+  if (!/^[A-Z]/.test(receiver.text)) return undefined;
+  // `import { User } from '@server/models'`: a capitalised class of the models folder is the
+  // model in a file that never names Sequelize itself.
+  const module = script.importOf(receiver)?.module;
+  const fromModels = module !== undefined && /(?:^|[/@])models?(?:\/|$)/i.test(module);
+  if (!fromModels && !/sequelize/i.test(script.sourceFile.text)) return undefined;
   return script.tableName(receiver.text, undefined);
 }
 

@@ -452,12 +452,41 @@ function entityColumn(
   if (dataType !== undefined) fact.dataType = dataType;
   if (kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn') fact.primaryKey = true;
   if (booleanValue(objectProperty(options, 'primary')) === true) fact.primaryKey = true;
-  const transformer = objectProperty(options, 'transformer');
-  const transformerText = transformer?.getText().replace(/\s+/g, ' ').trim();
-  if (transformerText && /encrypt|cipher|crypt|seal|kms/i.test(transformerText)) {
-    fact.encryption = `transformer: ${transformerText.slice(0, 120)}`;
-  }
+  const encryption = transformerEncryption(objectProperty(options, 'transformer'));
+  if (encryption !== undefined) fact.encryption = encryption;
   return fact;
+}
+
+const ENCRYPTING_TEXT = /encrypt|cipher|crypt|seal|kms/i;
+
+/**
+ * A column `transformer` that encrypts, by its own text (`new EncryptionTransformer(…)`) or, for a
+ * transformer named by a variable or class of the same file, by that definition's text
+ * (`const secretColumn = { to: (value) => encryptSecret(value), … }`).
+ */
+function transformerEncryption(transformer: Node | undefined): string | undefined {
+  if (transformer === undefined) return undefined;
+  const text = transformer.getText().replace(/\s+/g, ' ').trim();
+  if (ENCRYPTING_TEXT.test(text)) return `transformer: ${text.slice(0, 120)}`;
+  const sourceFile = transformer.getSourceFile();
+  const names = new Set<string>();
+  const collect = (node: Node): void => {
+    const value = unwrapExpression(node);
+    if (Node.isIdentifier(value)) names.add(value.getText());
+    else if (Node.isNewExpression(value)) collect(value.getExpression());
+    else if (Node.isArrayLiteralExpression(value)) value.getElements().forEach(collect);
+  };
+  collect(transformer);
+  for (const name of names) {
+    const defined = sourceFile.getVariableDeclaration(name) ?? sourceFile.getClass(name);
+    const writes = Node.isVariableDeclaration(defined)
+      ? defined.getInitializer()
+      : defined?.getMethod('to');
+    if (writes !== undefined && ENCRYPTING_TEXT.test(writes.getText())) {
+      return `transformer: ${text.slice(0, 60)}, defined at line ${defined?.getStartLineNumber()} to encrypt`;
+    }
+  }
+  return undefined;
 }
 
 function entityColumnType(

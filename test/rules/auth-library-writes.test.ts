@@ -1,0 +1,132 @@
+// Columns that only an authentication library writes: better-auth's configuration says how it
+// stores the TOTP seed, the backup codes, passwords and API keys, as the library documents it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { unencryptedFindingsOf as findingsOf, whereWithTarget as where } from './_scan-files.js';
+
+const SCHEMA = `import { pgTable, text, boolean } from 'drizzle-orm/pg-core';
+
+export const user = pgTable('user', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  twoFactorEnabled: boolean('two_factor_enabled'),
+});
+
+export const account = pgTable('account', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => user.id),
+  password: text('password'),
+});
+
+export const twoFactor = pgTable('two_factor', {
+  id: text('id').primaryKey(),
+  secret: text('secret').notNull(),
+  backupCodes: text('backup_codes').notNull(),
+  userId: text('user_id').notNull().references(() => user.id),
+});
+`;
+
+const authFile = (
+  twoFactorCall: string,
+  emailAndPassword = '{ enabled: true }',
+) => `import bcrypt from 'bcrypt';
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { twoFactor } from 'better-auth/plugins';
+import { db } from './db';
+
+const shared = { appName: 'acme' };
+
+export const auth = betterAuth({
+  ...shared,
+  database: drizzleAdapter(db, { provider: 'pg' }),
+  emailAndPassword: ${emailAndPassword},
+  plugins: [
+    ${twoFactorCall},
+  ],
+});
+`;
+
+test('better-auth: the twoFactor plugin encrypts the seed and backup codes, emailAndPassword hashes', async () => {
+  const findings = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile('twoFactor()'),
+  });
+  assert.equal(findings.map(where), []);
+});
+
+test('better-auth: a generated copy of the schema in another folder holds what the library writes too', async () => {
+  const findings = await findingsOf({
+    'packages/server/src/db/schema.ts': SCHEMA,
+    'packages/server/auth-schema.ts': SCHEMA,
+    'packages/server/src/lib/auth.ts': authFile('twoFactor()'),
+  });
+  assert.equal(findings.map(where), []);
+});
+
+test('better-auth: without the library configured, the same columns are findings by their names', async () => {
+  const findings = await findingsOf({ 'src/db/schema.ts': SCHEMA });
+  assert.equal(findings.map(where), [
+    'pii-unencrypted src/db/schema.ts:12:3 account.password',
+    'pii-unencrypted src/db/schema.ts:17:3 two_factor.secret',
+    'pii-unencrypted src/db/schema.ts:18:3 two_factor.backup_codes',
+  ]);
+});
+
+test('better-auth: storeBackupCodes plain is a plain write at the option', async () => {
+  const findings = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile(
+      "twoFactor({ issuer: 'acme', backupCodeOptions: { storeBackupCodes: 'plain' } })",
+    ),
+  });
+  assert.equal(findings.map(where), [
+    'pii-unencrypted src/lib/auth.ts:14:72 two_factor.backup_codes',
+  ]);
+  assert.ok(
+    findings[0]?.evidence.includes(
+      "plain write: storeBackupCodes: 'plain' at src/lib/auth.ts:14 (better-auth twoFactor plugin)",
+    ),
+    findings[0]?.evidence.join('\n'),
+  );
+  assert.match(findings[0]?.fix ?? '', /^Hash recovery codes/);
+});
+
+test('better-auth: a password.hash option is judged by its body', async () => {
+  const hashed = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile(
+      'twoFactor()',
+      `{
+    enabled: true,
+    password: {
+      hash: async (password) => bcrypt.hashSync(password, 10),
+      verify: async ({ hash, password }) => bcrypt.compareSync(password, hash),
+    },
+  }`,
+    ),
+  });
+  assert.equal(hashed.map(where), []);
+  const reversible = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile(
+      'twoFactor()',
+      `{
+    enabled: true,
+    password: {
+      hash: async (password) => Buffer.from(password).toString('base64'),
+      verify: async ({ hash, password }) => Buffer.from(password).toString('base64') === hash,
+    },
+  }`,
+    ),
+  });
+  assert.equal(reversible.map(where), ['pii-unencrypted src/lib/auth.ts:15:13 account.password']);
+  assert.ok(
+    reversible[0]?.evidence.includes(
+      'plain write: a password.hash option that neither hashes nor encrypts at src/lib/auth.ts:15 (better-auth emailAndPassword)',
+    ),
+    reversible[0]?.evidence.join('\n'),
+  );
+});
+
+test.run();
