@@ -245,47 +245,130 @@ function statOrUndefined(path: string) {
 
 export type ReadOutcome = { file: ScannedFile } | { problem: ParseProblem };
 
+export interface ReadOptions {
+  /** Config `maxFileSize` in bytes; default `MAX_FILE_BYTES`. */
+  maxFileSize?: number;
+}
+
 /**
- * Reads one file, once. Files that are too large, binary or unreadable become a `parse-error`
- * problem located at the top of the file, so the scan goes on without them.
+ * Where a migration, schema or data script usually lives: a `migrations`-like folder, a numbered or
+ * dated file name, or an ORM's schema folder. Used only to decide how loudly an unread file is
+ * reported; reading does not depend on it.
  */
-export function readScannedFile(absolutePath: string, cwd: string): ReadOutcome {
+const MIGRATION_PLACE =
+  /(?:^|\/)(?:migrations?|migrate|seeds?|seeders|supabase|prisma|drizzle|db|database|schema|sql)\/|(?:^|\/)(?:\d{3,}|V\d+__)[^/]*$/i;
+/** Text that only migrations hold: a TypeORM/Knex/Sequelize/node-pg-migrate `up`, a table builder. */
+const MIGRATION_TEXT =
+  /MigrationInterface|exports\.up\b|export\s+(?:async\s+)?function\s+up\b|\bup\s*[:=(]\s*(?:async\b|\()|createTable\s*\(|queryRunner\.query/;
+
+/**
+ * A migration, schema or data map: SQL and Prisma files always; code files by where they live or
+ * what they say. An unread one fails the gate (`unreadable-migration`), any other unread file is a note.
+ */
+export function isMigrationLike(path: string, text?: string): boolean {
+  const extension = extname(path);
+  if (extension === '.sql' || extension === '.prisma' || isDataMapFile(path)) return true;
+  if (MIGRATION_PLACE.test(path.split(sep).join('/'))) return true;
+  return text !== undefined && MIGRATION_TEXT.test(text);
+}
+
+/** A problem saying the file (or its rest, from `at`) went unread. */
+export function unreadProblem(
+  path: string,
+  message: string,
+  text?: string,
+  at: { line: number; column: number } = { line: 1, column: 1 },
+): ParseProblem {
+  return {
+    kind: 'parse-error',
+    at: { file: path, line: at.line, column: at.column, endLine: at.line, endColumn: at.column },
+    message,
+    unread: { migration: isMigrationLike(path, text) },
+  };
+}
+
+/**
+ * Reads one file, once. Files that are too large, binary or unreadable become an unread problem
+ * located at the top of the file, so the scan goes on without them and the report says so.
+ */
+export function readScannedFile(
+  absolutePath: string,
+  cwd: string,
+  options: ReadOptions = {},
+): ReadOutcome {
   const path = displayPath(cwd, absolutePath);
-  const problem = (message: string): ReadOutcome => ({
-    problem: {
-      kind: 'parse-error',
-      at: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-      message,
-    },
+  const limit = options.maxFileSize ?? MAX_FILE_BYTES;
+  const problem = (message: string, text?: string): ReadOutcome => ({
+    problem: unreadProblem(path, message, text),
   });
   let bytes: Buffer;
   try {
-    const size = statSync(absolutePath).size;
-    if (size > MAX_FILE_BYTES) {
+    const stats = statSync(absolutePath);
+    if (!stats.isFile()) return problem('not a regular file; not read');
+    if (stats.size > limit) {
       return problem(
-        `file too large (${formatMegabytes(size)} > ${formatMegabytes(MAX_FILE_BYTES, 0)} limit); not read`,
+        `file too large (${formatSize(stats.size)} > ${formatSize(limit)} limit, config \`maxFileSize\`); not read`,
       );
     }
     bytes = readFileSync(absolutePath);
   } catch (error) {
-    return problem(`cannot read file: ${(error as Error).message}`);
+    return problem(
+      `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return problem('binary file; not read');
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // editors do not count the BOM as a column
-  return { file: { path, absolutePath, text } };
+  const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
+  if (nul !== -1) {
+    // Node and the TypeScript parser read a NUL in a comment or string; a code file that is
+    // otherwise UTF-8 text is read, so a `// \0` cannot hide it. SQL and Prisma files with a NUL
+    // are not text any tool of theirs accepts.
+    const text = CODE_EXTENSIONS.has(extname(absolutePath)) ? utf8OrUndefined(bytes) : undefined;
+    if (text === undefined) return problem(`binary file (a NUL byte at offset ${nul}); not read`);
+    return { file: { path, absolutePath, text: withoutBom(text) } };
+  }
+  return { file: { path, absolutePath, text: withoutBom(bytes.toString('utf8')) } };
 }
 
-function formatMegabytes(bytes: number, digits = 1): string {
-  return `${(bytes / (1024 * 1024)).toFixed(digits)} MB`;
+/** Editors do not count the BOM as a column. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function utf8OrUndefined(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `maxFileSize` as people write it: bytes, or `512KB`, `8MB`, `1.5 MB`. Undefined when unreadable. */
+export function parseFileSize(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'B').toUpperCase();
+  const factor = unit === 'GB' ? 1024 ** 3 : unit === 'MB' ? 1024 ** 2 : unit === 'KB' ? 1024 : 1;
+  const bytes = Math.round(Number(match[1]) * factor);
+  return bytes > 0 ? bytes : undefined;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /**
  * Data maps and the config are contracts: one that cannot be read stops the job (exit 2) rather than
  * becoming a note, since every result would depend on it.
  */
-export function readRequiredSource(absolutePath: string, cwd: string, what: string): ScannedFile {
-  const outcome = readScannedFile(absolutePath, cwd);
+export function readRequiredSource(
+  absolutePath: string,
+  cwd: string,
+  what: string,
+  options: ReadOptions = {},
+): ScannedFile {
+  const outcome = readScannedFile(absolutePath, cwd, options);
   if ('problem' in outcome) {
     const path = displayPath(cwd, absolutePath);
     throw new UsageError(`${what} ${path}: ${outcome.problem.message} — fix or replace the file`);

@@ -34,6 +34,7 @@ import { applySuppressions } from './suppressions.js';
 import { summarize } from './reporters/index.js';
 import { buildModel } from './model/build.js';
 import { RULES } from './rules/index.js';
+import { checkDeadline } from './util/budget.js';
 import type { Rule, RuleContext } from './rules/types.js';
 
 export interface ScanOptions {
@@ -102,12 +103,15 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   progress('reading data maps', 0, 0);
   const dataMapSources = chooseDataMapFiles(options, config, globBase, discovered.dataMapFiles).map(
-    (file) => readRequiredSource(file, cwd, 'data map'),
+    (file) => readRequiredSource(file, cwd, 'data map', { maxFileSize: config.maxFileSize }),
   );
   const { dataMap, problems: mapProblems } =
     dataMapSources.length > 0 ? loadDataMaps(dataMapSources) : { dataMap: undefined, problems: [] };
 
-  const { files, facts } = await readFacts(discovered.sourceFiles, options);
+  const { files, facts } = await readFacts(discovered.sourceFiles, {
+    ...options,
+    maxFileSize: config.maxFileSize,
+  });
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
@@ -233,13 +237,19 @@ export async function discoverSources(
  */
 export async function readFacts(
   sourceFiles: readonly string[],
-  options: { cwd: string; debug?: boolean; onProgress?: ScanOptions['onProgress'] },
+  options: {
+    cwd: string;
+    debug?: boolean;
+    onProgress?: ScanOptions['onProgress'];
+    maxFileSize?: number;
+  },
 ): Promise<{ files: ScannedFile[]; facts: Fact[] }> {
   const progress = options.onProgress ?? (() => undefined);
   const facts: Fact[] = [];
   const files: ScannedFile[] = [];
   for (const [index, absolutePath] of sourceFiles.entries()) {
-    const outcome = readScannedFile(absolutePath, options.cwd);
+    checkDeadline();
+    const outcome = readScannedFile(absolutePath, options.cwd, options);
     if ('problem' in outcome) facts.push(outcome.problem);
     else files.push(outcome.file);
     progress('reading files', index + 1, sourceFiles.length);

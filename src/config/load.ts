@@ -7,6 +7,7 @@ import type { MapProblem } from '../datamap/types.js';
 import { UsageError } from '../errors.js';
 import { isRuleId } from '../rules/ids.js';
 import { looksLikeCategory, unknownCategoryProblem } from '../datamap/checks.js';
+import { parseFileSize } from '../discover.js';
 import { schemaProblems } from '../util/schema.js';
 import { parseYaml, stringValue } from '../util/yaml.js';
 import type { YamlFile, YamlPath } from '../util/yaml.js';
@@ -114,6 +115,11 @@ function analyseConfig(source: DataMapSource): Analysed {
   // `warn` is read as `warning` everywhere, as in ESLint.
   const failOn = warnAsWarning(stringValue(valueOf('failOn')));
   if (isOneOf(failOn, FAIL_ON)) config.failOn = failOn;
+  const maxFileSizeNode = valueOf('maxFileSize');
+  if (isScalar(maxFileSizeNode)) {
+    const bytes = parseFileSize(maxFileSizeNode.value);
+    if (bytes !== undefined) config.maxFileSize = bytes;
+  }
 
   for (const [ruleId, pair] of yaml.entries(valueOf('rules'))) {
     const setting = warnAsWarning(stringValue(yaml.resolve(pair.value)));

@@ -10,6 +10,7 @@ export const RULE_IDS = [
   'datamap-invalid',
   'invalid-suppression',
   'parse-error',
+  'unreadable-migration',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
