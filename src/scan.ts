@@ -112,6 +112,8 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     ...options,
     maxFileSize: config.maxFileSize,
   });
+  // Folders that could not be listed, names that cannot be represented: said, never skipped.
+  facts.push(...discovered.problems);
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
