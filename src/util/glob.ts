@@ -158,7 +158,7 @@ class Compiler {
 /** Runs the automaton: one pass over the path, each state visited at most once per character. */
 function run(program: Instruction[], path: string): boolean {
   let current: number[] = [];
-  let next: number[] = [];
+  let next: number[];
   const seen = new Int32Array(program.length).fill(-1);
   let generation = 0;
   const add = (list: number[], start: number) => {
