@@ -114,6 +114,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   });
   // Folders that could not be listed, names that cannot be represented: said, never skipped.
   facts.push(...discovered.problems);
+  checkDeadline();
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
@@ -127,6 +128,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     }),
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
+  checkDeadline();
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
   const ruleSettings = { ...config.rules, ...options.ruleSettings };

@@ -100,6 +100,14 @@ export function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack|too much recursion/i.test(error.message);
 }
 
+/**
+ * A limit, not a fault of the reader: catch blocks that turn a reader's failure into a note pass
+ * these on, so the whole file is reported unread (and the scan stops on a timeout).
+ */
+export function isLimitError(error: unknown): boolean {
+  return error instanceof BudgetExceeded || error instanceof ScanTimedOut || isStackOverflow(error);
+}
+
 export interface NestingShape {
   /** Why the file is too deeply nested to parse safely, with where it gets there. */
   reason: string;

@@ -45,6 +45,7 @@ import {
   splitStatements,
   trimEnd,
 } from './statements.js';
+import { isLimitError } from '../../util/budget.js';
 
 /** SQL held in a TS/JS string or template literal. */
 export interface SqlFragment {
@@ -358,6 +359,7 @@ function readStatement(
       }
     }
   } catch (error) {
+    if (isLimitError(error)) throw error;
     // A statement shape this reader does not expect must not stop the scan.
     const message = error instanceof Error ? error.message : String(error);
     facts.push(

@@ -11,6 +11,7 @@
  */
 import { ts } from './morph.js';
 import type { ColumnName, FlowStep, SourceLocation, TableName, Transform } from '../../facts.js';
+import { fileBudget } from '../../util/budget.js';
 import { unwrapRaw } from './receivers.js';
 
 /** A value computed from columns as a whole: a string built from them, a serialised row. */
@@ -599,7 +600,9 @@ export class ValueTracker {
     running.add(node);
     let value: Value | undefined;
     try {
-      value = compute();
+      // Value tracking recurses through helpers and bindings: bounded per file (src/util/budget.ts).
+      fileBudget.spend();
+      value = fileBudget.deeper(compute);
     } finally {
       running.delete(node);
     }

@@ -55,6 +55,7 @@ import type { HttpCallShape, HttpClientEntry, SdkEntry } from './sinks.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { columnWrittenFact, judgeWrittenValue } from './write-protection.js';
 import type { JudgeScope } from './write-protection.js';
+import { isLimitError } from '../../util/budget.js';
 
 /**
  * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic
@@ -82,6 +83,7 @@ export const dataScriptsExtractor: OrmExtractor = {
     try {
       return new DataScriptReader(context).read();
     } catch (error) {
+      if (isLimitError(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       return [
         {
