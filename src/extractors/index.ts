@@ -6,7 +6,7 @@ import {
   BudgetExceeded,
   isStackOverflow,
   startFileBudget,
-  tooDeeplyNested,
+  riskyShape,
 } from '../util/budget.js';
 
 type FileKind = 'sql' | 'code' | 'prisma';
@@ -59,7 +59,7 @@ export function extractFile(file: ScannedFile, options: ExtractOptions = {}): Fa
   if (!kind) return [];
   const extractor = loaded[kind];
   // Shapes that overflow a parser's stack or make it backtrack are found by one cheap pass first.
-  const nested = kind === 'prisma' ? undefined : tooDeeplyNested(file.text, kind);
+  const nested = kind === 'prisma' ? undefined : riskyShape(file.text, kind);
   if (nested !== undefined) {
     return [
       unreadProblem(file.path, nested.reason, file.text, {

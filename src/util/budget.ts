@@ -15,6 +15,12 @@ export const MAX_NESTING_DEPTH = 200;
  */
 export const MAX_ASYNC_NESTING = 10;
 
+/**
+ * Tokens on one line of code: ts-morph looks for comments around each statement by scanning its
+ * line, so a minified line of 40,000 statements took 27 s. Hand-written code stays far below.
+ */
+export const MAX_TOKENS_PER_LINE = 5_000;
+
 /** Steps one file's extraction may take in a recursive walk, value tracking or helper following. */
 export const FILE_WORK_LIMIT = 5_000_000;
 
@@ -121,21 +127,35 @@ export interface NestingShape {
  * exponentially, before any parser sees them. SQL and code share the scan: `--` comments are
  * SQL's, `//` and template literals are JavaScript's.
  */
-export function tooDeeplyNested(text: string, language: 'sql' | 'code'): NestingShape | undefined {
+export function riskyShape(text: string, language: 'sql' | 'code'): NestingShape | undefined {
   // For each open bracket: whether an `async` appeared directly inside it (as in `f(async …)`).
   const holdsAsync: boolean[] = [];
   let asyncLevels = 0;
   let line = 1;
+  let tokensOnLine = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const char = text.charCodeAt(i);
     if (char === 10) {
       line++;
+      tokensOnLine = 0;
       continue;
     }
     if (char === 13) {
-      if (text.charCodeAt(i + 1) !== 10) line++;
+      if (text.charCodeAt(i + 1) !== 10) {
+        line++;
+        tokensOnLine = 0;
+      }
       continue;
+    }
+    if (language === 'code' && isWordCode(char) && !isWordCode(text.charCodeAt(i - 1))) {
+      if (++tokensOnLine > MAX_TOKENS_PER_LINE) {
+        return {
+          reason: `it has a line of more than ${MAX_TOKENS_PER_LINE} words (minified or generated code), which the TypeScript reader takes quadratic time over`,
+          line,
+          column: columnAt(text, i),
+        };
+      }
     }
     // Comments.
     if (char === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
