@@ -2,12 +2,7 @@ import { extname } from 'node:path';
 import type { Fact, ParseProblem } from '../facts.js';
 import type { FileExtractor, ScannedFile } from './types.js';
 import { unreadProblem } from '../discover.js';
-import {
-  BudgetExceeded,
-  isStackOverflow,
-  startFileBudget,
-  riskyShape,
-} from '../util/budget.js';
+import { BudgetExceeded, isStackOverflow, startFileBudget, riskyShape } from '../util/budget.js';
 
 type FileKind = 'sql' | 'code' | 'prisma';
 
@@ -61,12 +56,7 @@ export function extractFile(file: ScannedFile, options: ExtractOptions = {}): Fa
   // Shapes that overflow a parser's stack or make it backtrack are found by one cheap pass first.
   const nested = kind === 'prisma' ? undefined : riskyShape(file.text, kind);
   if (nested !== undefined) {
-    return [
-      unreadProblem(file.path, nested.reason, file.text, {
-        line: nested.line,
-        column: 1,
-      }),
-    ];
+    return [unreadProblem(file.path, nested.reason, file.text, nested)];
   }
   startFileBudget();
   try {

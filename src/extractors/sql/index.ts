@@ -119,9 +119,7 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
   if (file.text.includes('\u0000')) {
     return [problem(fileStart(file.path), 'file contains NUL bytes; it is not read as SQL')];
   }
-  if (file.text.length > MAX_SQL_FILE_CHARS) {
-    return [problem(fileStart(file.path), 'file is larger than 2 MiB; it is not read as SQL')];
-  }
+  // Size is the config's `maxFileSize`, checked when the file is read (src/discover.ts).
   const lines = createLineIndex(file.text);
   const text = blankDownSections(file.text);
   const templated = replaceTextTemplates(text);
