@@ -403,6 +403,9 @@ export function readRequiredSource(
 export function requireFile(path: string, base: string, what: string): string {
   const absolutePath = resolve(base, path);
   const stats = statOrUndefined(absolutePath);
+  if (stats?.isDirectory()) {
+    throw new UsageError(`${what} ${path} is a folder, not a file — name the YAML file in it`);
+  }
   if (!stats || !stats.isFile()) {
     throw new UsageError(
       `${what} ${path} not found — check the path (it is read relative to ${base})`,

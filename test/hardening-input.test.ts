@@ -341,7 +341,10 @@ test(
     const run = cli(folder, ['scan']);
     assert.is(run.status, 2);
     assert.is(run.stderr.split('\n').length, 2, run.stderr);
-    assert.match(run.stderr, /^piilint: data map \(from the config\) privacy\/datamap\.yaml/);
+    assert.is(
+      run.stderr,
+      'piilint: data map (from the config) privacy/datamap.yaml is a folder, not a file — name the YAML file in it\n',
+    );
     assert.not.match(run.stderr, /at .*\.js:\d+/);
   }),
 );
