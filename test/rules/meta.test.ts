@@ -12,7 +12,7 @@ function context(extra: Partial<RuleContext>): RuleContext {
   return { model: model([]), config: config(), mapProblems: [], parseProblems: [], ...extra };
 }
 
-test('RULES lists the ten rules in the order of rules.md, each with a documentation page', () => {
+test('RULES lists the eleven rules in the order of rules.md, each with a documentation page', () => {
   assert.equal(
     RULES.map((rule) => rule.meta.id),
     [
@@ -26,11 +26,24 @@ test('RULES lists the ten rules in the order of rules.md, each with a documentat
       'datamap-invalid',
       'invalid-suppression',
       'parse-error',
+      'unreadable-migration',
     ],
   );
   assert.equal(
     RULES.map((rule) => rule.meta.defaultSeverity),
-    ['error', 'error', 'error', 'error', 'error', 'warning', 'warning', 'error', 'warning', 'note'],
+    [
+      'error',
+      'error',
+      'error',
+      'error',
+      'error',
+      'warning',
+      'warning',
+      'error',
+      'warning',
+      'note',
+      'error',
+    ],
   );
   for (const rule of RULES) {
     const page = new URL(`../../docs/rules/${rule.meta.id}.md`, import.meta.url);
