@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RuleSetting } from './config/types.js';
 import { UsageError } from './errors.js';
+import { ScanTimedOut, setScanDeadline } from './util/budget.js';
 import { isReportFormat, REPORT_FORMATS, REPORTERS } from './reporters/index.js';
 import type { ToolInfo } from './reporters/index.js';
 import { isRuleId, RULE_IDS } from './rules/ids.js';
@@ -94,6 +95,12 @@ const OPTIONS: OptionSpec[] = [
     commands: ['scan', 'init'],
     help: 'exit 0 instead of 2 when a path matches no file piilint reads',
   },
+  {
+    name: 'timeout',
+    value: 'seconds',
+    commands: ['scan', 'init'],
+    help: 'stop with exit 2 when the scan takes longer than this (checked between files)',
+  },
   { name: 'force', commands: ['init'], help: 'replace an existing data map' },
   { name: 'no-color', commands: ALL, help: 'no ANSI colours (also when NO_COLOR is set)' },
   { name: 'debug', commands: ALL, help: 'stack traces for internal errors and failing extractors' },
@@ -149,6 +156,9 @@ function endQuietlyWhenReaderLeaves(): void {
 }
 
 function describeFailure(error: unknown, debug: boolean): string {
+  if (error instanceof ScanTimedOut) {
+    return `piilint: ${error.message}; nothing was reported — raise --timeout or scan fewer paths`;
+  }
   if (error instanceof UsageError) {
     return debug && error.stack
       ? `piilint: ${inertLine(error.message)}\n${inertLines(error.stack)}`
@@ -189,6 +199,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const color = useColor(args.options.has('no-color'));
+  setScanDeadline(timeoutSeconds(args));
   switch (args.command) {
     case undefined:
       throw new UsageError('no command given — run `piilint scan [paths…]`, or `piilint --help`');
@@ -395,6 +406,17 @@ function parseRuleSettings(values: string[]): Record<string, RuleSetting> {
   return settings;
 }
 
+/** `--timeout <seconds>`: a positive number, else exit 2 with one line. */
+function timeoutSeconds(args: ParsedArguments): number | undefined {
+  const written = stringOption(args, 'timeout');
+  if (written === undefined) return undefined;
+  const seconds = Number(written);
+  if (!/^\d+(?:\.\d+)?$/.test(written.trim()) || !(seconds > 0)) {
+    throw new UsageError(`--timeout ${written} is not a number of seconds — e.g. --timeout 300`);
+  }
+  return seconds;
+}
+
 function stringOption(args: ParsedArguments, name: string): string | undefined {
   const value = args.options.get(name);
   return typeof value === 'string' ? value : undefined;
@@ -498,6 +520,7 @@ function example(spec: OptionSpec): string {
     'changed-since': 'origin/main',
     baseline: 'piilint-baseline.json',
     'write-baseline': 'piilint-baseline.json',
+    timeout: '300',
   };
   return examples[spec.name] ?? `<${spec.value ?? 'value'}>`;
 }

@@ -315,6 +315,12 @@ export interface ProtectingFunction extends FactBase {
 export interface ParseProblem extends FactBase {
   kind: 'parse-error';
   message: string;
+  /**
+   * Set when the file, or the rest of it from `at`, went unread: too large, binary, a work or
+   * nesting limit hit, a template that cannot be resolved. `migration` says whether the file is a
+   * migration or schema (an `unreadable-migration` error) rather than any other file (a note).
+   */
+  unread?: { migration: boolean };
 }
 
 export type Fact =

@@ -22,6 +22,7 @@ import {
   readScannedFile,
   requireFile,
 } from './discover.js';
+import type { ReadOptions } from './discover.js';
 import { UsageError } from './errors.js';
 import { extractCaching, FactCache } from './cache.js';
 import { extractFile, loadExtractors } from './extractors/index.js';
@@ -38,6 +39,7 @@ import { applySuppressions } from './suppressions.js';
 import { summarize } from './reporters/index.js';
 import { buildModel } from './model/build.js';
 import { RULES } from './rules/index.js';
+import { checkDeadline } from './util/budget.js';
 import type { Rule, RuleContext } from './rules/types.js';
 import { appendAll } from './util/append.js';
 
@@ -118,6 +120,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
       refuseLinkOut(root, file, cwd, 'data map'),
     ),
     cwd,
+    { maxFileSize: config.maxFileSize },
   );
   // The YAML parser and the schema validator load only when there is a data map to read.
   const loaded =
@@ -129,8 +132,12 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   const { files, facts, factsCache } = await readFacts(discovered.sourceFiles, {
     ...options,
+    maxFileSize: config.maxFileSize,
     engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
   });
+  // Folders that could not be listed, names that cannot be represented: said, never skipped.
+  appendAll(facts, discovered.problems);
+  checkDeadline();
   progress('following the data', 0, 0);
   const model = buildModel({
     facts,
@@ -141,6 +148,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     sameStoreFolders: sameStoreFolders(files, root, cwd),
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
+  checkDeadline();
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
   const ruleSettings = { ...config.rules, ...options.ruleSettings };
@@ -259,12 +267,13 @@ export async function loadProjectConfig(options: {
 function readDataMaps(
   files: string[],
   cwd: string,
+  options: ReadOptions,
 ): { dataMapSources: ScannedFile[]; unreadableMaps: MapProblem[] } {
   const dataMapSources: ScannedFile[] = [];
   const unreadable: string[] = [];
   const unreadableMaps: MapProblem[] = [];
   for (const file of files) {
-    const outcome = readScannedFile(file, cwd);
+    const outcome = readScannedFile(file, cwd, options);
     if ('file' in outcome) {
       dataMapSources.push(outcome.file);
       continue;
@@ -279,7 +288,7 @@ function readDataMaps(
   const first = unreadable[0];
   // The same exit-2 line as before, when no map is left to use.
   if (dataMapSources.length === 0 && first !== undefined)
-    readRequiredSource(first, cwd, 'data map');
+    readRequiredSource(first, cwd, 'data map', options);
   return { dataMapSources, unreadableMaps };
 }
 
@@ -324,6 +333,7 @@ export async function readFacts(
     debug?: boolean;
     cacheDir?: string;
     onProgress?: ScanOptions['onProgress'];
+    maxFileSize?: number;
     /** The data map's `engine` of the store a file (display path) belongs to. */
     engineOfFile?: (path: string) => string | undefined;
   },
@@ -332,7 +342,8 @@ export async function readFacts(
   const facts: Fact[] = [];
   const files: ScannedFile[] = [];
   for (const [index, absolutePath] of sourceFiles.entries()) {
-    const outcome = readScannedFile(absolutePath, options.cwd);
+    checkDeadline();
+    const outcome = readScannedFile(absolutePath, options.cwd, options);
     if ('problem' in outcome) facts.push(outcome.problem);
     else files.push(outcome.file);
     progress('reading files', index + 1, sourceFiles.length);

@@ -73,18 +73,28 @@ test(
       summary: { files: number };
     };
     const notes = report.findings.filter((finding) => finding.ruleId === 'parse-error');
-    assert.equal(notes.map((note) => note.file).sort(), [
-      'migrations/001_broken.sql',
-      'migrations/003_blob.sql',
-      'migrations/004_huge.sql',
-    ]);
-    assert.ok(notes.every((note) => note.severity === 'note'));
-    const byFile = new Map(notes.map((note) => [note.file, note]));
-    assert.is(byFile.get('migrations/001_broken.sql')?.line, 2, 'syntax error located at its line');
-    assert.match(byFile.get('migrations/003_blob.sql')?.message ?? '', /binary file; not read/);
+    assert.equal(
+      notes.map((note) => [note.file, note.line, note.severity]),
+      [['migrations/001_broken.sql', 2, 'note']],
+      'syntax error located at its line',
+    );
+    // A migration that was not read at all fails the gate rather than passing as a note.
+    const unread = report.findings.filter((finding) => finding.ruleId === 'unreadable-migration');
+    assert.equal(
+      unread.map((finding) => [finding.file, finding.line, finding.column, finding.severity]),
+      [
+        ['migrations/003_blob.sql', 1, 1, 'error'],
+        ['migrations/004_huge.sql', 1, 1, 'error'],
+      ],
+    );
+    const byFile = new Map(unread.map((finding) => [finding.file, finding]));
+    assert.match(
+      byFile.get('migrations/003_blob.sql')?.message ?? '',
+      /binary file \(a NUL byte at offset 4\); not read/,
+    );
     assert.match(
       byFile.get('migrations/004_huge.sql')?.message ?? '',
-      'file too large (5.0 MB > 2 MB limit); not read',
+      'file too large (5.0 MB > 2.0 MB limit, config `maxFileSize`); not read',
     );
     const leak = report.findings.find((finding) => finding.ruleId === 'pii-unencrypted');
     assert.equal(leak && [leak.file, leak.line, leak.column], ['migrations/005_leak.sql', 3, 3]);
@@ -94,7 +104,7 @@ test(
     assert.is(text.status, 1);
     assert.match(
       text.stdout,
-      /migrations\/003_blob\.sql\n {2}1:1 {2}note {4}.*binary file; not read.* {2}parse-error\n/,
+      /migrations\/003_blob\.sql\n {2}1:1 {2}error {3}.*binary file \(a NUL byte at offset 4\); not read.* {2}unreadable-migration\n/,
       text.stdout,
     );
   }),

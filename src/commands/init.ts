@@ -65,7 +65,10 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
 
   const config = await loadProjectConfig(options);
   const { discovered } = await discoverSources(options, config);
-  const { files, facts } = await readFacts(discovered.sourceFiles, options);
+  const { files, facts } = await readFacts(discovered.sourceFiles, {
+    ...options,
+    maxFileSize: config.maxFileSize,
+  });
   // No data map: every table lands in the implicit store of its migration folder, as in `scan`;
   // a client a script builds from an environment variable gets a store of its own, which the
   // data map binds by `connections`.

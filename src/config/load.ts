@@ -7,6 +7,8 @@ import type { MapProblem } from '../datamap/types.js';
 import { UsageError } from '../errors.js';
 import { isRuleId } from '../rules/ids.js';
 import { looksLikeCategory, unknownCategoryProblem } from '../datamap/checks.js';
+import { parseFileSize } from '../discover.js';
+import { catastrophicBacktracking } from '../util/safe-regex.js';
 import { schemaProblems } from '../util/schema.js';
 import { parseYaml, stringValue } from '../util/yaml.js';
 import type { YamlFile, YamlPath } from '../util/yaml.js';
@@ -107,6 +109,11 @@ function analyseConfig(source: DataMapSource): Analysed {
   // `warn` is read as `warning` everywhere, as in ESLint.
   const failOn = warnAsWarning(stringValue(valueOf('failOn')));
   if (isOneOf(failOn, FAIL_ON)) config.failOn = failOn;
+  const maxFileSizeNode = valueOf('maxFileSize');
+  if (isScalar(maxFileSizeNode)) {
+    const bytes = parseFileSize(maxFileSizeNode.value);
+    if (bytes !== undefined) config.maxFileSize = bytes;
+  }
 
   for (const [ruleId, pair] of yaml.entries(valueOf('rules'))) {
     const setting = warnAsWarning(stringValue(yaml.resolve(pair.value)));
@@ -132,6 +139,16 @@ function analyseConfig(source: DataMapSource): Analysed {
           at: yaml.locationOf(patternNode),
           message: `\`${pattern}\` in extra pattern ${index + 1} is not a valid regular expression: ${regexReason(error)}`,
           suggestion: 'fix the regular expression (JavaScript syntax), e.g. `^member_no$`',
+        });
+      }
+      const backtracking = valid ? catastrophicBacktracking(pattern) : undefined;
+      if (backtracking !== undefined) {
+        // Matched against every column name of the scan: a pull request could stall the job.
+        valid = false;
+        problems.push({
+          at: yaml.locationOf(patternNode),
+          message: `\`${pattern}\` in extra pattern ${index + 1} may take exponential time: ${backtracking}`,
+          suggestion: 'repeat single characters or classes only, e.g. `^(?:member|subscriber)_no$`',
         });
       }
       if (!looksLikeCategory(category, false)) return;

@@ -8,6 +8,8 @@ export interface Config {
   exclude: string[];
   datamap: string[];
   failOn: 'error' | 'warning' | 'never';
+  /** `maxFileSize` in bytes: larger files are not read (an unread migration fails the gate). */
+  maxFileSize: number;
   rules: Record<string, RuleSetting>;
   anonymousRoles: string[];
   /** Schemas an API serves (Supabase's Data API, PostgREST); default `[public]`. */
@@ -27,6 +29,7 @@ export const DEFAULT_CONFIG: Config = {
   exclude: [],
   datamap: [],
   failOn: 'error',
+  maxFileSize: 2 * 1024 * 1024,
   rules: {},
   anonymousRoles: DEFAULT_ANONYMOUS_ROLES,
   exposedSchemas: ['public'],

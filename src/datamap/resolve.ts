@@ -1,6 +1,8 @@
 import { posix, relative, resolve as resolvePath, sep } from 'node:path';
 import type { TableName } from '../facts.js';
 import { findTable } from './checks.js';
+import { compileGlob, GlobError } from '../util/glob.js';
+import type { CompiledGlob } from '../util/glob.js';
 import type { DataMap, StoreDecl, TableDecl } from './types.js';
 
 export interface ResolvedTable {
@@ -118,69 +120,25 @@ function migrationsContain(store: StoreDecl, file: string, cwd: string): boolean
   return store.migrations.some((glob) => globMatches(glob, relativeToMap));
 }
 
-const compiledGlobs = new Map<string, RegExp>();
+const compiledGlobs = new Map<string, CompiledGlob | undefined>();
 
 /**
- * Whether a forward-slash path matches a glob: `**` any depth, `*` and `?` within one segment,
- * `{a,b}` alternatives, `[abc]` classes. A glob without wildcards also matches everything under it,
- * so `db/pps/migrations` means that folder.
+ * Whether a forward-slash path matches a glob (src/util/glob.ts, linear time): `**` any depth, `*`
+ * and `?` within one segment, `{a,b}` alternatives, `[abc]` classes. A glob without wildcards also
+ * matches everything under it, so `db/pps/migrations` means that folder. A glob that does not
+ * compile matches nothing.
  */
 export function globMatches(glob: string, path: string): boolean {
-  let pattern = compiledGlobs.get(glob);
-  if (pattern === undefined) {
-    pattern = globToRegExp(glob);
-    compiledGlobs.set(glob, pattern);
-  }
-  return pattern.test(path);
-}
-
-export function globToRegExp(glob: string): RegExp {
-  const normalized = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  const hasWildcard = /[*?{[]/.test(normalized);
-  let source = '';
-  let braceDepth = 0;
-  for (let i = 0; i < normalized.length; i++) {
-    const char = normalized[i] as string;
-    if (char === '*') {
-      if (normalized[i + 1] === '*') {
-        const atSegmentStart = i === 0 || normalized[i - 1] === '/';
-        i++;
-        if (normalized[i + 1] === '/' && atSegmentStart) {
-          i++;
-          source += '(?:[^/]*/)*';
-        } else {
-          source += '.*';
-        }
-      } else {
-        source += '[^/]*';
-      }
-    } else if (char === '?') {
-      source += '[^/]';
-    } else if (char === '{') {
-      braceDepth++;
-      source += '(?:';
-    } else if (char === '}' && braceDepth > 0) {
-      braceDepth--;
-      source += ')';
-    } else if (char === ',' && braceDepth > 0) {
-      source += '|';
-    } else if (char === '[') {
-      const close = normalized.indexOf(']', i + 1);
-      if (close === -1) {
-        source += '\\[';
-      } else {
-        const body = normalized
-          .slice(i + 1, close)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\');
-        source += `[${body}]`;
-        i = close;
-      }
-    } else {
-      source += char.replace(/[.+^$()|\\\]]/g, '\\$&');
+  if (!compiledGlobs.has(glob)) {
+    let compiled: CompiledGlob | undefined;
+    try {
+      compiled = compileGlob(glob.replace(/\\/g, '/'));
+    } catch (error) {
+      if (!(error instanceof GlobError)) throw error;
     }
+    compiledGlobs.set(glob, compiled);
   }
-  return new RegExp(`^${source}${hasWildcard ? '' : '(?:/.*)?'}$`);
+  return compiledGlobs.get(glob)?.matches(path) ?? false;
 }
 
 /** A per-migration folder (`20230101120000_init`, `0001_add_users`, `V2__accounts`). */

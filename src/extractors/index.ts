@@ -1,6 +1,8 @@
 import { extname } from 'node:path';
 import type { Fact, ParseProblem } from '../facts.js';
 import type { FileExtractor, ScannedFile } from './types.js';
+import { unreadProblem } from '../discover.js';
+import { BudgetExceeded, isStackOverflow, startFileBudget, riskyShape } from '../util/budget.js';
 
 type FileKind = 'sql' | 'code' | 'prisma';
 
@@ -51,11 +53,32 @@ export function extractFile(file: ScannedFile, options: ExtractOptions = {}): Fa
   const kind = KIND_BY_EXTENSION[extname(file.path)];
   if (!kind) return [];
   const extractor = loaded[kind];
+  // Shapes that overflow a parser's stack or make it backtrack are found by one cheap pass first.
+  const nested = kind === 'prisma' ? undefined : riskyShape(file.text, kind);
+  if (nested !== undefined) {
+    return [unreadProblem(file.path, nested.reason, file.text, nested)];
+  }
+  startFileBudget();
   try {
     if (!extractor) throw new Error(`the ${kind} extractor was not loaded`);
     return oneParseErrorPerFile(extractor(file));
   } catch (error) {
-    return [extractorFailure(file, error, options.debug === true)];
+    if (error instanceof BudgetExceeded) {
+      return [unreadProblem(file.path, `${error.reason}; not read to the end`, file.text)];
+    }
+    if (isStackOverflow(error)) {
+      return [
+        unreadProblem(
+          file.path,
+          'it nests too deeply for the parser; not read to the end',
+          file.text,
+        ),
+      ];
+    }
+    if (!(error instanceof Error) || error.name !== 'ScanTimedOut') {
+      return [extractorFailure(file, error, options.debug === true)];
+    }
+    throw error;
   }
 }
 

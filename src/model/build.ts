@@ -208,6 +208,8 @@ class ModelBuilder {
       epoch: number;
       personLinked: boolean;
       linkChain?: string;
+      /** The table's column names, listed once per version: copying them per column was quadratic. */
+      siblings?: string[];
       byColumn: Map<string, Classification[]>;
     }
   >();
@@ -1422,6 +1424,7 @@ class ModelBuilder {
     const cached = cache.byColumn.get(cacheKey);
     if (cached !== undefined) return cached;
     const personLinked = cache.personLinked;
+    const siblingColumns = (cache.siblings ??= [...table.columns.keys()]);
     const found = safely(
       () =>
         classifyColumn({
@@ -1430,7 +1433,7 @@ class ModelBuilder {
           dataType: column?.dataType,
           primaryKey: column?.primaryKey,
           referencesTable: column?.references?.table,
-          siblingColumns: [...table.columns.keys()],
+          siblingColumns,
           personLinked,
           ...(cache.linkChain !== undefined && { personLinkChain: cache.linkChain }),
           healthContext: table.healthContext,

@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'datamap-invalid',
   'invalid-suppression',
   'parse-error',
+  'unreadable-migration',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

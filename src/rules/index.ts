@@ -10,6 +10,7 @@ import { piiUnencrypted } from './pii-unencrypted.js';
 import { publicAccessGrant } from './public-access-grant.js';
 import type { Rule } from './types.js';
 import { unclassifiedPii } from './unclassified-pii.js';
+import { unreadableMigration } from './unreadable-migration.js';
 
 /** Every rule, in the order of the table in spec/rules.md. */
 export const RULES: readonly Rule[] = [
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   datamapInvalid,
   invalidSuppression,
   parseError,
+  unreadableMigration,
 ];
 
 const BY_ID = new Map(RULES.map((rule) => [rule.meta.id, rule]));

@@ -1,5 +1,6 @@
 import type { ParseProblem } from '../facts.js';
 import type { Rule } from './types.js';
+import { isUnreadMigration } from './unreadable-migration.js';
 
 /**
  * A problem that points at no text (an empty range at 1:1) concerns the whole file: discovery (too
@@ -26,18 +27,21 @@ export const parseError: Rule = {
     topic: 'input',
   },
   check({ parseProblems }) {
-    return parseProblems.map((problem) =>
-      isWholeFile(problem)
-        ? {
-            at: problem.at,
-            message: `Could not read this file: ${problem.message}`,
-            fix: 'Exclude the file in piilint.config.yaml if it is not a migration or data script, or make it a readable text file under the size limit.',
-          }
-        : {
-            at: problem.at,
-            message: `Could not parse this statement; the rest of the file was read: ${problem.message.replace(WENT_ON, '')}`,
-            fix: 'Fix the syntax, or exclude the file in piilint.config.yaml if it is not a migration or data script.',
-          },
-    );
+    // An unread migration is `unreadable-migration`'s, once.
+    return parseProblems
+      .filter((problem) => !isUnreadMigration(problem))
+      .map((problem) =>
+        isWholeFile(problem) || problem.unread !== undefined
+          ? {
+              at: problem.at,
+              message: `Could not read this file: ${problem.message}`,
+              fix: 'Exclude the file in piilint.config.yaml if it is not a migration or data script, or make it a readable text file under the size limit.',
+            }
+          : {
+              at: problem.at,
+              message: `Could not parse this statement; the rest of the file was read: ${problem.message.replace(WENT_ON, '')}`,
+              fix: 'Fix the syntax, or exclude the file in piilint.config.yaml if it is not a migration or data script.',
+            },
+      );
   },
 };

@@ -4,6 +4,12 @@ import type { SourceLocation } from '../facts.js';
 import type { MapProblem } from '../datamap/types.js';
 
 const MAX_ALIAS_COUNT = 1000;
+/**
+ * Nodes a document may hold once its aliases are expanded. A data map of 20,000 columns is about
+ * 100,000; a 644 KB file of aliases to one such anchor would be billions and exhaust memory, though
+ * it holds fewer than `MAX_ALIAS_COUNT` aliases.
+ */
+const MAX_EXPANDED_NODES = 2_000_000;
 
 /** A path into a YAML document: map keys and sequence indexes, as in a JSON pointer. */
 export type YamlPath = Array<string | number>;
@@ -185,6 +191,17 @@ export function parseYaml(
     return { file, syntaxError: tooDeep(file, file.locationOf(deep).line, undefined) };
   }
   if (error === undefined) {
+    const tooBig = expansionProblem(document);
+    if (tooBig !== undefined) {
+      return {
+        file,
+        syntaxError: {
+          at: file.range(0, 0),
+          message: `not usable YAML: ${tooBig}`,
+          suggestion: 'write the repeated parts out instead of nesting aliases',
+        },
+      };
+    }
     try {
       file.toValue();
     } catch {
@@ -278,6 +295,44 @@ function tooDeep(file: YamlFile, line: number, error: unknown): YamlSyntaxProble
     message: `not usable YAML: nested more than ${MAX_YAML_DEPTH} levels deep${reason}`,
     suggestion: 'flatten the structure; a data map needs six levels at most',
   };
+}
+
+/**
+ * Counts the nodes the document would have with every alias expanded, without expanding it: each
+ * node's size is computed once. Says why the document is unusable, or undefined when it is fine.
+ */
+function expansionProblem(document: Document): string | undefined {
+  const sizes = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
+  const sizeOf = (node: unknown, depth: number): number => {
+    if (isAlias(node)) node = node.resolve(document);
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (depth > MAX_YAML_DEPTH) throw new Error(`it nests more than ${MAX_YAML_DEPTH} levels deep`);
+    if (inProgress.has(node)) throw new Error('an alias refers to a node that contains it');
+    inProgress.add(node);
+    let size = 1;
+    for (const item of node.items as unknown[]) {
+      size += isPair(item)
+        ? sizeOf(item.key, depth + 1) + sizeOf(item.value, depth + 1)
+        : sizeOf(item, depth + 1);
+      if (size > MAX_EXPANDED_NODES) {
+        throw new Error(
+          `its aliases expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes`,
+        );
+      }
+    }
+    inProgress.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+  try {
+    sizeOf(document.contents, 0);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export function keyText(pair: Pair): string | undefined {

@@ -12,7 +12,7 @@ function context(extra: Partial<RuleContext>): RuleContext {
   return { model: model([]), config: config(), mapProblems: [], parseProblems: [], ...extra };
 }
 
-test('RULES lists the eleven rules in the order of rules.md, each with a documentation page', () => {
+test('RULES lists the twelve rules in the order of rules.md, each with a documentation page', () => {
   assert.equal(
     RULES.map((rule) => rule.meta.id),
     [
@@ -27,6 +27,7 @@ test('RULES lists the eleven rules in the order of rules.md, each with a documen
       'datamap-invalid',
       'invalid-suppression',
       'parse-error',
+      'unreadable-migration',
     ],
   );
   assert.equal(
@@ -43,6 +44,7 @@ test('RULES lists the eleven rules in the order of rules.md, each with a documen
       'error',
       'warning',
       'note',
+      'error',
     ],
   );
   for (const rule of RULES) {

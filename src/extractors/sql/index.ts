@@ -48,6 +48,7 @@ import {
   trimEnd,
 } from './statements.js';
 import { appendAll } from '../../util/append.js';
+import { isLimitError } from '../../util/budget.js';
 
 /** SQL held in a TS/JS string or template literal. */
 export interface SqlFragment {
@@ -115,9 +116,7 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
   if (file.text.includes('\u0000')) {
     return [problem(fileStart(file.path), 'file contains NUL bytes; it is not read as SQL')];
   }
-  if (file.text.length > MAX_SQL_FILE_CHARS) {
-    return [problem(fileStart(file.path), 'file is larger than 2 MiB; it is not read as SQL')];
-  }
+  // Size is the config's `maxFileSize`, checked when the file is read (src/discover.ts).
   const lines = createLineIndex(file.text);
   const text = blankDownSections(file.text);
   const templated = replaceTextTemplates(text);
@@ -369,6 +368,7 @@ function readStatement(
       }
     }
   } catch (error) {
+    if (isLimitError(error)) throw error;
     // A statement shape this reader does not expect must not stop the scan.
     const message = error instanceof Error ? error.message : String(error);
     facts.push(

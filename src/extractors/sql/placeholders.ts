@@ -469,6 +469,57 @@ function actionEnd(text: string, start: number): number {
   return -1;
 }
 
+/**
+ * A template comment spanning lines with statements in it: when the file is run without rendering
+ * (its tags hidden in `--` comments), the statements run. They are read, not blanked.
+ */
+function hidesStatements(inner: string): boolean {
+  return /[\r\n]/.test(inner) && STATEMENT_WORD.test(inner);
+}
+
+const STATEMENT_WORD =
+  /\b(?:grant|revoke|create|alter|drop|insert|update|delete|copy|select|comment|policy|truncate)\b/i;
+
+/** Blanks a comment's opening tag (`from`–`innerFrom`) and closing tag (`innerTo`–`to`), keeping the inside. */
+function blankTagsOnly(
+  text: string,
+  builder: RewriteBuilder,
+  copiedUpTo: number,
+  from: number,
+  innerFrom: number,
+  innerTo: number,
+  to: number,
+): void {
+  builder.copy(copiedUpTo, from);
+  builder.overwrite(from, innerFrom, blankOf(text.slice(from, innerFrom)));
+  builder.copy(innerFrom, innerTo);
+  builder.overwrite(innerTo, to, blankOf(text.slice(innerTo, to)));
+}
+
+/**
+ * Whether `index` lies inside a `"…"` identifier or `'…'` string of its line (a `--` comment ends
+ * the search). Templates there are text to Postgres.
+ */
+function insideQuotes(text: string, index: number): boolean {
+  let lineStart = Math.max(text.lastIndexOf('\n', index), text.lastIndexOf('\r', index)) + 1;
+  let quote: string | undefined;
+  for (; lineStart < index; lineStart++) {
+    const char = text[lineStart];
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '-' && text[lineStart + 1] === '-') return false;
+  }
+  return quote !== undefined;
+}
+
+/** `"{{ … }}"`: the whole quoted name is the template (the stand-in swallows the quotes). */
+function wholeQuotedTemplate(text: string, index: number): boolean {
+  if (text[index - 1] !== '"') return false;
+  const end = actionEnd(text, index);
+  return end >= 0 && text[end] === '"';
+}
+
 function blankOf(part: string): string {
   return part.replace(/[^\r\n]/g, ' ');
 }
@@ -491,19 +542,43 @@ export function replaceTextTemplates(text: string): TemplatedSql | undefined {
     const kind = text[index + 1];
     let end = -1;
     let blank = false;
+    if (kind !== '{' && insideQuotes(text, index)) {
+      // `"patients{{x}}"`, `'{{ var }}'`: Postgres reads the text as written; so does piilint.
+      index = text.indexOf('{', index + 1);
+      continue;
+    }
     if (kind === '%' || kind === '#') {
       const close = text.indexOf(`${kind}}`, index + 2);
       if (close >= 0 && close - index <= MAX_TEMPLATE_CHARS) {
         end = close + 2;
         blank = true;
+        if (kind === '#' && hidesStatements(text.slice(index + 2, close))) {
+          blankTagsOnly(text, builder, copiedUpTo, index, index + 2, close, end);
+          copiedUpTo = end;
+          index = text.indexOf('{', end);
+          continue;
+        }
       }
     } else if (kind === '{') {
+      if (insideQuotes(text, index) && !wholeQuotedTemplate(text, index)) {
+        index = text.indexOf('{', index + 2);
+        continue;
+      }
       end = actionEnd(text, index);
       const inner = text
         .slice(index + 2, Math.max(index + 2, end - 2))
         .replace(/^-?\s*/, '')
         .replace(/\s*-?$/, '');
       blank = inner.startsWith('/*') || GO_CONTROL.test(inner);
+      if (end >= 0 && inner.startsWith('/*') && hidesStatements(inner)) {
+        // `-- {{/*` … `-- */}}`: a database that runs the file as it is runs what lies between.
+        const open = text.indexOf('/*', index) + 2;
+        const close = text.lastIndexOf('*/', end);
+        blankTagsOnly(text, builder, copiedUpTo, index, open, close, end);
+        copiedUpTo = end;
+        index = text.indexOf('{', end);
+        continue;
+      }
       if (end >= 0 && !blank) {
         const quoted = text[index - 1] === '"' && text[end] === '"' && index - 1 >= copiedUpTo;
         const from = quoted ? index - 1 : index;

@@ -11,6 +11,7 @@
  */
 import { ts } from './morph.js';
 import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
+import { fileBudget } from '../../util/budget.js';
 import { unwrapRaw } from './receivers.js';
 import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
 import {
@@ -254,7 +255,9 @@ export class ValueTracker {
     running.add(node);
     let value: Value | undefined;
     try {
-      value = compute();
+      // Value tracking recurses through helpers and bindings: bounded per file (src/util/budget.ts).
+      fileBudget.spend();
+      value = fileBudget.deeper(compute);
     } finally {
       running.delete(node);
     }

@@ -11,6 +11,7 @@ import { registerScannedFile } from './imports.js';
 import { parseSourceFile, releaseSourceFile } from './project.js';
 import { ormExtractors } from './registry.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
+import { isLimitError } from '../../util/budget.js';
 
 export function extractTypeScriptFile(file: ScannedFile): Fact[] {
   const extractors = ormExtractors.filter((extractor) => extractor.applies(file.text));
@@ -39,6 +40,7 @@ function runExtractor(extractor: OrmExtractor, context: TsFileContext): Fact[] {
   try {
     return extractor.extract(context);
   } catch (error) {
+    if (isLimitError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     return [
       {

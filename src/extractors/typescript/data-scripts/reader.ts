@@ -22,6 +22,7 @@ import type {
   TableName,
   ColumnName,
 } from '../../../facts.js';
+import { isLimitError } from '../../../util/budget.js';
 import { createLineIndex } from '../../../util/location.js';
 import type { LineIndex } from '../../../util/location.js';
 import { ValueTracker, propertyNameText, unwrap } from '../data-flow.js';
@@ -63,6 +64,7 @@ export const dataScriptsExtractor: OrmExtractor = {
     try {
       return new DataScriptReader(context).read();
     } catch (error) {
+      if (isLimitError(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       return [
         {
