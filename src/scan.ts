@@ -160,6 +160,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
   const readFiles = [...dataMapSources, ...files].map((file) => file.absolutePath);
   if (config.file !== undefined) readFiles.push(config.file);
+  if (options.baseline) refuseLinkOut(root, resolve(cwd, options.baseline), cwd, 'baseline');
   const baseline = baselineStep(findings, options, readFiles);
   findings = baseline.findings;
   const restsOn = (finding: Finding) => dataMapFilesBehind(finding, dataMap);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { extractFile, loadExtractors } from '../src/extractors/index.js';
+import { extractPrismaSchema } from '../src/extractors/prisma.js';
 import { readFacts, scan } from '../src/scan.js';
 import { MAX_YAML_DEPTH, parseYaml } from '../src/util/yaml.js';
 
@@ -227,8 +228,23 @@ test('Prisma parse notes are capped per file: one note counting the rest', async
   const notes = facts.filter((fact) => fact.kind === 'parse-error');
   assert.is(notes.length, 1);
   assert.is(notes[0]?.at.line, 5);
-  assert.match(notes[0]?.message ?? '', /; and 9999 more lines after this one could not be read$/);
+  assert.match(
+    notes[0]?.message ?? '',
+    /^Not Prisma schema syntax: stray 0; 9999 more statements of this file could not be read/,
+  );
   assert.is(facts.filter((fact) => fact.kind === 'column-defined').length, 2);
+  // The reader itself keeps 20 notes and counts the rest on the last.
+  const own = extractPrismaSchema({
+    path: 'schema.prisma',
+    absolutePath: '/x/schema.prisma',
+    text,
+  });
+  const ownNotes = own.filter((fact) => fact.kind === 'parse-error');
+  assert.is(ownNotes.length, 20);
+  assert.match(
+    ownNotes[19]?.message ?? '',
+    /; and 9980 more lines after this one could not be read$/,
+  );
 });
 
 test('CR-only line endings: findings on their own lines in SQL and Prisma', async () => {

@@ -246,6 +246,23 @@ test('--write-baseline through a committed symbolic link, or over a migration, i
   }
 });
 
+test('--baseline naming a symbolic link out of the repository is not read', () => {
+  const { repo, outside, cleanup } = layout({ 'db/001.sql': MIGRATION });
+  try {
+    writeFileSync(join(outside, 'secret.json'), `{"${SECRET}": true}\n`);
+    symlinkSync(join(outside, 'secret.json'), join(repo, 'baseline.json'));
+    const run = piilint(['scan', '--baseline', 'baseline.json', '.'], repo);
+    assert.is(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^piilint: baseline baseline\.json is a symbolic link out of the repository/,
+    );
+    assertNoSecret(run);
+  } finally {
+    cleanup();
+  }
+});
+
 test('init --force does not write through a committed datamap.yaml link', () => {
   const { repo, outside, cleanup } = layout({ 'db/001.sql': MIGRATION });
   try {

@@ -74,7 +74,9 @@ export async function validateFiles(
       a.at.column - b.at.column,
   );
 
-  const checked = [...configFiles, ...dataMapFiles].map((file) => displayPath(cwd, file)).sort();
+  const checked = [...configFiles, ...dataMapFiles]
+    .map((file) => inertLine(displayPath(cwd, file)))
+    .sort();
   const lines = problems.map(formatProblem);
   const fileCount = `${checked.length} file${checked.length === 1 ? '' : 's'}`;
   if (problems.length === 0) {

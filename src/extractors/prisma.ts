@@ -76,6 +76,9 @@ export function extractPrismaSchema(file: ScannedFile): Fact[] {
 
 // ---- reading ---------------------------------------------------------------------------------
 
+/** Parse notes kept per file; later ones are counted on the last. */
+const MAX_NOTES_PER_FILE = 20;
+
 /** Where the line starting at `from` ends: at LF, CRLF or a lone CR (as the line index counts). */
 function nextLineBreak(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
@@ -92,11 +95,11 @@ function readBlocks(
   const text = file.text;
   const blocks: Block[] = [];
   const problems: ParseProblem[] = [];
-  // Only the first note of a file is reported (the others are counted): an 80 KB file of stray
-  // lines would otherwise build tens of thousands of notes to throw away.
+  // Past a few notes the rest are only counted: an 80 KB file of stray lines would otherwise build
+  // tens of thousands of notes, of which the scan reports one.
   let moreProblems = 0;
   const problem = (start: number, end: number, message: string) => {
-    if (problems.length > 0) moreProblems++;
+    if (problems.length >= MAX_NOTES_PER_FILE) moreProblems++;
     else
       problems.push({ kind: 'parse-error', at: lineIndex.range(file.path, start, end), message });
   };
@@ -197,9 +200,9 @@ function readBlocks(
     );
     close(text.length);
   }
-  const first = problems[0];
-  if (first !== undefined && moreProblems > 0) {
-    first.message += `; and ${moreProblems} more ${moreProblems === 1 ? 'line' : 'lines'} after this one could not be read`;
+  const last = problems[problems.length - 1];
+  if (last !== undefined && moreProblems > 0) {
+    last.message += `; and ${moreProblems} more ${moreProblems === 1 ? 'line' : 'lines'} after this one could not be read`;
   }
   return { blocks, problems };
 }

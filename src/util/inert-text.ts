@@ -17,8 +17,8 @@
  * C0 controls but tab, DEL, C1 controls (0x9b is a one-byte CSI), the line and paragraph
  * separators, and the bidirectional marks, embeddings, overrides and isolates.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_OR_TAB = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
