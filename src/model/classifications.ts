@@ -37,7 +37,15 @@ interface TableEntry {
   /** What every column's answer depends on beyond the column itself; a change empties `byColumn`. */
   context: string;
   /** Column name (`?name` for a name the scan did not define) → its own inputs and the answer. */
-  byColumn: Map<string, { inputs: string; found: Classification[] }>;
+  byColumn: Map<string, ColumnAnswer>;
+}
+
+/** A column's answer and the column's own inputs it was read with. */
+interface ColumnAnswer {
+  dataType?: string;
+  primaryKey?: boolean;
+  referencesTable?: string;
+  found: Classification[];
 }
 
 export class ColumnClassifications {
@@ -65,12 +73,15 @@ export class ColumnClassifications {
   classify(table: ModelTable, name: string, column?: ModelColumn): Classification[] {
     const entry = this.current(table);
     const cacheKey = column === undefined ? `?${name}` : name;
-    const inputs =
-      column === undefined
-        ? ''
-        : `${column.dataType ?? ''}\u0000${column.primaryKey ? 'pk' : ''}\u0000${column.references?.table ?? ''}`;
     const cached = entry.byColumn.get(cacheKey);
-    if (cached !== undefined && cached.inputs === inputs) return cached.found;
+    if (
+      cached !== undefined &&
+      cached.dataType === column?.dataType &&
+      cached.primaryKey === column?.primaryKey &&
+      cached.referencesTable === column?.references?.table
+    ) {
+      return cached.found;
+    }
     const found = safely(
       () =>
         classifyColumn({
@@ -87,7 +98,12 @@ export class ColumnClassifications {
         }),
       [],
     );
-    entry.byColumn.set(cacheKey, { inputs, found });
+    entry.byColumn.set(cacheKey, {
+      dataType: column?.dataType,
+      primaryKey: column?.primaryKey,
+      referencesTable: column?.references?.table,
+      found,
+    });
     return found;
   }
 
@@ -113,17 +129,19 @@ export class ColumnClassifications {
             undefined,
           );
       entry.personLinked = entry.linkedByItself || entry.linkChain !== undefined;
-    }
-    const context = [
-      table.name,
-      table.healthContext ? 'health' : '',
-      entry.personLinked ? 'linked' : '',
-      entry.linkChain ?? '',
-      entry.signature,
-    ].join('\u0003');
-    if (context !== entry.context) {
-      entry.context = context;
-      entry.byColumn.clear();
+      // Read again only when the table or the file changed: the table's name and health
+      // context change only through facts that change its version.
+      const context = [
+        table.name,
+        table.healthContext ? 'health' : '',
+        entry.personLinked ? 'linked' : '',
+        entry.linkChain ?? '',
+        entry.signature,
+      ].join('\u0003');
+      if (context !== entry.context) {
+        entry.context = context;
+        entry.byColumn.clear();
+      }
     }
     return entry;
   }
