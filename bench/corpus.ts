@@ -293,3 +293,45 @@ export function generateCorpus(directory: string, count = 2000, seed = 20231): s
   }
   return files;
 }
+
+/**
+ * A Supabase project with a long history on one table: the first migration creates `patients`,
+ * then `count` migrations each add one column to it, as teams grow a table over years. With
+ * `reachable` the first migration grants the table to anon, so every later file's new personal
+ * column is judged as exposed; without it the first migration revokes Supabase's default grant
+ * and the same history is private. The two scans must cost about the same: the replay judges
+ * only what each file changed.
+ */
+export function generateReplayCorpus(
+  directory: string,
+  reachable: boolean,
+  count = 3000,
+): string[] {
+  rmSync(directory, { recursive: true, force: true });
+  const folder = join(directory, 'supabase', 'migrations');
+  mkdirSync(folder, { recursive: true });
+  const files: string[] = [];
+  const write = (index: number, name: string, text: string): void => {
+    const path = join(folder, `${20220101000000 + index * 100}_${name}.sql`);
+    writeFileSync(path, text);
+    files.push(path);
+  };
+  const access = reachable
+    ? 'GRANT SELECT ON patients TO anon;'
+    : 'REVOKE ALL ON patients FROM anon, authenticated;';
+  write(
+    0,
+    'create_patients',
+    `CREATE TABLE patients (\n  id bigserial PRIMARY KEY,\n  full_name text,\n  created_at timestamptz\n);\n${access}\n`,
+  );
+  const pool = [...PERSONAL_COLUMNS, ...PLAIN_COLUMNS];
+  for (let index = 1; index <= count; index++) {
+    const [column, type] = pool[index % pool.length] as [string, string];
+    write(
+      index,
+      `add_${column}_${index}`,
+      `-- ${column} for release ${index}\nALTER TABLE patients ADD COLUMN ${column}_${index} ${type};\n`,
+    );
+  }
+  return files;
+}

@@ -10,6 +10,7 @@ import {
   isNumericType,
   isPersonLinked,
   isPersonTableName,
+  siblingSignature,
 } from '../src/taxonomy/classifier.js';
 import type { ColumnContext } from '../src/taxonomy/types.js';
 
@@ -1177,6 +1178,73 @@ test('bad input never throws', () => {
   }
   assert.is(isPersonLinked('', []), false);
   assert.is(encryptionEvidenceFromName(''), undefined);
+});
+
+test('siblings matter only through their signature: same signature, same categories', () => {
+  // The model caches a column's categories under its siblings' signature, so a migration adding
+  // a plain column to a wide table does not reclassify the others. Any sibling the classifier
+  // reads (address parts, person keys, a client secret) must change the signature.
+  const columns = ['state', 'client_id', 'name', 'notes', 'region', 'user_id', 'status', 'city'];
+  const siblingSets = [
+    [],
+    ['status'],
+    ['status', 'created_at'],
+    ['street'],
+    ['street', 'zip_code'],
+    ['street', 'zip_code', 'status'],
+    ['email_address'],
+    ['user_id'],
+    ['user_id', 'owner_id'],
+    ['client_secret'],
+    ['client_secret', 'client_id'],
+    ['created_by_user_id'],
+  ];
+  for (const table of ['patients', 'records', 'oauth_apps']) {
+    for (const column of columns) {
+      const seen = new Map<string, string>();
+      for (const others of siblingSets) {
+        const siblings = [...others, column];
+        const signature = siblingSignature(table, siblings);
+        const found = JSON.stringify(
+          classifyColumn({
+            table,
+            column,
+            siblingColumns: siblings,
+            personLinked: table !== 'records',
+            healthContext: false,
+          }),
+        );
+        const before = seen.get(signature);
+        if (before !== undefined) assert.is(found, before, `${table}.${column} beside ${others}`);
+        seen.set(signature, found);
+      }
+    }
+  }
+  assert.is.not(
+    siblingSignature('records', ['state']),
+    siblingSignature('records', ['state', 'street']),
+  );
+  assert.is.not(
+    siblingSignature('records', ['notes']),
+    siblingSignature('records', ['notes', 'user_id']),
+  );
+  assert.is(
+    siblingSignature('records', ['state', 'street', 'zip']),
+    siblingSignature('records', ['state', 'street', 'zip', 'status', 'city']),
+  );
+  const stateBeside = (siblings: string[]) =>
+    classifyColumn({
+      table: 'records',
+      column: 'state',
+      siblingColumns: siblings,
+      personLinked: true,
+      healthContext: false,
+    });
+  assert.equal(stateBeside(['state', 'status']), []);
+  assert.equal(
+    stateBeside(['state', 'street']).map((entry) => entry.category),
+    ['contact.address.state'],
+  );
 });
 
 test.run();

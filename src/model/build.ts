@@ -25,19 +25,18 @@ import type {
 } from '../facts.js';
 import type { PathStep } from '../findings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
-import type { Classification } from '../taxonomy/types.js';
 import {
   classifyColumn,
   compileExtraPatterns,
   encryptionEvidenceFromName,
-  isPersonLinked,
   isPersonTableName,
 } from '../taxonomy/classifier.js';
+import { ColumnClassifications, bareTableName } from './classifications.js';
 import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
 import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
-import { personLinkChain } from './person-links.js';
+import { safely } from './safely.js';
 import { attachApplicationWrites } from './writes.js';
 import type { ApplicationWriteFact } from './writes.js';
 import { defaultPolicy } from './policy.js';
@@ -199,22 +198,8 @@ class ModelBuilder {
   private seq = 0;
   /** Tables a fact of the current file touched: only their access can have changed. */
   private readonly touched = new Set<ModelTable>();
-  /** Bumped whenever a fact touches a table, so its classifications are cached between changes. */
-  private readonly tableVersions = new WeakMap<ModelTable, number>();
-  private readonly classifications = new WeakMap<
-    ModelTable,
-    {
-      version: number;
-      epoch: number;
-      personLinked: boolean;
-      linkChain?: string;
-      /** The table's column names, listed once per version: copying them per column was quadratic. */
-      siblings?: string[];
-      byColumn: Map<string, Classification[]>;
-    }
-  >();
-  /** Bumped once per replayed file: a person link through foreign keys depends on other tables. */
-  private linkEpoch = 0;
+  /** The classifier's answers per column, kept while what each depends on is unchanged. */
+  private readonly classifications: ColumnClassifications;
 
   constructor(private readonly input: BuildModelInput) {
     this.anonymousRoles = new Set([
@@ -227,6 +212,9 @@ class ModelBuilder {
     this.extraPatterns = safely(
       () => compileExtraPatterns(input.config.classifier.extraPatterns),
       [],
+    );
+    this.classifications = new ColumnClassifications(this.extraPatterns, (table, name) =>
+      this.stores.get(table.store)?.tables.get(name),
     );
   }
 
@@ -250,7 +238,7 @@ class ModelBuilder {
         } else this.apply(fact);
       }
       this.judgeAccessAtEndOfFile(group.file);
-      this.linkEpoch++;
+      this.classifications.nextFile();
       for (const copy of fileCopies) this.settleCopyExposure(copy, fileStart);
     });
     for (const mapping of this.input.dataMap?.mappings ?? []) {
@@ -475,7 +463,7 @@ class ModelBuilder {
 
   private touch(table: ModelTable): void {
     this.touched.add(table);
-    this.tableVersions.set(table, (this.tableVersions.get(table) ?? 0) + 1);
+    this.classifications.changed(table);
   }
 
   private state(column: ModelColumn): ColumnState {
@@ -612,6 +600,7 @@ class ModelBuilder {
     if (objectType !== 'table') {
       for (const column of existing.columns.values()) existing.droppedColumns.push(column);
       existing.columns.clear();
+      this.classifications.changed(existing);
     }
     existing.objectType = objectType;
     existing.schema ??= name.schema;
@@ -1062,8 +1051,11 @@ class ModelBuilder {
       const cause = readable.reaches.reduce((a, b) => (b.seq < a.seq ? b : a));
       table.publicCause = { at: cause.at, description: cause.description };
       if (opened.has(table)) continue;
-      const fresh = this.personalColumns(table, readable.columns).filter(
-        (column) => !access.reportedColumns.has(column.name) && column.definedAt.file === file,
+      // Only the columns this file defined can be new: the others were judged by earlier files.
+      const fresh = this.personalColumns(
+        table,
+        readable.columns,
+        (column) => column.definedAt.file === file && !access.reportedColumns.has(column.name),
       );
       const first = fresh[0];
       if (first === undefined) continue;
@@ -1123,13 +1115,19 @@ class ModelBuilder {
       : { bypassesRowSecurityOf: protectedSources.map((source) => source.name) };
   }
 
-  /** Current columns (of `covered`, when given) that hold personal data now. */
-  private personalColumns(table: ModelTable, covered: Set<string> | undefined): ModelColumn[] {
-    return [...table.columns.values()].filter(
-      (column) =>
-        (covered === undefined || covered.has(column.name)) &&
-        this.currentCategories(table, column).length > 0,
-    );
+  /** Current columns (of `covered`, when given, and passing `only`) that hold personal data now. */
+  private personalColumns(
+    table: ModelTable,
+    covered: Set<string> | undefined,
+    only?: (column: ModelColumn) => boolean,
+  ): ModelColumn[] {
+    const personal: ModelColumn[] = [];
+    for (const column of table.columns.values()) {
+      if (covered !== undefined && !covered.has(column.name)) continue;
+      if (only !== undefined && !only(column)) continue;
+      if (this.currentCategories(table, column).length > 0) personal.push(column);
+    }
+    return personal;
   }
 
   // ---------------------------------------------------------------- functions
@@ -1359,7 +1357,7 @@ class ModelBuilder {
       }
     } else if (declared === undefined) {
       own.push(...state.carried);
-      for (const found of this.classify(table, column.name, column)) {
+      for (const found of this.classifications.classify(table, column.name, column)) {
         own.push(
           this.ownCategory(
             table,
@@ -1395,73 +1393,6 @@ class ModelBuilder {
     };
   }
 
-  private classify(table: ModelTable, name: string, column?: ModelColumn): Classification[] {
-    let cache = this.classifications.get(table);
-    const version = this.tableVersions.get(table) ?? 0;
-    if (cache === undefined || cache.version !== version || cache.epoch !== this.linkEpoch) {
-      const byItself = this.linkedByItself(table);
-      const linkChain = byItself
-        ? undefined
-        : safely(
-            () =>
-              personLinkChain(
-                table,
-                (name) => this.stores.get(table.store)?.tables.get(name),
-                (target) => this.linkedByItself(target),
-              ),
-            undefined,
-          );
-      cache = {
-        version,
-        epoch: this.linkEpoch,
-        personLinked: byItself || linkChain !== undefined,
-        byColumn: new Map(),
-      };
-      if (linkChain !== undefined) cache.linkChain = linkChain;
-      this.classifications.set(table, cache);
-    }
-    const cacheKey = column === undefined ? `?${name}` : name;
-    const cached = cache.byColumn.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const personLinked = cache.personLinked;
-    const siblingColumns = (cache.siblings ??= [...table.columns.keys()]);
-    const found = safely(
-      () =>
-        classifyColumn({
-          table: bareTableName(table.name),
-          column: name,
-          dataType: column?.dataType,
-          primaryKey: column?.primaryKey,
-          referencesTable: column?.references?.table,
-          siblingColumns,
-          personLinked,
-          ...(cache.linkChain !== undefined && { personLinkChain: cache.linkChain }),
-          healthContext: table.healthContext,
-          extraPatterns: this.extraPatterns,
-        }),
-      [],
-    );
-    cache.byColumn.set(cacheKey, found);
-    return found;
-  }
-
-  /** Person-linked by the table's own name or columns, or by the data map's `subject` (not through keys). */
-  private linkedByItself(table: ModelTable): boolean {
-    if (table.subject !== undefined) return true;
-    return safely(
-      () =>
-        isPersonLinked(
-          bareTableName(table.name),
-          [...table.columns.values()].map((entry) => ({
-            name: entry.name,
-            dataType: entry.dataType,
-            referencesTable: entry.references?.table,
-          })),
-        ),
-      false,
-    );
-  }
-
   /** Categories of a column named in code, whether or not the scan defined it. */
   private sourceCategories(name: ColumnName, file: string): CategoryEvidence[] {
     const resolved = this.resolveName(name.table, file);
@@ -1480,7 +1411,7 @@ class ModelBuilder {
     const healthContext = resolved.store.context === 'health';
     const tableName = bareTableName(resolved.key);
     const found = table
-      ? this.classify(table, name.column)
+      ? this.classifications.classify(table, name.column)
       : safely(
           () =>
             classifyColumn({
@@ -1707,7 +1638,7 @@ class ModelBuilder {
     const resolveSource = (source: ColumnName): CategoryEvidence[] => {
       const column = sourceTable.columns.get(source.column);
       if (column !== undefined) return this.currentCategories(sourceTable, column);
-      return this.classify(sourceTable, source.column).map((found) => ({
+      return this.classifications.classify(sourceTable, source.column).map((found) => ({
         category: found.category,
         origin: 'classifier' as const,
         evidence: `classifier: ${found.reason}`,
@@ -1959,11 +1890,6 @@ function historyBefore(history: readonly PathStep[], scriptSteps: readonly PathS
   );
 }
 
-function bareTableName(key: string): string {
-  const dot = key.lastIndexOf('.');
-  return dot === -1 ? key : key.slice(dot + 1);
-}
-
 function isBinaryType(dataType: string | undefined): boolean {
   return (
     dataType !== undefined && /^(bytea|blob|binary|varbinary|longblob|mediumblob)/.test(dataType)
@@ -1989,15 +1915,6 @@ function describeSink(fact: DataSent): string {
       return `uploaded to ${sink.service} bucket ${sink.bucket ?? '(unknown)'}${sink.publicAcl ? ' with a public ACL' : ''}`;
     case 'file':
       return `written to ${sink.path ?? 'a file'} by ${sink.writer}`;
-  }
-}
-
-/** Bad input never stops the model: a helper that throws is treated as knowing nothing. */
-function safely<T>(run: () => T, fallback: T): T {
-  try {
-    return run();
-  } catch {
-    return fallback;
   }
 }
 

@@ -737,19 +737,89 @@ function isPersonKeyName(
 /** The table holds OAuth or API clients: by its name, or a `client_secret` column beside. */
 function isSoftwareClient(table: TableFacts, siblings: readonly string[]): boolean {
   if (table.softwareClientTable) return true;
-  return siblings.some((sibling) => {
-    const words = nameWords(sibling);
-    return SOFTWARE_CLIENT_SIBLINGS.some((phrase) => containsWords(words, phrase));
-  });
+  return siblings.some((sibling) => siblingTraits(sibling).softwareClient);
 }
 
 function hasPersonKeySibling(scope: Scope): boolean {
   const { context, table } = scope;
   return context.siblingColumns.some(
     (sibling) =>
-      sibling !== context.column &&
-      isPersonKeyName(columnWords(sibling), table, context.siblingColumns),
+      sibling !== context.column && isPersonKeySibling(sibling, table, context.siblingColumns),
   );
+}
+
+/** `isPersonKeyName` for a sibling, from its cached traits. */
+function isPersonKeySibling(
+  sibling: string,
+  table: TableFacts,
+  siblings: readonly string[],
+): boolean {
+  const traits = siblingTraits(sibling);
+  return traits.personKeyShape && (!traits.clientKey || !isSoftwareClient(table, siblings));
+}
+
+/**
+ * What the classifier reads in a sibling's name, whatever the table: a table's siblings are read
+ * for each of its columns, so each name is read once.
+ */
+interface SiblingTraits {
+  /** Reads as an OAuth or API client's secret (`client_secret`). */
+  softwareClient: boolean;
+  /** Reads as part of a postal address (`street`, `zip_code`, `address` but not `email_address`). */
+  address: boolean;
+  /** Shaped as `<person>_id` and not an audit column (`user_id`, not `created_by_user_id`). */
+  personKeyShape: boolean;
+  /** The person noun is `client`: a software client's key beside a `client_secret`. */
+  clientKey: boolean;
+}
+
+const SIBLING_TRAITS_LIMIT = 50_000;
+const siblingTraitsCache = new Map<string, SiblingTraits>();
+
+function siblingTraits(name: string): SiblingTraits {
+  const cached = siblingTraitsCache.get(name);
+  if (cached !== undefined) return cached;
+  const words = nameWords(name);
+  const keyWords = columnWords(name);
+  const beforeLast = keyWords.at(-2);
+  const traits: SiblingTraits = {
+    softwareClient: SOFTWARE_CLIENT_SIBLINGS.some((phrase) => containsWords(words, phrase)),
+    address: readsAsAddress(words),
+    personKeyShape:
+      keyWords.at(-1) === 'id' &&
+      beforeLast !== undefined &&
+      isPersonNoun(beforeLast) &&
+      !isAuditName(keyWords),
+    clientKey: beforeLast !== undefined && singular(beforeLast) === 'client',
+  };
+  if (siblingTraitsCache.size >= SIBLING_TRAITS_LIMIT) siblingTraitsCache.clear();
+  siblingTraitsCache.set(name, traits);
+  return traits;
+}
+
+/**
+ * Everything `classifyColumn` reads in `siblingColumns`, as one string: two contexts that differ
+ * only in siblings with the same signature classify every column alike. The model keys its
+ * classification cache with it, so a migration that adds one column to a wide table reclassifies
+ * only that column, not its siblings.
+ */
+export function siblingSignature(table: string, siblings: readonly string[]): string {
+  const facts = tableFacts(table);
+  const softwareClient = isSoftwareClient(facts, siblings);
+  // A column looks for another address or person-key sibling than itself: two such names
+  // answer yes for every column, so only the first two matter.
+  const address: string[] = [];
+  const personKeys: string[] = [];
+  for (const sibling of siblings) {
+    const traits = siblingTraits(sibling);
+    if (traits.address && address.length < 2) address.push(sibling);
+    if (traits.personKeyShape && (!traits.clientKey || !softwareClient) && personKeys.length < 2) {
+      personKeys.push(sibling);
+    }
+    if (address.length === 2 && personKeys.length === 2) break;
+  }
+  const some = (names: string[]) => (names.length < 2 ? names.join('\u0000') : '\u0001');
+  return [softwareClient ? 'client' : '', some(address), some(personKeys)].join('\u0002');
 }
 
 // prettier-ignore
@@ -759,16 +829,16 @@ const ADDRESS_SIBLING_WORDS = new Set([
 const NON_POSTAL_ADDRESS_WORDS = new Set(['email', 'ip', 'mac', 'web', 'wallet', 'remote', 'e']);
 
 function hasAddressSibling(siblings: readonly string[], self: string): boolean {
-  for (const sibling of siblings) {
-    if (sibling === self) continue;
-    const words = nameWords(sibling);
-    for (let index = 0; index < words.length; index++) {
-      const word = words[index] as string;
-      if (ADDRESS_SIBLING_WORDS.has(word)) return true;
-      if (word === 'address' || word === 'addr') {
-        const before = words[index - 1];
-        if (before === undefined || !NON_POSTAL_ADDRESS_WORDS.has(before)) return true;
-      }
+  return siblings.some((sibling) => sibling !== self && siblingTraits(sibling).address);
+}
+
+function readsAsAddress(words: readonly string[]): boolean {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index] as string;
+    if (ADDRESS_SIBLING_WORDS.has(word)) return true;
+    if (word === 'address' || word === 'addr') {
+      const before = words[index - 1];
+      if (before === undefined || !NON_POSTAL_ADDRESS_WORDS.has(before)) return true;
     }
   }
   return false;
@@ -1133,32 +1203,37 @@ export function isPersonLinked(
 ): boolean {
   if (isPersonTableName(table)) return true;
   const siblingColumns = columns.map((column) => column.name);
-  const facts = tableFacts(table);
-  for (const column of columns) {
-    const words = columnWords(column.name);
-    if (words.length === 0 || isAuditName(words)) continue;
-    if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
-      return true;
-    }
-    if (isPersonKeyName(words, facts, siblingColumns)) return true;
-    const context: ColumnContext = {
-      table,
-      column: column.name,
-      siblingColumns,
-      personLinked: false,
-      healthContext: false,
-    };
-    if (column.dataType !== undefined) context.dataType = column.dataType;
-    const found = classifyColumn(context);
-    if (
-      found.some(({ category }) =>
-        LINKING_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix)),
-      )
-    ) {
-      return true;
-    }
+  return columns.some((column) => columnLinksToPerson(table, column, siblingColumns));
+}
+
+/**
+ * One column's part of `isPersonLinked` (the table's name aside): it references a person table,
+ * is named `<person>_id`, or reads as a linking category. Depends on the siblings only through
+ * `siblingSignature`.
+ */
+export function columnLinksToPerson(
+  table: string,
+  column: { name: string; dataType?: string; referencesTable?: string },
+  siblingColumns: string[],
+): boolean {
+  const words = columnWords(column.name);
+  if (words.length === 0 || isAuditName(words)) return false;
+  if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
+    return true;
   }
-  return false;
+  if (isPersonKeyName(words, tableFacts(table), siblingColumns)) return true;
+  const context: ColumnContext = {
+    table,
+    column: column.name,
+    siblingColumns,
+    personLinked: false,
+    healthContext: false,
+  };
+  if (column.dataType !== undefined) context.dataType = column.dataType;
+  const found = classifyColumn(context);
+  return found.some(({ category }) =>
+    LINKING_CATEGORY_PREFIXES.some((prefix) => category.startsWith(prefix)),
+  );
 }
 
 /**
