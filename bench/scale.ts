@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCorpus, generateReplayCorpus } from './corpus.js';
+import { generateReplayCorpus } from './corpus.js';
 
 interface ChildScan {
   ms: number;
