@@ -315,7 +315,7 @@ test(
 );
 
 test(
-  'discovery: a 70,000-character glob is one line with exit 2; exclude /proc/** costs nothing',
+  'discovery: a 70,000-character glob is one line with exit 2; exclude /proc/** is a config error, never a walk',
   withFolder(async (folder) => {
     write(folder, 'db/001.sql', PATIENTS);
     const run = cli(folder, ['scan', `db/${'*'.repeat(70_000)}`]);
@@ -324,10 +324,20 @@ test(
       run.stderr,
       'piilint: the path glob is 70003 characters long, over the 4096-character limit — shorten it\n',
     );
+    // Config paths stay inside the repository: an absolute exclude is refused at its line.
     write(folder, 'piilint.config.yaml', "exclude: ['/proc/**', '/usr/**']\n");
     const started = Date.now();
-    const outcome = await scanFolder(folder);
+    const refused = cli(folder, ['scan']);
     assert.ok(Date.now() - started < 10_000);
+    assert.is(refused.status, 2);
+    assert.is(refused.stderr.split('\n').length, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^piilint: piilint\.config\.yaml:1:11: item 1 of `exclude` \(`\/proc\/\*\*`\) points outside the repository/,
+    );
+    // Inside the repository the same scan reads the migration.
+    write(folder, 'piilint.config.yaml', "exclude: ['notes/**']\n");
+    const outcome = await scanFolder(folder);
     assert.equal(outcome.findings, ['pii-unencrypted db/001.sql:1:47']);
   }),
 );

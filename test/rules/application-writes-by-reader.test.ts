@@ -78,8 +78,9 @@ import { User } from './entity/User';`,
       `await dataSource.getRepository(User).insert({ email, ${field}: ${value} });`,
     update: (field, value) =>
       `await dataSource.getRepository(User).update({ id }, { ${field}: ${value} });`,
-    inserted: 'inserted into User',
-    updated: 'updated User',
+    // TypeORM names the write by the entity's table (`@Entity('users')`).
+    inserted: 'inserted into users',
+    updated: 'updated users',
   },
   {
     name: 'Sequelize',

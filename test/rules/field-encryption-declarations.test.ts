@@ -120,7 +120,7 @@ const trimmed = { to: (value: string) => value.trim(), from: (value: string) => 
   });
   assert.equal(findings.map(where), ['pii-unencrypted src/two-factor.ts:5:71 members.totpSecret']);
   assert.ok(
-    findings[0]?.evidence.includes('plain write: secret at src/two-factor.ts:5 (updated Member)'),
+    findings[0]?.evidence.includes('plain write: secret at src/two-factor.ts:5 (updated members)'),
     findings[0]?.evidence.join('\n'),
   );
 });
