@@ -303,6 +303,14 @@ function checkReader(input: FuzzCase): void {
   }
 }
 
+/**
+ * What a terminal, a workflow log or a rendered comment would act on: C0 controls but tab and line
+ * feed, CR, DEL, C1, line and paragraph separators, bidi controls. Reports must show them escaped.
+ */
+// eslint-disable-next-line no-control-regex
+const LIVE_CONTROL =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 let validateSarif: ((value: unknown) => boolean) | undefined;
 
 function sarifValidator(): (value: unknown) => boolean {
@@ -346,6 +354,13 @@ async function checkScan(inputs: FuzzCase[]): Promise<void> {
         quiet: false,
       });
       if (format === 'json') JSON.parse(output);
+      if (format === 'text' || format === 'markdown' || format === 'github') {
+        const live = LIVE_CONTROL.exec(output);
+        if (live) {
+          const code = live[0].codePointAt(0)?.toString(16).padStart(4, '0');
+          throw new Error(`the ${format} report holds a live control character U+${code}`);
+        }
+      }
       if (format === 'sarif' && !sarifValidator()(JSON.parse(output))) {
         throw new Error('the SARIF report does not validate against the SARIF 2.1.0 schema');
       }

@@ -37,6 +37,7 @@ import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { orderFacts } from './order.js';
 import { safely } from './safely.js';
+import { checkDeadline } from '../util/budget.js';
 import { attachApplicationWrites } from './writes.js';
 import type { ApplicationWriteFact } from './writes.js';
 import { defaultPolicy } from './policy.js';
@@ -225,6 +226,8 @@ class ModelBuilder {
     const pendingSends: DataSent[] = [];
     const applicationWrites: ApplicationWriteFact[] = [];
     files.forEach((group, fileIndex) => {
+      // `--timeout` holds during the replay too, one check per migration.
+      checkDeadline();
       const fileStart = this.seq;
       const fileCopies: ResolvedCopy[] = [];
       for (const fact of group.facts) {

@@ -177,7 +177,14 @@ export function parseYaml(
   const lineCounter = new LineCounter();
   let document: Document;
   try {
-    document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    // `logLevel: 'error'`: the library's own warnings go to stderr through Node and quote the
+    // scanned text verbatim; what matters is reported as findings instead.
+    document = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: false,
+      prettyErrors: false,
+      logLevel: 'error',
+    });
   } catch (error) {
     // The parser's own recursion can overflow the stack on thousands of nested levels.
     const empty = new LineCounter();
