@@ -307,8 +307,8 @@ function checkReader(input: FuzzCase): void {
  * What a terminal, a workflow log or a rendered comment would act on: C0 controls but tab and line
  * feed, CR, DEL, C1, line and paragraph separators, bidi controls. Reports must show them escaped.
  */
-// eslint-disable-next-line no-control-regex
 const LIVE_CONTROL =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 let validateSarif: ((value: unknown) => boolean) | undefined;
