@@ -159,6 +159,26 @@ test('nested async functions 22 deep and a 40,000-token line are reported, not p
   assert.is(riskyShape('f(async () => { await g(async () => 1); });', 'code'), undefined);
 });
 
+test('nested query calls in a broken script stay fast: 150 deep is read, 600 deep is reported', async () => {
+  await loadExtractors(['scripts/export.ts']);
+  const nestedQueries = (depth: number) => ({
+    path: 'scripts/export.ts',
+    absolutePath: '/scripts/export.ts',
+    text:
+      "import { Pool } from 'pg';\nconst pool = new Pool();\nasync function run() { " +
+      "await pool.query('select email from patients', ".repeat(depth) +
+      '\n',
+  });
+  for (const depth of [150, 600]) {
+    let facts: ReturnType<typeof extractFile> = [];
+    const took = timed(() => (facts = extractFile(nestedQueries(depth))));
+    assert.ok(took < 5_000, `${depth} deep: ${took} ms`);
+    const notes = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
+    assert.is(notes.length, 1, `${depth} deep`);
+    assert.is(notes[0]?.at.file, 'scripts/export.ts');
+  }
+});
+
 test('the work budget stops a walk that goes too deep or too long', () => {
   startFileBudget();
   const descend = (level: number): number => fileBudget.deeper(() => descend(level + 1));
