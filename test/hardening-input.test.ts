@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   rmSync,
+  statSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
@@ -280,6 +281,22 @@ test(
   }),
 );
 
+/**
+ * Gives others the search bit on the folders above `path` that lack it (a checkout in a private
+ * temporary folder), so a test can run the CLI as another user. Returns what to restore.
+ */
+function letOthersTraverse(path: string): Array<[string, number]> {
+  const changed: Array<[string, number]> = [];
+  for (let folder = path; ; folder = dirname(folder)) {
+    const mode = statSync(folder).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(folder, mode | 0o001);
+      changed.push([folder, mode]);
+    }
+    if (dirname(folder) === folder) return changed;
+  }
+}
+
 test(
   'an unreadable folder and file are reported (error under migrations/), the scan goes on',
   withFolder((folder) => {
@@ -291,9 +308,15 @@ test(
     chmodSync(join(folder, 'notes/locked'), 0o000);
     chmodSync(join(folder, 'migrations/003.sql'), 0o000);
     chmodSync(folder, 0o755);
-    // Root reads everything: run as nobody then.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534 } : {};
-    const run = cli(folder, ['scan', '--format', 'json'], asNobody);
+    // Root reads everything: run as nobody then, through a checkout nobody can reach.
+    const asRoot = process.getuid?.() === 0;
+    const opened = asRoot ? letOthersTraverse(ROOT) : [];
+    let run: ReturnType<typeof cli>;
+    try {
+      run = cli(folder, ['scan', '--format', 'json'], asRoot ? { uid: 65534 } : {});
+    } finally {
+      for (const [path, mode] of opened) chmodSync(path, mode);
+    }
     assert.is(run.status, 1, run.stderr);
     assert.is(run.stderr, '');
     const report = JSON.parse(run.stdout) as {
