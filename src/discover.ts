@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { gitRoot } from './project-root.js';
 import { UsageError } from './errors.js';
 import { compileGlob, GlobError } from './util/glob.js';
 import { walkFolder } from './walk.js';
@@ -113,8 +114,11 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
   const skippedTests = new Set<string>();
   const problems: ParseProblem[] = [];
   for (const path of options.paths.length > 0 ? options.paths : ['.']) {
+    const problemsBefore = problems.length;
     const files = filesOfPath(path, options.cwd, problems);
-    if (files.length === 0 && options.errorOnUnmatched !== false) {
+    // A path whose only file was refused is reported as such, not as matching nothing.
+    const refused = problems.length > problemsBefore;
+    if (files.length === 0 && !refused && options.errorOnUnmatched !== false) {
       throw new UsageError(
         `no migrations, scripts or data maps found under ${path} — check the path (or pass --no-error-on-unmatched)`,
       );
@@ -165,8 +169,23 @@ function filesOfPath(path: string, cwd: string, problems: ParseProblem[]): strin
   const stats = statOrUndefined(absolutePath);
   if (!stats) return isGlob(path) ? filesMatching(path, cwd, problems) : [];
   if (stats.isFile()) {
-    // A file named on the command line is read even where discovery would skip it.
-    return isSourceOrMap(absolutePath) ? [absolutePath] : [];
+    if (!isSourceOrMap(absolutePath)) return [];
+    // A file named on the command line is read even where discovery would skip it, but never
+    // through a symbolic link out of its repository: the link's target is not the pull request's.
+    const root = gitRoot(dirname(absolutePath)) ?? dirname(absolutePath);
+    if (
+      lstatSync(absolutePath).isSymbolicLink() &&
+      !isInside(realpathSync.native(root), absolutePath)
+    ) {
+      problems.push(
+        unreadProblem(
+          displayPath(cwd, absolutePath),
+          'not read: a symbolic link out of the repository (commit the file itself)',
+        ),
+      );
+      return [];
+    }
+    return [absolutePath];
   }
   return filesUnder(absolutePath, cwd, problems);
 }
@@ -216,9 +235,20 @@ function filesUnder(root: string, cwd: string, problems: ParseProblem[]): string
   });
   problems.push(...walked.problems);
   const realRoot = realpathSync.native(root);
-  return walked.files
-    .map((file) => resolve(file))
-    .filter((file) => isInside(realRoot, file) && isSourceOrMap(file));
+  const files: string[] = [];
+  for (const file of walked.files.map((path) => resolve(path))) {
+    if (!isSourceOrMap(file)) continue;
+    if (isInside(realRoot, file)) files.push(file);
+    // Never read, never silent: a migration linked from outside fails the gate like any unread one.
+    else
+      problems.push(
+        unreadProblem(
+          displayPath(cwd, file),
+          'not read: a symbolic link out of the scanned folder, or a dangling one (commit the file itself)',
+        ),
+      );
+  }
+  return files;
 }
 
 function isSourceOrMap(file: string): boolean {
