@@ -5,7 +5,7 @@
 //                                           bin/piilint.js loads. One file starts faster than a
 //                                           hundred modules; the parsers (libpg-query, ts-morph, the
 //                                           vendored MySQL parser) stay outside and load on first
-//                                           use, and so do yaml, ajv and globby inside it.
+//                                           use, and so do yaml and ajv inside it.
 //   node scripts/bundle.mjs vendor          dist/vendor/mysql-parser.cjs: node-sql-parser's MySQL
 //                                           build only (with big-integer), so the package does not
 //                                           install node-sql-parser's 89 MB of other dialects.
@@ -71,7 +71,7 @@ export async function bundleCli(outFile = join(ROOT, 'dist', 'piilint.mjs')) {
     // and the MySQL parser by createRequire (which esbuild leaves alone).
     external: ['libpg-query', 'ts-morph', '#mysql-parser'],
     banner: { js: COMMONJS_BANNER },
-    // Dynamic imports of bundled modules (yaml, ajv, globby, the extractors) stay lazy: esbuild
+    // Dynamic imports of bundled modules (yaml, ajv, the extractors) stay lazy: esbuild
     // wraps each such module in an initializer that runs on the first import().
     minifyWhitespace: true,
     minifySyntax: true,

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { findConfigFile, loadConfig, validateConfigFile } from '../config/load.js';
+import { findConfigFile } from '../config/find.js';
+import { loadConfig, validateConfigFile } from '../config/load.js';
 import { loadDataMaps } from '../datamap/load.js';
 import type { MapProblem } from '../datamap/types.js';
 import { discoverFiles, displayPath, readRequiredSource, requireFile } from '../discover.js';

@@ -13,11 +13,8 @@ import { schemaProblems } from '../util/schema.js';
 import { parseYaml, stringValue } from '../util/yaml.js';
 import type { YamlFile, YamlPath } from '../util/yaml.js';
 import { checkDataMapPaths, checkGlobs, configRoot } from './paths.js';
-import { defaultConfig, findConfigFile } from './find.js';
+import { defaultConfig } from './find.js';
 import type { Config, RuleSetting } from './types.js';
-
-// Callers that already load this module find the config file through it.
-export { findConfigFile };
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'note', 'warning', 'error'];
 const FAIL_ON: readonly Config['failOn'][] = ['error', 'warning', 'never'];
