@@ -146,6 +146,36 @@ const NOT_A_TABLE: ReadonlySet<string> = new Set([
 ]);
 
 function nextReference(sql: string, from: number, end: number): number {
+  const next = atTopLevel(sql, from, end, (index) => {
+    if (sql.charCodeAt(index) === 44) return index + 1;
+    const join = /^join\b/i.test(sql.slice(index, index + 5));
+    return join && !isIdentifierChar(sql.charCodeAt(index - 1)) ? index + 4 : undefined;
+  });
+  return next ?? end;
+}
+
+/** The offset of `word` at the top level (outside quotes and parentheses) from `from`, or -1. */
+function topLevelWord(sql: string, word: string, from: number): number {
+  const found = atTopLevel(sql, from, sql.length, (index) =>
+    !isIdentifierChar(sql.charCodeAt(index - 1)) &&
+    sql.slice(index, index + word.length).toLowerCase() === word &&
+    !isIdentifierChar(sql.charCodeAt(index + word.length))
+      ? index
+      : undefined,
+  );
+  return found ?? -1;
+}
+
+/**
+ * Walks `sql` from `from` to `end`, skipping quotes, comments and parenthesised parts, and returns
+ * the first answer `probe` gives at a top-level character.
+ */
+function atTopLevel(
+  sql: string,
+  from: number,
+  end: number,
+  probe: (index: number) => number | undefined,
+): number | undefined {
   let depth = 0;
   for (let index = from; index < end; index++) {
     const after = skipQuotedOrComment(sql, index);
@@ -156,40 +186,12 @@ function nextReference(sql: string, from: number, end: number): number {
     const code = sql.charCodeAt(index);
     if (code === 40) depth++;
     else if (code === 41) depth--;
-    else if (depth === 0 && code === 44) return index + 1;
-    else if (
-      depth === 0 &&
-      /^join\b/i.test(sql.slice(index, index + 5)) &&
-      !isIdentifierChar(sql.charCodeAt(index - 1))
-    ) {
-      return index + 4;
+    else if (depth === 0) {
+      const answer = probe(index);
+      if (answer !== undefined) return answer;
     }
   }
-  return end;
-}
-
-/** The offset of `word` at the top level (outside quotes and parentheses) from `from`, or -1. */
-function topLevelWord(sql: string, word: string, from: number): number {
-  let depth = 0;
-  for (let index = from; index < sql.length; index++) {
-    const after = skipQuotedOrComment(sql, index);
-    if (after !== index) {
-      index = after - 1;
-      continue;
-    }
-    const code = sql.charCodeAt(index);
-    if (code === 40) depth++;
-    else if (code === 41) depth--;
-    else if (
-      depth === 0 &&
-      !isIdentifierChar(sql.charCodeAt(index - 1)) &&
-      sql.slice(index, index + word.length).toLowerCase() === word &&
-      !isIdentifierChar(sql.charCodeAt(index + word.length))
-    ) {
-      return index;
-    }
-  }
-  return -1;
+  return undefined;
 }
 
 /** The end of the statement before a trailing `;` and whitespace. */
