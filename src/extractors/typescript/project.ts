@@ -37,20 +37,47 @@ function scriptKindOf(path: string): ts.ScriptKind {
 
 let parsedFiles = 0;
 
+/** ts-morph's factory of wrappers, reached through the project's internals (not a public API). */
+interface WrapperFactory {
+  getSourceFile(compilerSourceFile: ts.SourceFile, options: { markInProject: boolean }): SourceFile;
+}
+
+function wrapperFactoryOf(target: Project): WrapperFactory | undefined {
+  const factory = (
+    target as unknown as { _context?: { compilerFactory?: Partial<WrapperFactory> } }
+  )._context?.compilerFactory;
+  return typeof factory?.getSourceFile === 'function' ? (factory as WrapperFactory) : undefined;
+}
+
 /**
  * Parses `text` as the file at `path` (a display path). Every parse gets its own virtual path, so
  * a file read twice never overwrites a source file (and its wrappers) another caller still holds.
  *
  * The virtual path is flat (`/piilint-scan/<n>-<name>`): ts-morph builds a directory object for
- * every folder of a path, and a folder per file cost more than the bookkeeping is worth. Since the
- * path is unique, `overwrite` is not asked for: with it, ts-morph first tries to read the path
- * from its in-memory file system, which throws (and builds a stack trace) for every new file.
+ * every folder of a path, and a folder per file cost more than the bookkeeping is worth.
+ *
+ * The compiler parses the text itself, exactly as ts-morph would (latest syntax, parent links,
+ * the script kind, a byte order mark dropped), and ts-morph only wraps the tree: its own
+ * `createSourceFile` also standardises the path, looks for the path in its file system, wraps
+ * the text in a snapshot and records the tree in its document registry, which a scan never uses.
  */
 export function parseSourceFile(path: string, text: string): SourceFile {
   parsedFiles++;
   const name = path.slice(path.lastIndexOf('/') + 1);
   const virtualPath = `/piilint-scan/${parsedFiles}-${name}`;
-  return project().createSourceFile(virtualPath, text, { scriptKind: scriptKindOf(path) });
+  const current = project();
+  const factory = wrapperFactoryOf(current);
+  if (!factory)
+    return current.createSourceFile(virtualPath, text, { scriptKind: scriptKindOf(path) });
+  const hasBom = text.charCodeAt(0) === 0xfeff;
+  const compilerSourceFile = ts.createSourceFile(
+    virtualPath,
+    hasBom ? text.slice(1) : text,
+    ts.ScriptTarget.Latest,
+    true,
+    scriptKindOf(path),
+  );
+  return factory.getSourceFile(compilerSourceFile, { markInProject: true });
 }
 
 /** The caller is done with the file: its nodes must not be used afterwards. */
