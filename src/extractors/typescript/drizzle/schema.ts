@@ -8,8 +8,13 @@
  * (a `casing: 'snake_case'` option of the drizzle client is not visible here). Types are written
  * as the SQL drizzle-kit generates for the builder, in the SQL reader's normal form.
  */
-import { Node, SyntaxKind } from '../morph.js';
-import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts } from '../morph.js';
+import type {
+  CallExpression,
+  ImportDeclaration,
+  ObjectLiteralExpression,
+  SourceFile,
+} from 'ts-morph';
 import type {
   ColumnName,
   CopiedColumn,
@@ -18,13 +23,16 @@ import type {
   TableName,
   Transform,
 } from '../../../facts.js';
-import { callExpressionsOf, extractSqlStatement } from '../context.js';
+import { extractSqlStatement } from '../context.js';
 import {
   constInitializerOf,
   objectProperty,
   propertyNameOf,
+  rawCallsOf,
   stringValue,
   unwrapExpression,
+  unwrapRaw,
+  wrapNode,
 } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
 import { ENCRYPTED_NAME, builderType, readCustomType } from './column-types.js';
@@ -114,9 +122,23 @@ class DrizzleFile {
 
   extract(): Fact[] {
     this.readImports();
-    const calls = callExpressionsOf(this.sourceFile);
+    // Candidates are picked on the raw compiler nodes (a superset of what the readers accept), so
+    // only they are wrapped: wrapping every call of a schema file cost more than reading it.
+    const tableCalls: CallExpression[] = [];
+    const viewOrPolicyCalls: CallExpression[] = [];
+    for (const call of rawCallsOf(this.sourceFile)) {
+      const method = ts.isPropertyAccessExpression(call.expression)
+        ? call.expression.name.text
+        : undefined;
+      if (method === 'as' || method === 'link') {
+        viewOrPolicyCalls.push(wrapNode(this.sourceFile, call) as CallExpression);
+      }
+      if (method === 'withRLS' || method === 'table' || this.mayNameTableFactory(call.expression)) {
+        tableCalls.push(wrapNode(this.sourceFile, call) as CallExpression);
+      }
+    }
     const tables: DrizzleTable[] = [];
-    for (const call of calls) {
+    for (const call of tableCalls) {
       const table = this.readTable(call);
       if (!table) continue;
       tables.push(table);
@@ -124,17 +146,31 @@ class DrizzleFile {
       if (variable) this.tablesByVariable.set(variable, table);
     }
     for (const table of tables) this.emitTable(table);
-    for (const call of calls) {
+    for (const call of viewOrPolicyCalls) {
       this.readView(call);
       this.readLinkedPolicy(call);
     }
     return this.facts;
   }
 
+  /** Could `exportedName` of this callee be a table factory (`pgTable`, `p.pgTable`, an alias)? */
+  private mayNameTableFactory(callee: ts.Expression): boolean {
+    const bare = unwrapRaw(callee);
+    if (ts.isIdentifier(bare)) {
+      const written = bare.getText(this.sourceFile.compilerNode);
+      return TABLE_FACTORIES[this.imported.get(written) ?? written] !== undefined;
+    }
+    return ts.isPropertyAccessExpression(bare) && TABLE_FACTORIES[bare.name.text] !== undefined;
+  }
+
   // ---- names -------------------------------------------------------------------------------
 
   private readImports(): void {
-    for (const declaration of this.sourceFile.getImportDeclarations()) {
+    for (const statement of this.sourceFile.compilerNode.statements) {
+      if (!ts.isImportDeclaration(statement)) continue;
+      const specifier = statement.moduleSpecifier;
+      if (ts.isStringLiteral(specifier) && !specifier.text.startsWith('drizzle-orm')) continue;
+      const declaration = wrapNode(this.sourceFile, statement) as ImportDeclaration;
       const module = declaration.getModuleSpecifierValue();
       if (!module.startsWith('drizzle-orm')) continue;
       const namespace = declaration.getNamespaceImport();
@@ -376,10 +412,10 @@ class DrizzleFile {
 
   /** The call a `const` of this file is bound to (`customType<…>({…})` with its type arguments). */
   private constantCall(name: string): CallExpression | undefined {
-    const declaration = this.sourceFile.getVariableDeclaration(name);
-    const initializer = declaration?.getInitializer();
+    const declaration = variableDeclarationNamed(this.sourceFile.compilerNode, name);
+    const initializer = declaration?.initializer;
     if (!initializer) return undefined;
-    const bare = unwrapExpression(initializer);
+    const bare = unwrapExpression(wrapNode(this.sourceFile, initializer));
     return Node.isCallExpression(bare) ? bare : undefined;
   }
 
@@ -648,6 +684,30 @@ function builderChain(
     return { builder: current, modifiers };
   }
   return undefined;
+}
+
+/**
+ * The first top-level variable declaration that binds `name`, destructured ones included: what
+ * ts-morph's `getVariableDeclaration(name)` finds, without wrapping every statement of the file.
+ */
+function variableDeclarationNamed(
+  sourceFile: ts.SourceFile,
+  name: string,
+): ts.VariableDeclaration | undefined {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (bindsName(declaration.name, name, sourceFile)) return declaration;
+    }
+  }
+  return undefined;
+}
+
+function bindsName(binding: ts.BindingName, name: string, sourceFile: ts.SourceFile): boolean {
+  if (ts.isIdentifier(binding)) return binding.getText(sourceFile) === name;
+  return binding.elements.some(
+    (element) => !ts.isOmittedExpression(element) && bindsName(element.name, name, sourceFile),
+  );
 }
 
 function methodName(call: CallExpression): string | undefined {
