@@ -57,6 +57,8 @@ export interface ReceiverRules<Kind extends string> {
 export interface ReceiverBindings<Kind extends string> {
   /** The receiver kind an expression evaluates to, or undefined when it is not a known receiver. */
   kindOf(expression: Node | undefined): Kind | undefined;
+  /** `kindOf` on a raw compiler node: no wrapper is needed to ask. */
+  rawKindOf(expression: ts.Expression | undefined): Kind | undefined;
   /** The root identifier of a receiver expression (`ppsDb` in `ppsDb.schema`), for connection names. */
   rootName(expression: Node | undefined): string | undefined;
   /** Identifier name → receiver kind, for tests and diagnostics. */
@@ -162,7 +164,11 @@ function directionOfRaw(fn: ts.Node): 'up' | 'down' | undefined {
  * `this.postgresDownQueryRunner(queryRunner)` per database).
  */
 export function migrationDirectionOf(node: Node): 'up' | 'down' | undefined {
-  for (let current: ts.Node | undefined = node.compilerNode; current; current = current.parent) {
+  return rawMigrationDirectionOf(node.compilerNode);
+}
+
+function rawMigrationDirectionOf(node: ts.Node): 'up' | 'down' | undefined {
+  for (let current: ts.Node | undefined = node; current; current = current.parent) {
     if (ts.isFunctionLike(current)) {
       const direction = directionOfRaw(current) ?? delegatedDirection(current);
       if (direction) return direction;
@@ -204,6 +210,11 @@ function callsThisMethod(body: ts.Node, name: string): boolean {
 /** Only the forward direction is replayed (rules.md): code in `down` is never read. */
 export function isInDownMigration(node: Node): boolean {
   return migrationDirectionOf(node) === 'down';
+}
+
+/** `isInDownMigration` on a raw compiler node. */
+export function isRawNodeInDownMigration(node: ts.Node): boolean {
+  return rawMigrationDirectionOf(node) === 'down';
 }
 
 /** Is this function an `up`/`down` migration function? */
@@ -401,6 +412,7 @@ export function bindReceivers<Kind extends string>(
     names,
     kindOf: (expression) =>
       expression ? kindOfRaw(expression.compilerNode as ts.Expression) : undefined,
+    rawKindOf: (expression) => kindOfRaw(expression),
     rootName: (expression) =>
       expression ? rootNameRaw(expression.compilerNode as ts.Expression) : undefined,
   };

@@ -6,19 +6,21 @@
  * node-pg-migrate quotes every identifier it is given, so table and column names keep the case
  * they are written with, and column types are passed to Postgres verbatim.
  */
-import { Node } from '../morph.js';
+import { Node, ts } from '../morph.js';
 import type { CallExpression, ObjectLiteralExpression, SourceFile } from 'ts-morph';
 import type { AccessChanged, ColumnName, Fact, PolicyCreated, TableName } from '../../../facts.js';
-import { callExpressionsOf, extractSqlStatement } from '../context.js';
+import { extractSqlStatement } from '../context.js';
 import { normaliseWrittenType } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
-  isInDownMigration,
+  isRawNodeInDownMigration,
   objectProperty,
   propertyNameOf,
+  rawCallsOf,
   stringList,
   stringValue,
+  wrapNode,
 } from '../receivers.js';
 import type { ReceiverRules } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
@@ -65,12 +67,16 @@ export function migrationCalls(
 ): MigrationCall[] {
   const receivers = bindReceivers(sourceFile, rules);
   const calls: MigrationCall[] = [];
-  for (const call of callExpressionsOf(sourceFile)) {
-    const callee = call.getExpression();
-    if (!Node.isPropertyAccessExpression(callee)) continue;
-    if (receivers.kindOf(callee.getExpression()) !== 'builder') continue;
-    if (isInDownMigration(call)) continue;
-    calls.push({ call, method: callee.getName() });
+  // Matched on the raw compiler nodes: only the builder's own calls are wrapped.
+  for (const call of rawCallsOf(sourceFile)) {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee)) continue;
+    if (receivers.rawKindOf(callee.expression) !== 'builder') continue;
+    if (isRawNodeInDownMigration(call)) continue;
+    calls.push({
+      call: wrapNode(sourceFile, call) as CallExpression,
+      method: callee.name.getText(sourceFile.compilerNode),
+    });
   }
   return calls;
 }
