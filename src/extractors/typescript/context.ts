@@ -85,36 +85,37 @@ export function locateCallSegment(context: TsFileContext, call: CallExpression):
   return context.locate(call);
 }
 
-/** Keyed by the compiler's source file: a ts-morph wrapper can outlive the tree it wrapped. */
-const callCache = new WeakMap<ts.SourceFile, CallExpression[]>();
-
-/** Every call expression of the file in document (pre-)order, collected once per file. */
-export function callExpressionsOf(sourceFile: SourceFile): CallExpression[] {
-  let calls = callCache.get(sourceFile.compilerNode);
-  if (!calls) {
-    calls = rawCallsOf(sourceFile).map((call) => wrapNode(sourceFile, call) as CallExpression);
-    callCache.set(sourceFile.compilerNode, calls);
-  }
-  return calls;
+/** A call `<receiver>.<method>(…)` picked by `receiverCallsOf`. */
+export interface ReceiverCall {
+  call: CallExpression;
+  /** The method name as written. */
+  method: string;
+  /** Where the method name starts: the order calls of one chain are replayed in. */
+  nameStart: number;
 }
 
 /**
- * Calls of the file whose callee is `<anything>.<method>` with one of `methods`, in document
- * order. The filter runs on the raw compiler nodes, so only candidates are wrapped: wrapping
- * every call of every file costs more than parsing it.
+ * Calls `<receiver>.<method>(…)` of the file, in document order, with a method of `methods` and
+ * accepted by `accept`, which sees the raw compiler nodes: only accepted calls are wrapped. Lazy,
+ * so an extractor's own reading of one call still runs before the next call is looked at.
  */
-export function methodCallsOf(
+export function* receiverCallsOf(
   sourceFile: SourceFile,
   methods: ReadonlySet<string>,
-): CallExpression[] {
-  const calls: CallExpression[] = [];
+  accept: (method: string, receiver: ts.Expression, call: ts.CallExpression) => boolean,
+): Generator<ReceiverCall> {
+  const compilerSourceFile = sourceFile.compilerNode;
   for (const call of rawCallsOf(sourceFile)) {
     const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee) && methods.has(callee.name.text)) {
-      calls.push(wrapNode(sourceFile, call) as CallExpression);
-    }
+    if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text)) continue;
+    const method = callee.name.getText(compilerSourceFile);
+    if (!accept(method, callee.expression, call)) continue;
+    yield {
+      call: wrapNode(sourceFile, call) as CallExpression,
+      method,
+      nameStart: callee.name.getStart(compilerSourceFile),
+    };
   }
-  return calls;
 }
 
 /**

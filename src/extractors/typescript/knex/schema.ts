@@ -13,7 +13,7 @@
 import { Node, ts } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
-import { extractSqlStatement, helperCallsOf, methodCallsOf, readingThrough } from '../context.js';
+import { extractSqlStatement, helperCallsOf, readingThrough, receiverCallsOf } from '../context.js';
 import { builderCallbacksOf } from '../builder-helpers.js';
 import type { BuilderCallback } from '../builder-helpers.js';
 import { loopedValuesOf } from '../looped-definitions.js';
@@ -37,6 +37,7 @@ import {
   functionArgument,
   isCallOn,
   isInDownMigration,
+  isRawNodeInDownMigration,
   objectProperty,
   outermostChainCall,
   parameterName,
@@ -109,16 +110,21 @@ export const knexExtractor: OrmExtractor = {
     const receivers = bindReceivers(context.sourceFile, KNEX_RULES);
     const reader = new KnexReader(context, receivers);
     const groups: { order: number; facts: Fact[] }[] = [];
-    for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
+    // The receiver checks of `statement` run first on the raw nodes, so only its calls are wrapped.
+    const accept = (method: string, owner: ts.Expression, call: ts.CallExpression) => {
+      if (method === 'insert' || method === 'update' || method === 'batchInsert') return true;
+      const kind = receivers.rawKindOf(owner);
+      if (method === 'raw' ? !kind : kind !== 'schema') return false;
+      return !isRawNodeInDownMigration(call);
+    };
+    for (const { call, nameStart } of receiverCallsOf(
+      context.sourceFile,
+      HANDLED_METHODS,
+      accept,
+    )) {
       // Helpers and definitions read from another module are located at this call.
       const facts = readingThrough(context, call, () => reader.statement(call));
-      if (facts.length > 0) {
-        const callee = call.getExpression();
-        const order = Node.isPropertyAccessExpression(callee)
-          ? callee.getNameNode().getStart()
-          : call.getStart();
-        groups.push({ order, facts });
-      }
+      if (facts.length > 0) groups.push({ order: nameStart, facts });
     }
     for (const call of helperCallsOf(context.sourceFile)) {
       if (isInDownMigration(call)) continue;
@@ -729,5 +735,5 @@ function qualifiedName(table: TableName): string {
     : `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
 }
 
-/** Method names worth wrapping: the raw-node filter of `methodCallsOf`. */
+/** Method names worth wrapping: the raw-node filter of `receiverCallsOf`. */
 const HANDLED_METHODS: ReadonlySet<string> = new Set(Object.keys(STATEMENTS));

@@ -12,12 +12,13 @@
  *
  * Kysely quotes identifiers, so names keep their case; `'audit.patients'` gives the schema.
  */
+import type { ts } from '../morph.js';
 import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
 import {
   helperCallsOf,
-  methodCallsOf,
+  receiverCallsOf,
   extractSqlStatement,
   locateCallSegment,
   readingThrough,
@@ -38,6 +39,7 @@ import {
   descendantCallsOf,
   functionArgument,
   isInDownMigration,
+  isRawNodeInDownMigration,
   isMethodCall,
   outermostChainCall,
   parameterName,
@@ -99,17 +101,19 @@ export const kyselyExtractor: OrmExtractor = {
     const receivers = bindReceivers(context.sourceFile, KYSELY_RULES);
     const reader = new KyselyReader(context, receivers);
     const groups: { order: number; facts: Fact[] }[] = [];
-    for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const method = callee.getName();
+    const accept = (method: string, receiver: ts.Expression, call: ts.CallExpression) => {
       const schemaStatement = SCHEMA_STATEMENTS.has(method);
-      if (!schemaStatement && !QUERY_STATEMENTS.has(method)) continue;
-      const kind = receivers.kindOf(callee.getExpression());
-      if (kind !== (schemaStatement ? 'schema' : 'kysely')) continue;
-      if (isInDownMigration(call)) continue;
+      if (!schemaStatement && !QUERY_STATEMENTS.has(method)) return false;
+      if (receivers.rawKindOf(receiver) !== (schemaStatement ? 'schema' : 'kysely')) return false;
+      return !isRawNodeInDownMigration(call);
+    };
+    for (const { call, method, nameStart } of receiverCallsOf(
+      context.sourceFile,
+      HANDLED_METHODS,
+      accept,
+    )) {
       const facts = readingThrough(context, call, () => reader.statement(call, method));
-      if (facts.length > 0) groups.push({ order: callee.getNameNode().getStart(), facts });
+      if (facts.length > 0) groups.push({ order: nameStart, facts });
     }
     for (const call of helperCallsOf(context.sourceFile, { members: true })) {
       if (isInDownMigration(call)) continue;
@@ -499,5 +503,5 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Method names worth wrapping: the raw-node filter of `methodCallsOf`. */
+/** Method names worth wrapping: the raw-node filter of `receiverCallsOf`. */
 const HANDLED_METHODS: ReadonlySet<string> = new Set([...SCHEMA_STATEMENTS, ...QUERY_STATEMENTS]);

@@ -11,16 +11,17 @@
  * Sequelize quotes identifiers, so names keep their case. Types are normalised to what the
  * Postgres dialect creates: STRING → varchar(255), DATE → timestamptz, BLOB → bytea.
  */
+import type { ts } from '../morph.js';
 import { Node } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
-import { methodCallsOf, readingThrough } from '../context.js';
+import { readingThrough, receiverCallsOf } from '../context.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
   constInitializerOf,
-  isInDownMigration,
+  isRawNodeInDownMigration,
   numberValue,
   objectProperty,
   propertyNameOf,
@@ -59,19 +60,22 @@ export const sequelizeExtractor: OrmExtractor = {
   extract(context) {
     const receivers = bindReceivers(context.sourceFile, SEQUELIZE_RULES);
     const groups: { order: number; facts: Fact[] }[] = [];
-    for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const method = callee.getName();
-      const handler = HANDLERS[method];
-      if (!handler) continue;
-      const kind = receivers.kindOf(callee.getExpression());
+    const accept = (method: string, receiver: ts.Expression, call: ts.CallExpression) => {
+      if (!HANDLERS[method]) return false;
+      const kind = receivers.rawKindOf(receiver);
       // umzug's context may be the Sequelize instance: `query` is read on either.
-      if (kind !== 'queryInterface' && !(kind === 'sequelize' && method === 'query')) continue;
-      if (isInDownMigration(call)) continue;
+      if (kind !== 'queryInterface' && !(kind === 'sequelize' && method === 'query')) return false;
+      return !isRawNodeInDownMigration(call);
+    };
+    for (const { call, method, nameStart } of receiverCallsOf(
+      context.sourceFile,
+      HANDLED_METHODS,
+      accept,
+    )) {
+      const handler = HANDLERS[method] as Handler;
       // Attributes defined in another module (a model's exported attributes) are located at this call.
       const facts = readingThrough(context, call, () => handler(context, call));
-      if (facts.length > 0) groups.push({ order: callee.getNameNode().getStart(), facts });
+      if (facts.length > 0) groups.push({ order: nameStart, facts });
     }
     groups.sort((left, right) => left.order - right.order);
     return groups.flatMap((group) => group.facts);
@@ -325,5 +329,5 @@ export function sequelizeType(node: Node | undefined): string | null | undefined
   }
 }
 
-/** Method names worth wrapping: the raw-node filter of `methodCallsOf`. */
+/** Method names worth wrapping: the raw-node filter of `receiverCallsOf`. */
 const HANDLED_METHODS: ReadonlySet<string> = new Set(Object.keys(HANDLERS));

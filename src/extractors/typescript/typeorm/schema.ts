@@ -17,17 +17,18 @@
  * names unless `name` says otherwise (TypeORM's default naming strategy); table names default to
  * the class name in snake_case.
  */
+import type { ts } from '../morph.js';
 import { Node } from '../morph.js';
 import type { CallExpression, ClassDeclaration, Decorator, PropertyDeclaration } from 'ts-morph';
 import type { ColumnDefined, ColumnName, Fact, TableName } from '../../../facts.js';
-import { methodCallsOf, extractSqlStatement, readingThrough } from '../context.js';
+import { extractSqlStatement, readingThrough, receiverCallsOf } from '../context.js';
 import { elementsOfList, loopedValuesOf } from '../looped-definitions.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
   booleanValue,
   constInitializerOf,
-  isInDownMigration,
+  isRawNodeInDownMigration,
   numberValue,
   objectProperty,
   stringList,
@@ -68,18 +69,21 @@ export const typeormExtractor: OrmExtractor = {
     if (/@Entity\s*\(/.test(context.file.text)) appendAll(facts, extractEntities(context));
     const receivers = bindReceivers(context.sourceFile, TYPEORM_RULES);
     const groups: { order: number; facts: Fact[] }[] = [];
-    for (const call of methodCallsOf(context.sourceFile, HANDLED_METHODS)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const handler = MIGRATION_CALLS[callee.getName()];
-      if (!handler) continue;
-      const kind = receivers.kindOf(callee.getExpression());
-      if (!kind || (kind !== 'queryRunner' && callee.getName() !== 'query')) continue;
-      if (isInDownMigration(call)) continue;
+    const accept = (method: string, receiver: ts.Expression, call: ts.CallExpression) => {
+      if (!MIGRATION_CALLS[method]) return false;
+      const kind = receivers.rawKindOf(receiver);
+      if (!kind || (kind !== 'queryRunner' && method !== 'query')) return false;
+      return !isRawNodeInDownMigration(call);
+    };
+    for (const { call, method, nameStart } of receiverCallsOf(
+      context.sourceFile,
+      HANDLED_METHODS,
+      accept,
+    )) {
+      const handler = MIGRATION_CALLS[method] as (scope: CallScope) => Fact[];
       // Definitions read from another module are located at this call.
       const produced = readingThrough(context, call, () => handler({ context, call, receivers }));
-      if (produced.length > 0)
-        groups.push({ order: callee.getNameNode().getStart(), facts: produced });
+      if (produced.length > 0) groups.push({ order: nameStart, facts: produced });
     }
     groups.sort((left, right) => left.order - right.order);
     return [...facts, ...groups.flatMap((group) => group.facts)];
@@ -532,5 +536,5 @@ function entityColumnType(
   }
 }
 
-/** Method names worth wrapping: the raw-node filter of `methodCallsOf`. */
+/** Method names worth wrapping: the raw-node filter of `receiverCallsOf`. */
 const HANDLED_METHODS: ReadonlySet<string> = new Set(Object.keys(MIGRATION_CALLS));
