@@ -165,27 +165,40 @@ class DrizzleFile {
 
   // ---- names -------------------------------------------------------------------------------
 
+  /** Read on the raw compiler nodes, as ts-morph's import accessors read them. */
   private readImports(): void {
-    for (const statement of this.sourceFile.compilerNode.statements) {
+    const sourceFile = this.sourceFile.compilerNode;
+    for (const statement of sourceFile.statements) {
       if (!ts.isImportDeclaration(statement)) continue;
       const specifier = statement.moduleSpecifier;
-      if (ts.isStringLiteral(specifier) && !specifier.text.startsWith('drizzle-orm')) continue;
-      const declaration = wrapNode(this.sourceFile, statement) as ImportDeclaration;
-      const module = declaration.getModuleSpecifierValue();
+      // ts-morph throws for a specifier that is not a string literal: the file is reported unread.
+      const module = ts.isStringLiteral(specifier)
+        ? specifier.text
+        : (wrapNode(this.sourceFile, statement) as ImportDeclaration).getModuleSpecifierValue();
       if (!module.startsWith('drizzle-orm')) continue;
-      const namespace = declaration.getNamespaceImport();
-      if (namespace) this.namespaces.add(namespace.getText());
+      const bindings = statement.importClause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) {
+        this.namespaces.add(bindings.name.getText(sourceFile));
+      }
       const names: string[] = [];
-      for (const specifier of declaration.getNamedImports()) {
-        const exported = specifier.getName();
-        this.imported.set(specifier.getAliasNode()?.getText() ?? exported, exported);
-        names.push(exported);
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          const exportedNode = element.propertyName ?? element.name;
+          const exported = ts.isStringLiteral(exportedNode)
+            ? exportedNode.text
+            : exportedNode.getText(sourceFile);
+          this.imported.set(
+            element.propertyName ? element.name.getText(sourceFile) : exported,
+            exported,
+          );
+          names.push(exported);
+        }
       }
       if (module === 'drizzle-orm/supabase') {
         // Supabase grants every `public` table to `anon` by default (rules.md, "Platform defaults").
         this.facts.push({
           kind: 'platform-hint',
-          at: this.context.locate(declaration),
+          at: this.context.locate(wrapNode(this.sourceFile, statement)),
           platform: 'supabase',
           evidence: `imports ${names.join(', ') || 'drizzle-orm/supabase'} from drizzle-orm/supabase`,
         });
