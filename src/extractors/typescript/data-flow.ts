@@ -12,7 +12,7 @@
 import { ts } from './morph.js';
 import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
 import { fileBudget } from '../../util/budget.js';
-import { unwrapRaw } from './receivers.js';
+import { unwrapRaw } from './syntax-index.js';
 import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
 import {
   elementOf,

@@ -11,6 +11,7 @@ import type { Fact } from '../../facts.js';
 import { extractSqlStatement, looksLikeSqlStatement, wasSqlExtracted } from './context.js';
 import { isInDownMigration, wrapNode } from './receivers.js';
 import { reachesSqlRunner } from './sql-runners.js';
+import { syntaxIndexOf } from './syntax-index.js';
 import type { TsFileContext } from './types.js';
 import { appendAll } from '../../util/append.js';
 
@@ -37,41 +38,31 @@ function isJsxAttributeValue(node: ts.Node): boolean {
   );
 }
 
+/**
+ * The literals come from the file's shared syntax index (`syntax-index.ts`), in document order and
+ * without those of imports, exports, interfaces and type aliases: one walk of the tree serves the
+ * receivers' index and this pass.
+ */
 export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
   const sourceFile = context.sourceFile;
   const text = context.file.text;
   const dialect = fileDialect(text, context.file.path);
-  const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      case ts.SyntaxKind.TemplateExpression: {
-        const start = node.getStart(sourceFile.compilerNode);
-        const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
-        if (
-          FIRST_CHARACTER.test(content) &&
-          !isJsxAttributeValue(node) &&
-          looksLikeSqlStatement(content) &&
-          reachesSqlRunner(node, sourceFile.compilerNode) &&
-          !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
-        ) {
-          const literal = wrapNode(sourceFile, node);
-          if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
-            appendAll(facts, extractSqlStatement(context, literal));
-          }
-        }
-        if (node.kind !== ts.SyntaxKind.TemplateExpression) return;
-        break;
+  for (const node of syntaxIndexOf(sourceFile).literals) {
+    const start = node.getStart(sourceFile.compilerNode);
+    const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
+    if (
+      FIRST_CHARACTER.test(content) &&
+      !isJsxAttributeValue(node) &&
+      looksLikeSqlStatement(content) &&
+      reachesSqlRunner(node, sourceFile.compilerNode) &&
+      !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
+    ) {
+      const literal = wrapNode(sourceFile, node);
+      if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
+        appendAll(facts, extractSqlStatement(context, literal));
       }
-      case ts.SyntaxKind.ImportDeclaration:
-      case ts.SyntaxKind.ExportDeclaration:
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
-        return;
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile.compilerNode);
+  }
   return facts;
 }

@@ -16,6 +16,7 @@
  */
 import { importedDeclaration } from './imports.js';
 import { Node, SyntaxKind, ts } from './morph.js';
+import { syntaxIndexOf, unwrapRaw } from './syntax-index.js';
 import type {
   ArrowFunction,
   CallExpression,
@@ -63,76 +64,6 @@ export interface ReceiverBindings<Kind extends string> {
   rootName(expression: Node | undefined): string | undefined;
   /** Identifier name → receiver kind, for tests and diagnostics. */
   readonly names: ReadonlyMap<string, Kind>;
-}
-
-/** Functions, variables and calls of a file, collected in one walk of the raw syntax tree. */
-interface SyntaxIndex {
-  functions: ts.SignatureDeclaration[];
-  variables: ts.VariableDeclaration[];
-  calls: ts.CallExpression[];
-  /** `const` name → initializer (first declaration wins). */
-  constants: Map<string, ts.Expression>;
-  /** Function name → its declarations (function declarations and `const f = (…) => …`). */
-  functionsByName: Map<string, ts.SignatureDeclaration[]>;
-}
-
-/** Keyed by the compiler's source file: a ts-morph wrapper can outlive the tree it wrapped. */
-const indexCache = new WeakMap<ts.SourceFile, SyntaxIndex>();
-
-function syntaxIndexOf(sourceFile: SourceFile): SyntaxIndex {
-  const cached = indexCache.get(sourceFile.compilerNode);
-  if (cached) return cached;
-  const index: SyntaxIndex = {
-    functions: [],
-    variables: [],
-    calls: [],
-    constants: new Map(),
-    functionsByName: new Map(),
-  };
-  const addFunction = (name: string, fn: ts.SignatureDeclaration) => {
-    const list = index.functionsByName.get(name);
-    if (list) list.push(fn);
-    else index.functionsByName.set(name, [fn]);
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) index.calls.push(node);
-    else if (ts.isVariableDeclaration(node)) {
-      index.variables.push(node);
-      if (ts.isIdentifier(node.name) && node.initializer) {
-        const initializer = unwrapRaw(node.initializer);
-        if (node.parent.flags & ts.NodeFlags.Const && !index.constants.has(node.name.text)) {
-          index.constants.set(node.name.text, node.initializer);
-        }
-        if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) {
-          addFunction(node.name.text, initializer);
-        }
-      }
-    } else if (ts.isFunctionDeclaration(node) && node.name) addFunction(node.name.text, node);
-    if (ts.isFunctionLike(node) && node.parameters.length > 0) index.functions.push(node);
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile.compilerNode);
-  indexCache.set(sourceFile.compilerNode, index);
-  return index;
-}
-
-/** Looks through parentheses, `await`, `as`, `!`, `<T>` and `satisfies` on a raw compiler node. */
-export function unwrapRaw(node: ts.Expression): ts.Expression {
-  let current = node;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAwaitExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isTypeAssertionExpression(current)
-    ) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
 }
 
 /** `up` or `down` when the function is a migration direction: `function up`, `up: …`, `exports.up = …`, a method `up`. */

@@ -24,6 +24,7 @@ import type {
   Transform,
 } from '../../../facts.js';
 import { extractSqlStatement } from '../context.js';
+import { unwrapRaw } from '../syntax-index.js';
 import {
   constInitializerOf,
   objectProperty,
@@ -31,7 +32,6 @@ import {
   rawCallsOf,
   stringValue,
   unwrapExpression,
-  unwrapRaw,
   wrapNode,
 } from '../receivers.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
