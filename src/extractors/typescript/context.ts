@@ -220,28 +220,36 @@ export function wasSqlExtracted(context: TsFileContext, node: Node): boolean {
 
 type SqlLiteral = Node;
 
-/** The literal node holding SQL text, looking through tags, parentheses, `await`, `as` and `const` names. */
+/**
+ * The literal node holding SQL text, looking through tags, parentheses, `await`, `as` and `const`
+ * names. Looked through on the raw compiler nodes: only the literal found (or a `const` name to
+ * follow) is wrapped.
+ */
 function sqlLiteralOf(node: Node, depth = 0): SqlLiteral | undefined {
-  if (depth > 4) return undefined;
-  if (
-    Node.isStringLiteral(node) ||
-    Node.isNoSubstitutionTemplateLiteral(node) ||
-    Node.isTemplateExpression(node)
-  ) {
-    return node;
-  }
-  if (Node.isTaggedTemplateExpression(node)) return node.getTemplate();
-  if (
-    Node.isParenthesizedExpression(node) ||
-    Node.isAsExpression(node) ||
-    Node.isNonNullExpression(node) ||
-    Node.isAwaitExpression(node)
-  ) {
-    return sqlLiteralOf(node.getExpression(), depth + 1);
-  }
-  if (Node.isIdentifier(node)) {
-    const initializer = constInitializerOf(node);
-    return initializer ? sqlLiteralOf(initializer, depth + 1) : undefined;
+  let current: ts.Node = node.compilerNode;
+  const wrap = (raw: ts.Node): Node =>
+    raw === node.compilerNode ? node : wrapNode(node.getSourceFile(), raw);
+  for (let level = depth; level <= 4; level++) {
+    switch (current.kind) {
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case ts.SyntaxKind.TemplateExpression:
+        return wrap(current);
+      case ts.SyntaxKind.TaggedTemplateExpression:
+        return wrap((current as ts.TaggedTemplateExpression).template);
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.AwaitExpression:
+        current = (current as ts.ParenthesizedExpression).expression;
+        continue;
+      case ts.SyntaxKind.Identifier: {
+        const initializer = constInitializerOf(wrap(current));
+        return initializer ? sqlLiteralOf(initializer, level + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
   }
   return undefined;
 }

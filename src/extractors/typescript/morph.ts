@@ -46,6 +46,7 @@ export declare namespace ts {
   type ObjectLiteralElementLike = TsMorph.ts.ObjectLiteralElementLike;
   type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;
   type ParameterDeclaration = TsMorph.ts.ParameterDeclaration;
+  type ParenthesizedExpression = TsMorph.ts.ParenthesizedExpression;
   type PropertyAccessExpression = TsMorph.ts.PropertyAccessExpression;
   type PropertyName = TsMorph.ts.PropertyName;
   type ScriptKind = TsMorph.ts.ScriptKind;
