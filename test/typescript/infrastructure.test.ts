@@ -202,4 +202,19 @@ test('the project is recycled so memory stays bounded over many files', () => {
   assert.ok(largest >= 50, `files are kept until the project is recycled, saw ${largest}`);
 });
 
+test('a file only the embedded-SQL pass reads gets no ts-morph tree unless it holds SQL', () => {
+  const before = filesInCurrentProject();
+  const prose = extractSource(
+    '// update the badge when the user signs in\nexport const greet = (name: string) => `hello ${name}`;\n',
+    'inline/greeting.ts',
+  );
+  assert.equal(prose, []);
+  assert.equal(filesInCurrentProject(), before, 'no source file was wrapped for prose');
+  const facts = extractSource(
+    "export async function archive(pool) {\n  await pool.query('DROP TABLE visits');\n}\n",
+    'inline/archive.ts',
+  );
+  assert.equal(facts.map(describeWithLocation), ['2:21-2:38 table-dropped visits']);
+});
+
 test.run();

@@ -31,12 +31,29 @@ interface ContextInternals {
 const internalsOf = new WeakMap<TsFileContext, ContextInternals>();
 
 export function createTsFileContext(file: ScannedFile, sourceFile: SourceFile): TsFileContext {
+  return createLazyTsFileContext(file, sourceFile.compilerNode, () => sourceFile);
+}
+
+/**
+ * A context whose ts-morph source file is made by `wrap` when a reader first asks for it: readers
+ * that walk the raw tree (`compilerSourceFile`) and find nothing never make one.
+ */
+export function createLazyTsFileContext(
+  file: ScannedFile,
+  compilerSourceFile: ts.SourceFile,
+  wrap: () => SourceFile,
+): TsFileContext {
   const lineIndex = createLineIndex(file.text);
+  let wrapped: SourceFile | undefined;
   const context: TsFileContext = {
     file,
-    sourceFile,
+    compilerSourceFile,
+    get sourceFile() {
+      wrapped ??= wrap();
+      return wrapped;
+    },
     locate: (node) => {
-      const located = isForeignNode(node, sourceFile) ? internals.anchors.at(-1) : node;
+      const located = isForeignNode(node, context.sourceFile) ? internals.anchors.at(-1) : node;
       if (!located) return lineIndex.range(file.path, 0, 0);
       return lineIndex.range(file.path, located.getStart(), located.getEnd());
     },

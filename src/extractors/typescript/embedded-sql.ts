@@ -45,20 +45,20 @@ function isJsxAttributeValue(node: ts.Node): boolean {
  */
 export function extractEmbeddedSql(context: TsFileContext): Fact[] {
   const facts: Fact[] = [];
-  const sourceFile = context.sourceFile;
+  const sourceFile = context.compilerSourceFile;
   const text = context.file.text;
   const dialect = fileDialect(text, context.file.path);
   for (const node of syntaxIndexOf(sourceFile).literals) {
-    const start = node.getStart(sourceFile.compilerNode);
+    const start = node.getStart(sourceFile);
     const content = text.slice(start + 1, Math.min(node.end - 1, start + 4001));
     if (
       FIRST_CHARACTER.test(content) &&
       !isJsxAttributeValue(node) &&
       looksLikeSqlStatement(content) &&
-      reachesSqlRunner(node, sourceFile.compilerNode) &&
-      !inOtherDialectBranch(node, sourceFile.compilerNode, dialect)
+      reachesSqlRunner(node, sourceFile) &&
+      !inOtherDialectBranch(node, sourceFile, dialect)
     ) {
-      const literal = wrapNode(sourceFile, node);
+      const literal = wrapNode(context.sourceFile, node);
       if (!wasSqlExtracted(context, literal) && !isInDownMigration(literal)) {
         appendAll(facts, extractSqlStatement(context, literal));
       }

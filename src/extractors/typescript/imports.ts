@@ -29,8 +29,8 @@ let moduleProject: Project | undefined;
 const parsedModules = new Map<string, SourceFile>();
 
 /** Records which scanned file a parsed tree belongs to, so names in it can be followed. */
-export function registerScannedFile(sourceFile: SourceFile, file: ScannedFile): void {
-  scannedFileOf.set(sourceFile.compilerNode, file);
+export function registerScannedFile(sourceFile: ts.SourceFile, file: ScannedFile): void {
+  scannedFileOf.set(sourceFile, file);
 }
 
 /** The scanned file a node's tree was parsed from, when known. */

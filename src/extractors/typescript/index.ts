@@ -1,14 +1,16 @@
 /**
- * TypeScript and JavaScript files: parsed once into the shared in-memory project, read by every ORM
- * extractor whose text check applies, then by the embedded-SQL pass. Facts come back in source
+ * TypeScript and JavaScript files: parsed once by the compiler (wrapped by ts-morph in the shared
+ * in-memory project only when a reader asks for a node), read by every ORM extractor whose text
+ * check applies, then by the embedded-SQL pass. Facts come back in source
  * order, each extractor's own order kept (it replays its calls in execution order).
  */
+import type { SourceFile } from 'ts-morph';
 import type { Fact } from '../../facts.js';
 import type { ScannedFile } from '../types.js';
-import { createTsFileContext } from './context.js';
+import { createLazyTsFileContext } from './context.js';
 import { extractEmbeddedSql, mightHoldSql } from './embedded-sql.js';
 import { registerScannedFile } from './imports.js';
-import { parseSourceFile, releaseSourceFile } from './project.js';
+import { parseCompilerSourceFile, releaseSourceFile, wrapSourceFile } from './project.js';
 import { ormExtractors } from './registry.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { isLimitError } from '../../util/budget.js';
@@ -16,10 +18,16 @@ import { isLimitError } from '../../util/budget.js';
 export function extractTypeScriptFile(file: ScannedFile): Fact[] {
   const extractors = ormExtractors.filter((extractor) => extractor.applies(file.text));
   if (extractors.length === 0 && !mightHoldSql(file.text)) return [];
-  const sourceFile = parseSourceFile(file.path, file.text);
-  registerScannedFile(sourceFile, file);
+  const compilerSourceFile = parseCompilerSourceFile(file.path, file.text);
+  registerScannedFile(compilerSourceFile, file);
+  // ts-morph wraps the tree only when a reader asks for a node: the embedded-SQL pass alone
+  // usually doesn't.
+  let sourceFile: SourceFile | undefined;
   try {
-    const context = createTsFileContext(file, sourceFile);
+    const context = createLazyTsFileContext(file, compilerSourceFile, () => {
+      sourceFile = wrapSourceFile(compilerSourceFile);
+      return sourceFile;
+    });
     const lists = extractors.map((extractor) => runExtractor(extractor, context));
     lists.push(
       runExtractor(
@@ -31,7 +39,7 @@ export function extractTypeScriptFile(file: ScannedFile): Fact[] {
     if (syntaxError) lists.unshift([syntaxError]);
     return mergeInSourceOrder(lists);
   } finally {
-    releaseSourceFile(sourceFile);
+    if (sourceFile) releaseSourceFile(sourceFile);
   }
 }
 
@@ -58,8 +66,7 @@ interface ParsedSourceFile {
 
 /** The parser recovers from syntax errors; say so once, the facts it could still read are kept. */
 function firstSyntaxError(context: TsFileContext): Fact | undefined {
-  const diagnostics = (context.sourceFile.compilerNode as unknown as ParsedSourceFile)
-    .parseDiagnostics;
+  const diagnostics = (context.compilerSourceFile as unknown as ParsedSourceFile).parseDiagnostics;
   const first = diagnostics?.[0];
   if (!first) return undefined;
   const start = first.start ?? 0;

@@ -20,6 +20,7 @@ export type Project = TsMorph.Project;
 export const SyntaxKind = tsMorph.SyntaxKind;
 export type SyntaxKind = TsMorph.SyntaxKind;
 export const ts = tsMorph.ts;
+export const createWrappedNode = tsMorph.createWrappedNode;
 
 // A namespace of types only: it merges with the `ts` value above instead of redeclaring it.
 // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -168,7 +168,7 @@ export function bindReceivers<Kind extends string>(
   sourceFile: SourceFile,
   rules: ReceiverRules<Kind>,
 ): ReceiverBindings<Kind> {
-  const index = syntaxIndexOf(sourceFile);
+  const index = syntaxIndexOf(sourceFile.compilerNode);
   const names = new Map<string, Kind>();
   const bind = (name: ts.BindingName | undefined, kind: Kind | undefined): boolean => {
     if (!name || !kind || !ts.isIdentifier(name) || names.has(name.text)) return false;
@@ -393,7 +393,7 @@ function returnedExpressions(fn: ts.Node): ts.Expression[] {
 
 /** The function an identifier names in this file (a declaration or `const f = (…) => …`), if one. */
 export function functionNamed(sourceFile: SourceFile, name: string): Node[] {
-  const declarations = syntaxIndexOf(sourceFile).functionsByName.get(name) ?? [];
+  const declarations = syntaxIndexOf(sourceFile.compilerNode).functionsByName.get(name) ?? [];
   return declarations.map((declaration) => wrap(sourceFile, declaration));
 }
 
@@ -403,7 +403,7 @@ interface WrapperFactory {
 
 /** Every call expression of the file as raw compiler nodes, in document (pre-)order. */
 export function rawCallsOf(sourceFile: SourceFile): readonly ts.CallExpression[] {
-  return syntaxIndexOf(sourceFile).calls;
+  return syntaxIndexOf(sourceFile.compilerNode).calls;
 }
 
 /** The ts-morph wrapper of a raw compiler node of `sourceFile` (ts-morph keeps one per node). */
@@ -425,7 +425,7 @@ function wrap(sourceFile: SourceFile, node: ts.Node): Node {
 /** The initializer of the `const` an identifier names in its file (first declaration of that name). */
 export function constInitializerOf(identifier: Node): Node | undefined {
   const sourceFile = identifier.getSourceFile();
-  const initializer = syntaxIndexOf(sourceFile).constants.get(identifier.getText());
+  const initializer = syntaxIndexOf(sourceFile.compilerNode).constants.get(identifier.getText());
   if (initializer) return wrap(sourceFile, initializer);
   // A constant imported from another module of the project: `import { PATIENTS } from './tables'`.
   const imported = Node.isIdentifier(identifier) ? importedDeclaration(identifier) : undefined;

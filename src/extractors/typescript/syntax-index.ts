@@ -4,7 +4,6 @@
  * of ts-morph's descendant walks, which wrap every node they pass.
  */
 import { ts } from './morph.js';
-import type { SourceFile } from 'ts-morph';
 
 /** Functions, variables, calls and literals of a file, collected in one walk of the raw syntax tree. */
 export interface SyntaxIndex {
@@ -23,11 +22,10 @@ export interface SyntaxIndex {
   literals: ts.Node[];
 }
 
-/** Keyed by the compiler's source file: a ts-morph wrapper can outlive the tree it wrapped. */
 const indexCache = new WeakMap<ts.SourceFile, SyntaxIndex>();
 
-export function syntaxIndexOf(sourceFile: SourceFile): SyntaxIndex {
-  const cached = indexCache.get(sourceFile.compilerNode);
+export function syntaxIndexOf(sourceFile: ts.SourceFile): SyntaxIndex {
+  const cached = indexCache.get(sourceFile);
   if (cached) return cached;
   const index: SyntaxIndex = {
     functions: [],
@@ -75,8 +73,8 @@ export function syntaxIndexOf(sourceFile: SourceFile): SyntaxIndex {
     if (ts.isFunctionLike(node) && node.parameters.length > 0) index.functions.push(node);
     ts.forEachChild(node, visit);
   };
-  visit(sourceFile.compilerNode);
-  indexCache.set(sourceFile.compilerNode, index);
+  visit(sourceFile);
+  indexCache.set(sourceFile, index);
   return index;
 }
 

@@ -1,12 +1,15 @@
 import type { Node, SourceFile } from 'ts-morph';
+import type { ts } from './morph.js';
 import type { Fact, SourceLocation } from '../../facts.js';
 import type { ScannedFile } from '../types.js';
 
 /** Everything an ORM extractor needs about the one parsed file it reads. */
 export interface TsFileContext {
   file: ScannedFile;
-  /** Parsed once per scan, shared by every ORM extractor. */
-  sourceFile: SourceFile;
+  /** Parsed once per scan, shared by every ORM extractor; wrapped by ts-morph on first use. */
+  readonly sourceFile: SourceFile;
+  /** The compiler's own tree of the same file: walking it wraps nothing. */
+  compilerSourceFile: ts.SourceFile;
   /** Exact location of a node (from its start without leading trivia to its end). */
   locate(node: Node): SourceLocation;
   /**
