@@ -18,11 +18,20 @@
  *  - git history (when a migration was first committed): not a fact; the model asks git on every
  *    scan, so dates are never cached stale.
  *
- * An entry is one file: a header line (format, key, SHA-256 of the body), then the body (JSON).
- * Anything that does not match — truncated, corrupt, written for another key or format — is
- * ignored and rewritten after the file is read again. An entry is written to a temporary file and
- * renamed into place, so a scan running beside another never reads one half written. A cache
- * folder that cannot be written to turns the cache off for the rest of the scan; it never fails it.
+ * The entries of one scan live in one pack file per working folder and reader (display paths
+ * are relative to the working folder, so scans from elsewhere never share entries): a warm scan
+ * reads one file, not one per source file. The pack is a header line (format, generation), then
+ * one line per entry: its key, the generation that last used it, the SHA-256 of key and body, and
+ * the body (JSON, which holds no raw line break). Each entry is checked on its own when it is
+ * used: one that does not match — cut short, corrupt, edited, or moved under another key — is
+ * ignored and written again after its file is read again; a pack cut short loses only the lines
+ * after the cut. After a scan that parsed a file or met a bad entry, the pack is written anew
+ * (the entries this scan used, the new ones, and the unused ones of the last few generations, so
+ * scans of different folders from one working folder keep each other's entries) to a temporary
+ * file renamed into place, so a scan running beside another never reads one half written; when
+ * two scans write at once, the last rename wins and the other's new entries are parsed again
+ * next time. A cache folder that cannot be written to turns the cache off for the rest of the
+ * scan; it never fails it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -36,9 +45,13 @@ import { storeDialectOf } from './extractors/store-dialect.js';
 import type { Fact } from './facts.js';
 import { packageFile } from './util/package-files.js';
 
-/** Bumped whenever the entry layout or the facts' meaning changes without a version change. */
-const ENTRY_FORMAT = 1;
+/** Bumped whenever the pack layout or the facts' meaning changes without a version change. */
+const ENTRY_FORMAT = 2;
 const HEADER_TAG = 'piilint-facts';
+/** An entry no scan used in this many pack writes is dropped (a deleted or since edited file). */
+const KEPT_GENERATIONS = 4;
+/** Key, generation, checksum, body: the start of a line that can be an entry. */
+const ENTRY_LINE = /^([0-9a-f]{64})\t(\d{1,15})\t([0-9a-f]{64})\t/;
 
 /** `--cache-dir`, else `$XDG_CACHE_HOME/piilint`, else `~/.cache/piilint`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,23 +72,45 @@ interface EntryBody {
   facts: Fact[];
 }
 
+/** A pack line as read: checked only when a scan asks for its key. */
+interface PackedLine {
+  generation: number;
+  line: string;
+}
+
 export class FactCache {
   private readonly folder: string;
+  private readonly packPath: string;
   private readonly readerKey: string;
   private writable = true;
   private readonly contentHashes = new Map<string, string>();
+  /** The pack as read at the start of the scan, by key (loaded on first use). */
+  private packed: Map<string, PackedLine> | undefined;
+  private generation = 0;
+  /** Lines to write: entries this scan used or made, without their generation, by key. */
+  private readonly current = new Map<string, string>();
+  /** Whether the pack must be written: a new entry, or a bad one to drop. */
+  private changed = false;
 
-  constructor(dir: string, options: ReaderOptions = {}) {
+  constructor(dir: string, cwd: string, options: ReaderOptions = {}) {
     this.folder = join(dir, `facts-v${ENTRY_FORMAT}`);
     this.readerKey = JSON.stringify([buildIdentity(), options.debug === true]);
+    this.packPath = join(this.folder, `${sha256(JSON.stringify([this.readerKey, cwd]))}.pack`);
   }
 
   /** The facts cached for this file, when an entry matches it and every file it rests on. */
   read(file: ScannedFile): Fact[] | undefined {
     const key = this.keyOf(file);
-    const body = this.readEntry(key);
-    if (body === undefined || !this.dependenciesHold(body.dependencies)) return undefined;
-    return body.facts;
+    const packed = this.pack().get(key);
+    if (packed === undefined) return undefined;
+    const entry = checkedEntry(key, packed.line);
+    if (entry === undefined || !this.dependenciesHold(entry.body.dependencies)) {
+      // Bad, or resting on a changed file: dropped, and the pack written again without it.
+      this.changed = true;
+      return undefined;
+    }
+    this.current.set(key, entry.checkedPart);
+    return entry.body.facts;
   }
 
   /** Records a file's facts and the project files (by absolute path) its reader asked for. */
@@ -86,14 +121,31 @@ export class FactCache {
       .map((path) => [path, this.currentHash(path)]);
     const key = this.keyOf(file);
     const body = JSON.stringify({ dependencies, facts } satisfies EntryBody);
-    const header = JSON.stringify([HEADER_TAG, ENTRY_FORMAT, key, sha256(body)]);
-    const path = this.entryPath(key);
-    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    this.current.set(key, `${sha256(`${key}\t${body}`)}\t${body}`);
+    this.changed = true;
+  }
+
+  /**
+   * Writes the pack when this scan changed it: the entries it used or made, then the unused ones
+   * of recent generations. Written beside it, then renamed: a reader sees the old or the new.
+   */
+  save(): void {
+    if (!this.changed || !this.writable) return;
+    const generation = this.generation + 1;
+    const lines = [JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])];
+    for (const [key, checkedPart] of this.current)
+      lines.push(`${key}\t${generation}\t${checkedPart}`);
+    for (const [key, packed] of this.pack()) {
+      if (this.current.has(key) || generation - packed.generation > KEPT_GENERATIONS) continue;
+      lines.push(packed.line);
+    }
+    const temporary = `${this.packPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(temporary, `${header}\n${body}`);
-      // rename() replaces the entry at once: a reader sees the old entry or the new, never half.
-      renameSync(temporary, path);
+      mkdirSync(this.folder, { recursive: true });
+      writeFileSync(temporary, `${lines.join('\n')}\n`);
+      // rename() replaces the pack at once: a reader sees the old pack or the new, never half.
+      renameSync(temporary, this.packPath);
+      this.changed = false;
     } catch {
       this.writable = false;
       try {
@@ -104,53 +156,63 @@ export class FactCache {
     }
   }
 
+  /** The pack's lines by key; a missing pack or one of another format holds none. */
+  private pack(): Map<string, PackedLine> {
+    if (this.packed !== undefined) return this.packed;
+    this.packed = new Map();
+    let text: string;
+    try {
+      text = readFileSync(this.packPath, 'utf8');
+    } catch {
+      return this.packed;
+    }
+    const lines = text.split('\n');
+    try {
+      const header: unknown = JSON.parse(lines[0] ?? '');
+      if (!Array.isArray(header) || header[0] !== HEADER_TAG || header[1] !== ENTRY_FORMAT) {
+        this.changed = true;
+        return this.packed;
+      }
+      this.generation = Number.isSafeInteger(header[2]) ? (header[2] as number) : 0;
+    } catch {
+      this.changed = true;
+      return this.packed;
+    }
+    for (let index = 1; index < lines.length; index++) {
+      const line = lines[index] as string;
+      const start = ENTRY_LINE.exec(line);
+      if (start === null) {
+        // Damaged beyond reading its key (the last line of a pack cut short, or garbage).
+        if (line !== '') this.changed = true;
+        continue;
+      }
+      this.packed.set(start[1] as string, { generation: Number(start[2]), line });
+    }
+    return this.packed;
+  }
+
+  /** The key of a file's entry: what its facts depend on besides other project files. */
   private keyOf(file: ScannedFile): string {
-    return (
-      createHash('sha256')
-        // The store's dialect (from the data map or another file's configured client) changes how
-        // the file's SQL is read, so it is part of the key.
-        .update(
-          JSON.stringify([this.readerKey, file.path, file.absolutePath, storeDialectOf(file.path)]),
-        )
-        .update('\u0000')
-        .update(file.text)
-        .digest('hex')
+    return sha256(
+      // The store's dialect (from the data map or another file's configured client) changes how
+      // the file's SQL is read, so it is part of the key.
+      JSON.stringify([
+        this.readerKey,
+        file.path,
+        file.absolutePath,
+        storeDialectOf(file.path),
+        this.contentHashOf(file.absolutePath, file.text),
+      ]),
     );
   }
 
-  private entryPath(key: string): string {
-    return join(this.folder, key.slice(0, 2), `${key.slice(2)}.json`);
-  }
-
-  private readEntry(key: string): EntryBody | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.entryPath(key), 'utf8');
-    } catch {
-      return undefined;
-    }
-    const newline = text.indexOf('\n');
-    if (newline < 0) return undefined;
-    const body = text.slice(newline + 1);
-    try {
-      const header: unknown = JSON.parse(text.slice(0, newline));
-      if (
-        !Array.isArray(header) ||
-        header[0] !== HEADER_TAG ||
-        header[1] !== ENTRY_FORMAT ||
-        header[2] !== key ||
-        header[3] !== sha256(body)
-      ) {
-        return undefined;
-      }
-      const parsed = JSON.parse(body) as Partial<EntryBody> | null;
-      if (!parsed || !Array.isArray(parsed.facts) || !Array.isArray(parsed.dependencies)) {
-        return undefined;
-      }
-      return parsed as EntryBody;
-    } catch {
-      return undefined;
-    }
+  /** Hashed once a scan: the key of a file and the dependencies of the files importing it share it. */
+  private contentHashOf(absolutePath: string, text: string): string {
+    const known = this.contentHashes.get(absolutePath);
+    if (known !== undefined) return known;
+    const hash = sha256(text);
+    this.contentHashes.set(absolutePath, hash);
+    return hash;
   }
 
   private dependenciesHold(dependencies: Dependency[]): boolean {
@@ -162,13 +224,34 @@ export class FactCache {
 
   /** The content hash of a project file as this scan read it; null when the scan read none there. */
   private currentHash(absolutePath: string): string | null {
-    const known = this.contentHashes.get(absolutePath);
-    if (known !== undefined) return known;
     const file = projectFile(absolutePath);
-    if (file === undefined) return null;
-    const hash = sha256(file.text);
-    this.contentHashes.set(absolutePath, hash);
-    return hash;
+    return file === undefined ? null : this.contentHashOf(absolutePath, file.text);
+  }
+}
+
+/**
+ * An entry's body when its line is whole and was written for this key: the checksum covers the
+ * key, so a line moved under another key is refused. Also returns the line without its key and
+ * generation, to write back as it is.
+ */
+function checkedEntry(
+  key: string,
+  line: string,
+): { body: EntryBody; checkedPart: string } | undefined {
+  // Key (64), tab, generation, tab: the checksum starts after the second tab.
+  const checksumStart = line.indexOf('\t', 65) + 1;
+  const bodyStart = checksumStart + 65;
+  if (checksumStart === 0 || line[bodyStart - 1] !== '\t') return undefined;
+  const body = line.slice(bodyStart);
+  if (line.slice(checksumStart, bodyStart - 1) !== sha256(`${key}\t${body}`)) return undefined;
+  try {
+    const parsed = JSON.parse(body) as Partial<EntryBody> | null;
+    if (!parsed || !Array.isArray(parsed.facts) || !Array.isArray(parsed.dependencies)) {
+      return undefined;
+    }
+    return { body: parsed as EntryBody, checkedPart: line.slice(checksumStart) };
+  } catch {
+    return undefined;
   }
 }
 

@@ -53,7 +53,7 @@ function cacheUse(run: Run): { reused: number; parsed: number } {
   return { reused: Number(match[1]), parsed: Number(match[2]) };
 }
 
-function entriesOf(cacheDir: string): string[] {
+function filesOf(cacheDir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -66,16 +66,52 @@ function entriesOf(cacheDir: string): string[] {
   return found.sort();
 }
 
-/** Four ways an entry goes bad: cut short, overwritten, written for another file, edited. */
-const DAMAGE: Array<(text: string) => string> = [
-  (text) => text.slice(0, Math.floor(text.length / 2)),
-  () => '\u0000\u0007 not an entry',
-  (text) => text.replace(/"[0-9a-f]{64}"/, `"${'0'.repeat(64)}"`),
-  // The body still parses, but no longer matches the checksum in the header.
-  (text) => text.replace(/\]\}$/, '] }'),
+/** The one pack a scan from one folder writes, and its entry lines (after the header line). */
+function packOf(cacheDir: string): { pack: string; header: string; entries: string[] } {
+  const files = filesOf(cacheDir);
+  assert.equal(
+    files.length,
+    1,
+    `one pack file, no temporary file left behind: ${files.join(', ')}`,
+  );
+  const pack = files[0]!;
+  assert.match(pack, /\.pack$/);
+  const [header, ...entries] = readFileSync(pack, 'utf8').replace(/\n$/, '').split('\n');
+  return { pack, header: header!, entries };
+}
+
+/**
+ * Ways an entry goes bad: cut short, overwritten, edited so it no longer matches its checksum, its
+ * checksum edited. Each damages entry `index` of `lines` and returns the entries it damaged.
+ */
+const DAMAGE: Array<(lines: string[], index: number) => number[]> = [
+  (lines, index) => {
+    lines[index] = lines[index]!.slice(0, Math.floor(lines[index]!.length / 2));
+    return [index];
+  },
+  (lines, index) => {
+    lines[index] = '\u0000\u0007 not an entry';
+    return [index];
+  },
+  // Two whole lines whose keys were swapped: each holds another file's facts.
+  (lines, index) => {
+    const next = (index + 1) % lines.length;
+    const [first, second] = [lines[index]!, lines[next]!];
+    lines[index] = second.slice(0, 64) + first.slice(64);
+    lines[next] = first.slice(0, 64) + second.slice(64);
+    return next === index ? [] : [index, next];
+  },
+  (lines, index) => {
+    lines[index] = lines[index]!.replace(/\]\}$/, '] }');
+    return [index];
+  },
+  (lines, index) => {
+    lines[index] = lines[index]!.replace(/\t[0-9a-f]{64}\t/, `\t${'0'.repeat(64)}\t`);
+    return [index];
+  },
 ];
 
-function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
+function sameReportEverywhere(name: string, target: string, cwd = ROOT, wholePack = false) {
   test(`${name}: the JSON report is the same without the cache, cold, warm over damaged entries, and from two scans at once`, async () => {
     const reference = await piilint([target, '--no-cache'], cwd);
     assert.ok(reference.code === 0 || reference.code === 1, reference.stderr);
@@ -87,25 +123,27 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
     assert.equal(cold.code, reference.code);
     const parsedCold = cacheUse(cold).parsed;
     assert.equal(cacheUse(cold).reused, 0);
-    const entries = entriesOf(cacheDir);
+    const { pack, header, entries } = packOf(cacheDir);
     assert.equal(entries.length, parsedCold, 'one entry per parsed file');
-    assert.not.ok(
-      entries.some((entry) => entry.endsWith('.tmp')),
-      'no temporary file is left behind',
-    );
 
-    const damaged = entries.filter((_, index) => index % 3 === 0);
-    damaged.forEach((entry, index) => {
-      const damage = DAMAGE[index % DAMAGE.length]!;
-      writeFileSync(entry, damage(readFileSync(entry, 'utf8')));
-    });
+    const lines = [...entries];
+    const damaged = new Set<number>();
+    for (let index = 0; index < lines.length; index += 3) {
+      if (damaged.has(index)) continue;
+      for (const hit of DAMAGE[(index / 3) % DAMAGE.length]!(lines, index)) damaged.add(hit);
+    }
+    const damagedCount = damaged.size;
+    writeFileSync(pack, [header, ...lines].join('\n') + '\n');
     const warm = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(warm.stdout, reference.stdout);
-    assert.equal(cacheUse(warm), { reused: parsedCold - damaged.length, parsed: damaged.length });
+    assert.equal(cacheUse(warm), { reused: parsedCold - damagedCount, parsed: damagedCount });
     // The damaged entries were written again: the next scan parses nothing.
     const again = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(again.stdout, reference.stdout);
     assert.equal(cacheUse(again), { reused: parsedCold, parsed: 0 });
+
+    // The whole pack damaged: on the corpus with the most entries only, to keep the suite short.
+    if (wholePack) await damagedPackIsSkipped(target, cwd, cacheDir, reference.stdout, parsedCold);
 
     const shared = mkdtempSync(join(SCRATCH, 'shared-'));
     const [first, second] = await Promise.all([
@@ -120,6 +158,30 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
   });
 }
 
+/** A pack cut short, or of another format: what it cannot vouch for is parsed again, never trusted. */
+async function damagedPackIsSkipped(
+  target: string,
+  cwd: string,
+  cacheDir: string,
+  expected: string,
+  parsedCold: number,
+): Promise<void> {
+  const { pack } = packOf(cacheDir);
+  // A pack cut short (a disk that filled up): the entries before the cut are still used.
+  const whole = readFileSync(pack, 'utf8');
+  writeFileSync(pack, whole.slice(0, Math.floor(whole.length / 2)));
+  const cut = await piilint([target, '--cache-dir', cacheDir], cwd);
+  assert.equal(cut.stdout, expected);
+  assert.ok(cacheUse(cut).parsed > 0, 'the entries after the cut are parsed again');
+  assert.equal(cacheUse(cut).reused + cacheUse(cut).parsed, parsedCold);
+  // A pack of another format, or not a pack at all: nothing in it is used.
+  writeFileSync(pack, '["piilint-facts",1,1]\n' + packOf(cacheDir).entries.join('\n'));
+  const foreign = await piilint([target, '--cache-dir', cacheDir], cwd);
+  assert.equal(foreign.stdout, expected);
+  assert.equal(cacheUse(foreign), { reused: 0, parsed: parsedCold });
+  assert.equal(packOf(cacheDir).entries.length, parsedCold);
+}
+
 for (const example of readdirSync(join(ROOT, 'examples')).sort()) {
   if (!statSync(join(ROOT, 'examples', example)).isDirectory()) continue;
   sameReportEverywhere(`examples/${example}`, join('examples', example));
@@ -128,7 +190,20 @@ for (const example of readdirSync(join(ROOT, 'examples')).sort()) {
 // Outside the repository: its .gitignore would hide the corpus from discovery.
 const corpus = join(SCRATCH, 'corpus');
 generateCorpus(corpus, 300);
-sameReportEverywhere('bench corpus (300 files)', '.', corpus);
+sameReportEverywhere('bench corpus (300 files)', '.', corpus, true);
+
+test("scans of two folders from one working folder keep each other's entries", async () => {
+  const cacheDir = join(SCRATCH, 'two-folders');
+  const [first, second] = [join('examples', 'truepill-fills'), join('examples', 'supabase-anon')];
+  const firstCold = cacheUse(await piilint([first, '--cache-dir', cacheDir]));
+  const secondCold = cacheUse(await piilint([second, '--cache-dir', cacheDir]));
+  assert.ok(firstCold.parsed > 0 && secondCold.parsed > 0);
+  assert.equal(packOf(cacheDir).entries.length, firstCold.parsed + secondCold.parsed);
+  assert.equal(cacheUse(await piilint([first, '--cache-dir', cacheDir])), {
+    reused: firstCold.parsed,
+    parsed: 0,
+  });
+});
 
 test('a changed helper module makes the migrations that import it read again', async () => {
   const project = join(SCRATCH, 'kysely-helper');
