@@ -236,9 +236,11 @@ function filesUnder(root: string, cwd: string, problems: ParseProblem[]): string
   problems.push(...walked.problems);
   const realRoot = realpathSync.native(root);
   const files: string[] = [];
-  for (const file of walked.files.map((path) => resolve(path))) {
+  for (const path of walked.files) {
+    const file = resolve(path);
     if (!isSourceOrMap(file)) continue;
-    if (isInside(realRoot, file)) files.push(file);
+    // A file that is no link lies where the walk found it, below the root: no need to ask.
+    if (!walked.links.has(path) || isInside(realRoot, file)) files.push(file);
     // Never read, never silent: a migration linked from outside fails the gate like any unread one.
     else
       problems.push(
