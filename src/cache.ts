@@ -50,8 +50,10 @@ const ENTRY_FORMAT = 2;
 const HEADER_TAG = 'piilint-facts';
 /** An entry no scan used in this many pack writes is dropped (a deleted or since edited file). */
 const KEPT_GENERATIONS = 4;
-/** Key, generation, checksum, body: the start of a line that can be an entry. */
-const ENTRY_LINE = /^([0-9a-f]{64})\t(\d{1,15})\t([0-9a-f]{64})\t/;
+const KEY_OR_CHECKSUM = /^[0-9a-f]{64}$/;
+const GENERATION = /^\d{1,15}$/;
+const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** `--cache-dir`, else `$XDG_CACHE_HOME/piilint`, else `~/.cache/piilint`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -72,10 +74,14 @@ interface EntryBody {
   facts: Fact[];
 }
 
-/** A pack line as read: checked only when a scan asks for its key. */
+/**
+ * A pack line as read, kept as bytes (never decoded unless a scan asks for its key, then checked):
+ * the whole line, and from its checksum on (what is written back with a new generation).
+ */
 interface PackedLine {
   generation: number;
-  line: string;
+  line: Buffer;
+  checkedPart: Buffer;
 }
 
 export class FactCache {
@@ -87,8 +93,8 @@ export class FactCache {
   /** The pack as read at the start of the scan, by key (loaded on first use). */
   private packed: Map<string, PackedLine> | undefined;
   private generation = 0;
-  /** Lines to write: entries this scan used or made, without their generation, by key. */
-  private readonly current = new Map<string, string>();
+  /** Lines to write: entries this scan used or made, from their checksum on, by key. */
+  private readonly current = new Map<string, Buffer>();
   /** Whether the pack must be written: a new entry, or a bad one to drop. */
   private changed = false;
 
@@ -103,14 +109,14 @@ export class FactCache {
     const key = this.keyOf(file);
     const packed = this.pack().get(key);
     if (packed === undefined) return undefined;
-    const entry = checkedEntry(key, packed.line);
-    if (entry === undefined || !this.dependenciesHold(entry.body.dependencies)) {
+    const body = checkedBody(key, packed.checkedPart);
+    if (body === undefined || !this.dependenciesHold(body.dependencies)) {
       // Bad, or resting on a changed file: dropped, and the pack written again without it.
       this.changed = true;
       return undefined;
     }
-    this.current.set(key, entry.checkedPart);
-    return entry.body.facts;
+    this.current.set(key, packed.checkedPart);
+    return body.facts;
   }
 
   /** Records a file's facts and the project files (by absolute path) its reader asked for. */
@@ -121,7 +127,7 @@ export class FactCache {
       .map((path) => [path, this.currentHash(path)]);
     const key = this.keyOf(file);
     const body = JSON.stringify({ dependencies, facts } satisfies EntryBody);
-    this.current.set(key, `${sha256(`${key}\t${body}`)}\t${body}`);
+    this.current.set(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
     this.changed = true;
   }
 
@@ -132,9 +138,12 @@ export class FactCache {
   save(): void {
     if (!this.changed || !this.writable) return;
     const generation = this.generation + 1;
-    const lines = [JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])];
-    for (const [key, checkedPart] of this.current)
-      lines.push(`${key}\t${generation}\t${checkedPart}`);
+    const lines: Array<string | Buffer> = [
+      Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])),
+    ];
+    for (const [key, checkedPart] of this.current) {
+      lines.push(`${key}\t${generation}\t`, checkedPart);
+    }
     for (const [key, packed] of this.pack()) {
       if (this.current.has(key) || generation - packed.generation > KEPT_GENERATIONS) continue;
       lines.push(packed.line);
@@ -142,7 +151,7 @@ export class FactCache {
     const temporary = `${this.packPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       mkdirSync(this.folder, { recursive: true });
-      writeFileSync(temporary, `${lines.join('\n')}\n`);
+      writeFileSync(temporary, joinedLines(lines));
       // rename() replaces the pack at once: a reader sees the old pack or the new, never half.
       renameSync(temporary, this.packPath);
       this.changed = false;
@@ -159,36 +168,40 @@ export class FactCache {
   /** The pack's lines by key; a missing pack or one of another format holds none. */
   private pack(): Map<string, PackedLine> {
     if (this.packed !== undefined) return this.packed;
-    this.packed = new Map();
-    let text: string;
+    const packed = new Map<string, PackedLine>();
+    this.packed = packed;
+    let bytes: Buffer;
     try {
-      text = readFileSync(this.packPath, 'utf8');
+      bytes = readFileSync(this.packPath);
     } catch {
-      return this.packed;
+      return packed;
     }
-    const lines = text.split('\n');
+    let end = bytes.indexOf(NEWLINE);
+    if (end < 0) end = bytes.length;
     try {
-      const header: unknown = JSON.parse(lines[0] ?? '');
+      const header: unknown = JSON.parse(bytes.toString('utf8', 0, end));
       if (!Array.isArray(header) || header[0] !== HEADER_TAG || header[1] !== ENTRY_FORMAT) {
         this.changed = true;
-        return this.packed;
+        return packed;
       }
       this.generation = Number.isSafeInteger(header[2]) ? (header[2] as number) : 0;
     } catch {
       this.changed = true;
-      return this.packed;
+      return packed;
     }
-    for (let index = 1; index < lines.length; index++) {
-      const line = lines[index] as string;
-      const start = ENTRY_LINE.exec(line);
-      if (start === null) {
+    for (let start = end + 1; start < bytes.length; start = end + 1) {
+      end = bytes.indexOf(NEWLINE, start);
+      if (end < 0) end = bytes.length;
+      const line = bytes.subarray(start, end);
+      const entry = packedLine(line);
+      if (entry === undefined) {
         // Damaged beyond reading its key (the last line of a pack cut short, or garbage).
-        if (line !== '') this.changed = true;
+        if (line.length > 0) this.changed = true;
         continue;
       }
-      this.packed.set(start[1] as string, { generation: Number(start[2]), line });
+      packed.set(entry.key, entry);
     }
-    return this.packed;
+    return packed;
   }
 
   /** The key of a file's entry: what its facts depend on besides other project files. */
@@ -229,30 +242,64 @@ export class FactCache {
   }
 }
 
+/** Key, tab, generation, tab, checksum, tab, body: the key and the parts, or undefined. */
+function packedLine(line: Buffer): (PackedLine & { key: string }) | undefined {
+  const key = line.toString('latin1', 0, 64);
+  const generationEnd = line.indexOf(TAB, 65);
+  if (line[64] !== TAB || generationEnd < 0 || !KEY_OR_CHECKSUM.test(key)) return undefined;
+  const generation = line.toString('latin1', 65, generationEnd);
+  if (!GENERATION.test(generation)) return undefined;
+  const checkedPart = line.subarray(generationEnd + 1);
+  return { key, generation: Number(generation), line, checkedPart };
+}
+
 /**
  * An entry's body when its line is whole and was written for this key: the checksum covers the
- * key, so a line moved under another key is refused. Also returns the line without its key and
- * generation, to write back as it is.
+ * key, so a line moved under another key is refused.
  */
-function checkedEntry(
-  key: string,
-  line: string,
-): { body: EntryBody; checkedPart: string } | undefined {
-  // Key (64), tab, generation, tab: the checksum starts after the second tab.
-  const checksumStart = line.indexOf('\t', 65) + 1;
-  const bodyStart = checksumStart + 65;
-  if (checksumStart === 0 || line[bodyStart - 1] !== '\t') return undefined;
-  const body = line.slice(bodyStart);
-  if (line.slice(checksumStart, bodyStart - 1) !== sha256(`${key}\t${body}`)) return undefined;
+function checkedBody(key: string, checkedPart: Buffer): EntryBody | undefined {
+  const checksum = checkedPart.toString('latin1', 0, 64);
+  if (checkedPart[64] !== TAB || !KEY_OR_CHECKSUM.test(checksum)) return undefined;
+  const body = checkedPart.subarray(65);
+  if (createHash('sha256').update(`${key}\t`).update(body).digest('hex') !== checksum) {
+    return undefined;
+  }
   try {
-    const parsed = JSON.parse(body) as Partial<EntryBody> | null;
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<EntryBody> | null;
     if (!parsed || !Array.isArray(parsed.facts) || !Array.isArray(parsed.dependencies)) {
       return undefined;
     }
-    return { body: parsed as EntryBody, checkedPart: line.slice(checksumStart) };
+    return parsed as EntryBody;
   } catch {
     return undefined;
   }
+}
+
+/** What an entry's line says of its key and body (UTF-8): SHA-256 of both. */
+function checksumOf(key: string, body: string): string {
+  return sha256(`${key}\t${body}`);
+}
+
+/**
+ * The pack's bytes in one allocation. A string starts a line the bytes after it end; bytes end a
+ * line (a line break follows them).
+ */
+function joinedLines(parts: Array<string | Buffer>): Buffer {
+  let size = 0;
+  for (const part of parts) {
+    size += typeof part === 'string' ? Buffer.byteLength(part) : part.length + 1;
+  }
+  const joined = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      offset += joined.write(part, offset);
+    } else {
+      offset += part.copy(joined, offset);
+      joined[offset++] = NEWLINE;
+    }
+  }
+  return joined;
 }
 
 function sha256(text: string): string {
