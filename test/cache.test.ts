@@ -31,9 +31,10 @@ interface Run {
 }
 
 /** The command line as a child process, asynchronous so that two can run at once. */
-function piilint(args: string[], cwd = ROOT): Promise<Run> {
+function piilint(args: string[], cwd = ROOT, nodeArgs: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'scan', ...args, '--format', 'json', '--debug'], {
+    const scanArgs = [BIN, 'scan', ...args, '--format', 'json', '--debug'];
+    const child = spawn(process.execPath, [...nodeArgs, ...scanArgs], {
       cwd,
       env: { ...process.env, GITHUB_ACTIONS: '', NO_COLOR: '1' },
     });
@@ -203,6 +204,41 @@ test("scans of two folders from one working folder keep each other's entries", a
     reused: firstCold.parsed,
     parsed: 0,
   });
+});
+
+test('a scan whose files all come from the cache loads no parser; one new migration loads only the SQL parser', async () => {
+  const project = join(SCRATCH, 'warm-corpus');
+  generateCorpus(project, 40);
+  // Lists, as the process exits, the parser modules it loaded.
+  const preload = join(SCRATCH, 'loaded-parsers.mjs');
+  writeFileSync(
+    preload,
+    `import { createRequire } from 'node:module';
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => {
+  const parsers = Object.keys(cache).flatMap((path) => {
+    const found = /[\\\\/]node_modules[\\\\/](typescript|ts-morph|@ts-morph[\\\\/]common|libpg-query)[\\\\/]/.exec(path);
+    return found ? [found[1].replace('\\\\', '/')] : [];
+  });
+  process.stderr.write('parsers loaded: ' + JSON.stringify([...new Set(parsers)].sort()) + '\\n');
+});
+`,
+  );
+  const cacheDir = join(SCRATCH, 'warm-corpus-cache');
+  const parsersOf = (run: Run) => {
+    const match = /parsers loaded: (.*)/.exec(run.stderr);
+    assert.ok(match, run.stderr);
+    return JSON.parse(match[1]!) as string[];
+  };
+  const scanWithPreload = () =>
+    piilint(['.', '--cache-dir', cacheDir], project, ['--import', preload]);
+  assert.equal(parsersOf(await scanWithPreload()), ['@ts-morph/common', 'libpg-query', 'ts-morph']);
+  assert.equal(parsersOf(await scanWithPreload()), []);
+  writeFileSync(
+    join(project, 'sql', 'migrations', '29990101000000_new_patients.sql'),
+    'alter table patients_0 add column ssn varchar(11);\n',
+  );
+  assert.equal(parsersOf(await scanWithPreload()), ['libpg-query']);
 });
 
 test('a changed helper module makes the migrations that import it read again', async () => {
