@@ -18,23 +18,30 @@
  *  - git history (when a migration was first committed): not a fact; the model asks git on every
  *    scan, so dates are never cached stale.
  *
- * The entries of one scan live in one pack file per working folder and reader (display paths
- * are relative to the working folder, so scans from elsewhere never share entries): a warm scan
- * reads one file, not one per source file. The pack is a header line (format, generation), then
- * one line per entry: its key, the generation that last used it, the SHA-256 of key and body, and
- * the body (JSON, which holds no raw line break). Each entry is checked on its own when it is
- * used: one that does not match — cut short, corrupt, edited, or moved under another key — is
- * ignored and written again after its file is read again; a pack cut short loses only the lines
- * after the cut. After a scan that parsed a file or met a bad entry, the pack is written anew
- * (the entries this scan used, the new ones, and the unused ones of the last few generations, so
- * scans of different folders from one working folder keep each other's entries) to a temporary
- * file renamed into place, so a scan running beside another never reads one half written; when
- * two scans write at once, the last rename wins and the other's new entries are parsed again
- * next time. A cache folder that cannot be written to turns the cache off for the rest of the
- * scan; it never fails it.
+ * The entries of the scans run from one folder live in one pack (a folder per working folder
+ * and reader: display paths are relative to the working folder, so scans from elsewhere never
+ * share entries), made of a few segment files read whole: a warm scan reads a few files, not one
+ * per source file. A segment is a header line (format, generation), then one line per entry: its
+ * key, generation, the SHA-256 of key and body, and the body (JSON, which holds no raw line
+ * break). Each entry is checked on its own when used: one that does not match — cut short,
+ * corrupt, edited, or moved under another key — is ignored, its file parsed again and its entry
+ * written again; a segment cut short loses only the lines after the cut. A scan that parsed files
+ * adds one segment with their entries (one line for a new migration); with many segments, or a
+ * damaged one, it compacts the pack instead (see {@link FactCache.save}). A segment is written to
+ * a temporary file, then renamed: a scan running beside another never reads one half written, and
+ * one that finds a segment removed by a compaction parses those files again. A cache folder that
+ * cannot be written to turns the cache off for the rest of the scan; it never fails it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +55,13 @@ import { packageFile } from './util/package-files.js';
 /** Bumped whenever the pack layout or the facts' meaning changes without a version change. */
 const ENTRY_FORMAT = 2;
 const HEADER_TAG = 'piilint-facts';
-/** An entry no scan used in this many pack writes is dropped (a deleted or since edited file). */
-const KEPT_GENERATIONS = 4;
+/** More segments than this, and the next scan that parses a file compacts the pack into one. */
+const MAX_SEGMENTS = 8;
+/**
+ * An entry that no compacting scan used for this many writes of the pack is dropped (a deleted or
+ * since edited file); one still in use is parsed again once and written back.
+ */
+const KEPT_GENERATIONS = 2 * MAX_SEGMENTS;
 const KEY_OR_CHECKSUM = /^[0-9a-f]{64}$/;
 const GENERATION = /^\d{1,15}$/;
 const NEWLINE = 0x0a;
@@ -85,38 +97,43 @@ interface PackedLine {
 }
 
 export class FactCache {
+  /** The pack's folder: one per piilint build, reader options and working folder. */
   private readonly folder: string;
-  private readonly packPath: string;
   private readonly readerKey: string;
   private writable = true;
   private readonly contentHashes = new Map<string, string>();
-  /** The pack as read at the start of the scan, by key (loaded on first use). */
-  private packed: Map<string, PackedLine> | undefined;
+  /** The pack's lines by key, from every segment read (loaded on first use). */
+  private packed: Map<string, PackedLine[]> | undefined;
+  /** The segment files read, by name: merged away when the pack is compacted. */
+  private readonly segmentsRead: string[] = [];
+  /** A segment of another format or unreadable: compacting drops it. */
+  private damagedSegment = false;
   private generation = 0;
-  /** Lines to write: entries this scan used or made, from their checksum on, by key. */
-  private readonly current = new Map<string, Buffer>();
-  /** Whether the pack must be written: a new entry, or a bad one to drop. */
-  private changed = false;
+  /** Entries this scan used from the pack, from their checksum on, by key. */
+  private readonly used = new Map<string, Buffer>();
+  /** Entries this scan made, from their checksum on, by key. */
+  private readonly made = new Map<string, Buffer>();
 
   constructor(dir: string, cwd: string, options: ReaderOptions = {}) {
-    this.folder = join(dir, `facts-v${ENTRY_FORMAT}`);
     this.readerKey = JSON.stringify([buildIdentity(), options.debug === true]);
-    this.packPath = join(this.folder, `${sha256(JSON.stringify([this.readerKey, cwd]))}.pack`);
+    this.folder = join(
+      dir,
+      `facts-v${ENTRY_FORMAT}`,
+      sha256(JSON.stringify([this.readerKey, cwd])).slice(0, 32),
+    );
   }
 
   /** The facts cached for this file, when an entry matches it and every file it rests on. */
   read(file: ScannedFile): Fact[] | undefined {
     const key = this.keyOf(file);
-    const packed = this.pack().get(key);
-    if (packed === undefined) return undefined;
-    const body = checkedBody(key, packed.checkedPart);
-    if (body === undefined || !this.dependenciesHold(body.dependencies)) {
-      // Bad, or resting on a changed file: dropped, and the pack written again without it.
-      this.changed = true;
-      return undefined;
+    for (const packed of this.pack().get(key) ?? []) {
+      const body = checkedBody(key, packed.checkedPart);
+      // Bad, or resting on a changed file: not used (a later segment may hold a good one).
+      if (body === undefined || !this.dependenciesHold(body.dependencies)) continue;
+      this.used.set(key, packed.checkedPart);
+      return body.facts;
     }
-    this.current.set(key, packed.checkedPart);
-    return body.facts;
+    return undefined;
   }
 
   /** Records a file's facts and the project files (by absolute path) its reader asked for. */
@@ -127,34 +144,41 @@ export class FactCache {
       .map((path) => [path, this.currentHash(path)]);
     const key = this.keyOf(file);
     const body = JSON.stringify({ dependencies, facts } satisfies EntryBody);
-    this.current.set(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
-    this.changed = true;
+    this.made.set(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
   }
 
   /**
-   * Writes the pack when this scan changed it: the entries it used or made, then the unused ones
-   * of recent generations. Written beside it, then renamed: a reader sees the old or the new.
+   * Adds what this scan parsed to the pack: a new segment holding only those entries, so a scan
+   * that parsed one file writes one line. When the pack has many segments, or a damaged one, it
+   * is compacted instead: one segment with the entries this scan used or made and the unused ones
+   * of recent generations, then the segments it merged are removed. A segment is written beside
+   * its final name, then renamed: a reader sees all of it or none.
    */
   save(): void {
-    if (!this.changed || !this.writable) return;
+    if (this.made.size === 0 && !this.damagedSegment) return;
+    if (!this.writable) return;
     const generation = this.generation + 1;
+    const compact = this.damagedSegment || this.segmentsRead.length >= MAX_SEGMENTS;
     const lines: Array<string | Buffer> = [
       Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])),
     ];
-    for (const [key, checkedPart] of this.current) {
-      lines.push(`${key}\t${generation}\t`, checkedPart);
+    for (const [key, checkedPart] of this.made) lines.push(`${key}\t${generation}\t`, checkedPart);
+    if (compact) {
+      for (const [key, checkedPart] of this.used) {
+        if (!this.made.has(key)) lines.push(`${key}\t${generation}\t`, checkedPart);
+      }
+      for (const [key, packed] of this.pack()) {
+        if (this.made.has(key) || this.used.has(key)) continue;
+        const recent = packed.find((line) => generation - line.generation <= KEPT_GENERATIONS);
+        if (recent) lines.push(recent.line);
+      }
     }
-    for (const [key, packed] of this.pack()) {
-      if (this.current.has(key) || generation - packed.generation > KEPT_GENERATIONS) continue;
-      lines.push(packed.line);
-    }
-    const temporary = `${this.packPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const name = `${generation}-${randomBytes(8).toString('hex')}`;
+    const temporary = join(this.folder, `${name}.tmp`);
     try {
       mkdirSync(this.folder, { recursive: true });
       writeFileSync(temporary, joinedLines(lines));
-      // rename() replaces the pack at once: a reader sees the old pack or the new, never half.
-      renameSync(temporary, this.packPath);
-      this.changed = false;
+      renameSync(temporary, join(this.folder, `${name}.pack`));
     } catch {
       this.writable = false;
       try {
@@ -162,46 +186,72 @@ export class FactCache {
       } catch {
         // Nothing was written (the folder could not be made): nothing to clean up.
       }
+      return;
+    }
+    if (!compact) return;
+    for (const segment of this.segmentsRead) {
+      // A scan reading beside this one finds the segment gone and parses its files: never wrong.
+      try {
+        rmSync(join(this.folder, segment), { force: true });
+      } catch {
+        // Left in place: its entries are read again, and merged by the next compaction.
+      }
     }
   }
 
-  /** The pack's lines by key; a missing pack or one of another format holds none. */
-  private pack(): Map<string, PackedLine> {
+  /** The pack's lines by key, from every segment; a missing pack holds none. */
+  private pack(): Map<string, PackedLine[]> {
     if (this.packed !== undefined) return this.packed;
-    const packed = new Map<string, PackedLine>();
+    const packed = new Map<string, PackedLine[]>();
     this.packed = packed;
-    let bytes: Buffer;
+    let names: string[];
     try {
-      bytes = readFileSync(this.packPath);
+      names = readdirSync(this.folder).filter((name) => name.endsWith('.pack'));
     } catch {
       return packed;
     }
+    for (const name of names) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(this.folder, name));
+      } catch {
+        continue; // removed by a scan compacting the pack meanwhile: its entries are elsewhere
+      }
+      this.segmentsRead.push(name);
+      const generation = this.readSegment(bytes, packed);
+      if (generation === undefined) this.damagedSegment = true;
+      else this.generation = Math.max(this.generation, generation);
+    }
+    return packed;
+  }
+
+  /** Indexes one segment's lines; its generation, or undefined when it is not a segment of this format. */
+  private readSegment(bytes: Buffer, packed: Map<string, PackedLine[]>): number | undefined {
     let end = bytes.indexOf(NEWLINE);
     if (end < 0) end = bytes.length;
+    let generation: number;
     try {
       const header: unknown = JSON.parse(bytes.toString('utf8', 0, end));
       if (!Array.isArray(header) || header[0] !== HEADER_TAG || header[1] !== ENTRY_FORMAT) {
-        this.changed = true;
-        return packed;
+        return undefined;
       }
-      this.generation = Number.isSafeInteger(header[2]) ? (header[2] as number) : 0;
+      generation = Number.isSafeInteger(header[2]) ? (header[2] as number) : 0;
     } catch {
-      this.changed = true;
-      return packed;
+      return undefined;
     }
     for (let start = end + 1; start < bytes.length; start = end + 1) {
       end = bytes.indexOf(NEWLINE, start);
       if (end < 0) end = bytes.length;
-      const line = bytes.subarray(start, end);
-      const entry = packedLine(line);
-      if (entry === undefined) {
-        // Damaged beyond reading its key (the last line of a pack cut short, or garbage).
-        if (line.length > 0) this.changed = true;
-        continue;
-      }
-      packed.set(entry.key, entry);
+      // A line damaged beyond reading its key (cut short, or garbage) is left out.
+      const entry = packedLine(bytes.subarray(start, end));
+      if (entry === undefined) continue;
+      const lines = packed.get(entry.key);
+      if (lines === undefined) packed.set(entry.key, [entry]);
+      // Newest first: a file parsed again after a helper it imports changed is found at once.
+      else if ((lines[0] as PackedLine).generation < entry.generation) lines.unshift(entry);
+      else lines.push(entry);
     }
-    return packed;
+    return generation;
   }
 
   /** The key of a file's entry: what its facts depend on besides other project files. */

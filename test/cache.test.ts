@@ -67,18 +67,30 @@ function filesOf(cacheDir: string): string[] {
   return found.sort();
 }
 
-/** The one pack a scan from one folder writes, and its entry lines (after the header line). */
-function packOf(cacheDir: string): { pack: string; header: string; entries: string[] } {
+interface Segment {
+  path: string;
+  header: string;
+  entries: string[];
+}
+
+/** The segment files of the one pack scans from one folder write, oldest first. */
+function segmentsOf(cacheDir: string): Segment[] {
   const files = filesOf(cacheDir);
-  assert.equal(
-    files.length,
-    1,
-    `one pack file, no temporary file left behind: ${files.join(', ')}`,
+  assert.ok(
+    files.every((file) => file.endsWith('.pack')),
+    `no temporary file left behind: ${files.join(', ')}`,
   );
-  const pack = files[0]!;
-  assert.match(pack, /\.pack$/);
-  const [header, ...entries] = readFileSync(pack, 'utf8').replace(/\n$/, '').split('\n');
-  return { pack, header: header!, entries };
+  const generation = (file: string) => Number(/(\d+)-[0-9a-f]+\.pack$/.exec(file)?.[1]);
+  return files
+    .sort((a, b) => generation(a) - generation(b))
+    .map((path) => {
+      const [header, ...entries] = readFileSync(path, 'utf8').replace(/\n$/, '').split('\n');
+      return { path, header: header!, entries };
+    });
+}
+
+function entryCount(cacheDir: string): number {
+  return segmentsOf(cacheDir).reduce((sum, segment) => sum + segment.entries.length, 0);
 }
 
 /**
@@ -124,7 +136,9 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT, wholePac
     assert.equal(cold.code, reference.code);
     const parsedCold = cacheUse(cold).parsed;
     assert.equal(cacheUse(cold).reused, 0);
-    const { pack, header, entries } = packOf(cacheDir);
+    const segments = segmentsOf(cacheDir);
+    assert.equal(segments.length, 1, 'a cold scan writes one segment');
+    const { path: pack, header, entries } = segments[0]!;
     assert.equal(entries.length, parsedCold, 'one entry per parsed file');
 
     const lines = [...entries];
@@ -138,6 +152,11 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT, wholePac
     const warm = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(warm.stdout, reference.stdout);
     assert.equal(cacheUse(warm), { reused: parsedCold - damagedCount, parsed: damagedCount });
+    assert.equal(
+      segmentsOf(cacheDir).map((segment) => segment.entries.length),
+      [parsedCold, damagedCount],
+      'the warm scan adds a segment with the entries of the files it parsed, nothing else',
+    );
     // The damaged entries were written again: the next scan parses nothing.
     const again = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(again.stdout, reference.stdout);
@@ -167,20 +186,26 @@ async function damagedPackIsSkipped(
   expected: string,
   parsedCold: number,
 ): Promise<void> {
-  const { pack } = packOf(cacheDir);
-  // A pack cut short (a disk that filled up): the entries before the cut are still used.
+  // A segment cut short (a disk that filled up): the entries before the cut are still used.
+  const { path: pack } = segmentsOf(cacheDir)[0]!;
   const whole = readFileSync(pack, 'utf8');
   writeFileSync(pack, whole.slice(0, Math.floor(whole.length / 2)));
   const cut = await piilint([target, '--cache-dir', cacheDir], cwd);
   assert.equal(cut.stdout, expected);
   assert.ok(cacheUse(cut).parsed > 0, 'the entries after the cut are parsed again');
   assert.equal(cacheUse(cut).reused + cacheUse(cut).parsed, parsedCold);
-  // A pack of another format, or not a pack at all: nothing in it is used.
-  writeFileSync(pack, '["piilint-facts",1,1]\n' + packOf(cacheDir).entries.join('\n'));
+  // Segments of another format, or not segments at all: nothing in them is used, and the pack is
+  // compacted into one segment.
+  for (const segment of segmentsOf(cacheDir)) {
+    writeFileSync(segment.path, '["piilint-facts",1,1]\n' + segment.entries.join('\n'));
+  }
   const foreign = await piilint([target, '--cache-dir', cacheDir], cwd);
   assert.equal(foreign.stdout, expected);
   assert.equal(cacheUse(foreign), { reused: 0, parsed: parsedCold });
-  assert.equal(packOf(cacheDir).entries.length, parsedCold);
+  assert.equal(
+    segmentsOf(cacheDir).map((segment) => segment.entries.length),
+    [parsedCold],
+  );
 }
 
 for (const example of readdirSync(join(ROOT, 'examples')).sort()) {
@@ -199,7 +224,7 @@ test("scans of two folders from one working folder keep each other's entries", a
   const firstCold = cacheUse(await piilint([first, '--cache-dir', cacheDir]));
   const secondCold = cacheUse(await piilint([second, '--cache-dir', cacheDir]));
   assert.ok(firstCold.parsed > 0 && secondCold.parsed > 0);
-  assert.equal(packOf(cacheDir).entries.length, firstCold.parsed + secondCold.parsed);
+  assert.equal(entryCount(cacheDir), firstCold.parsed + secondCold.parsed);
   assert.equal(cacheUse(await piilint([first, '--cache-dir', cacheDir])), {
     reused: firstCold.parsed,
     parsed: 0,
@@ -239,6 +264,30 @@ process.on('exit', () => {
     'alter table patients_0 add column ssn varchar(11);\n',
   );
   assert.equal(parsersOf(await scanWithPreload()), ['libpg-query']);
+});
+
+test('a pack that grew a segment per scan is compacted into one, and keeps every entry', async () => {
+  const project = join(SCRATCH, 'compacted');
+  cpSync(join(ROOT, 'examples', 'pps-kroger-merge'), project, { recursive: true });
+  const cacheDir = join(SCRATCH, 'compacted-cache');
+  const cold = cacheUse(await piilint(['.', '--cache-dir', cacheDir], project));
+  let segments = 1;
+  for (let run = 1; run <= 9; run++) {
+    writeFileSync(
+      join(project, `2024010${run}_add_note.sql`),
+      `alter table patients add column note_${run} text;\n`,
+    );
+    const warm = await piilint(['.', '--cache-dir', cacheDir], project);
+    assert.equal(cacheUse(warm), { reused: cold.parsed + run - 1, parsed: 1 });
+    // Eight segments are the most a scan finds: the one that finds eight compacts them.
+    segments = segments === 8 ? 1 : segments + 1;
+    assert.equal(segmentsOf(cacheDir).length, segments, `after run ${run}`);
+  }
+  assert.equal(segments, 2);
+  assert.equal(entryCount(cacheDir), cold.parsed + 9);
+  const last = await piilint(['.', '--cache-dir', cacheDir], project);
+  assert.equal(cacheUse(last), { reused: cold.parsed + 9, parsed: 0 });
+  assert.equal(last.stdout, (await piilint(['.', '--no-cache'], project)).stdout);
 });
 
 test('a changed helper module makes the migrations that import it read again', async () => {
