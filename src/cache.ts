@@ -55,7 +55,7 @@ import { packageFile } from './util/package-files.js';
 /** Bumped whenever the pack layout or the facts' meaning changes without a version change. */
 const ENTRY_FORMAT = 2;
 const HEADER_TAG = 'piilint-facts';
-/** More segments than this, and the next scan that parses a file compacts the pack into one. */
+/** A scan that finds this many segments and parses a file compacts the pack into one. */
 const MAX_SEGMENTS = 8;
 /**
  * An entry that no compacting scan used for this many writes of the pack is dropped (a deleted or
