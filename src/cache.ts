@@ -62,6 +62,8 @@ const MAX_SEGMENTS = 8;
  * since edited file); one still in use is parsed again once and written back.
  */
 const KEPT_GENERATIONS = 2 * MAX_SEGMENTS;
+/** A temporary file this old is one a stopped scan left: compacting removes it. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 const KEY_OR_CHECKSUM = /^[0-9a-f]{64}$/;
 const GENERATION = /^\d{1,15}$/;
 const NEWLINE = 0x0a;
@@ -106,6 +108,8 @@ export class FactCache {
   private packed: Map<string, PackedLine[]> | undefined;
   /** The segment files read, by name: merged away when the pack is compacted. */
   private readonly segmentsRead: string[] = [];
+  /** Temporary files found in the pack's folder: a scan that stopped before its rename left them. */
+  private leftOver: string[] = [];
   /** A segment of another format or unreadable: compacting drops it. */
   private damagedSegment = false;
   private generation = 0;
@@ -189,6 +193,16 @@ export class FactCache {
       return;
     }
     if (!compact) return;
+    const stale = Date.now() - STALE_TEMPORARY_MS;
+    for (const name of this.leftOver) {
+      // Old enough that no scan is still writing it.
+      const path = join(this.folder, name);
+      try {
+        if (statSync(path).mtimeMs < stale) rmSync(path, { force: true });
+      } catch {
+        // Gone already, or not ours to remove: left alone.
+      }
+    }
     for (const segment of this.segmentsRead) {
       // A scan reading beside this one finds the segment gone and parses its files: never wrong.
       try {
@@ -206,11 +220,12 @@ export class FactCache {
     this.packed = packed;
     let names: string[];
     try {
-      names = readdirSync(this.folder).filter((name) => name.endsWith('.pack'));
+      names = readdirSync(this.folder);
     } catch {
       return packed;
     }
-    for (const name of names) {
+    this.leftOver = names.filter((name) => name.endsWith('.tmp'));
+    for (const name of names.filter((segment) => segment.endsWith('.pack'))) {
       let bytes: Buffer;
       try {
         bytes = readFileSync(join(this.folder, name));

@@ -6,15 +6,17 @@
 import { spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -277,8 +279,25 @@ test('a pack that grew a segment per scan is compacted into one, and keeps every
       join(project, `2024010${run}_add_note.sql`),
       `alter table patients add column note_${run} text;\n`,
     );
+    // Temporary files a stopped scan left: the compaction removes the old one, not the fresh one.
+    const packFolder = dirname(filesOf(cacheDir)[0]!);
+    const [leftOld, leftFresh] = ['1-old.tmp', '1-fresh.tmp'].map((name) => join(packFolder, name));
+    if (run === 8) {
+      writeFileSync(leftOld!, 'half a seg');
+      utimesSync(
+        leftOld!,
+        new Date(Date.now() - 2 * 3600_000),
+        new Date(Date.now() - 2 * 3600_000),
+      );
+      writeFileSync(leftFresh!, 'half a seg');
+    }
     const warm = await piilint(['.', '--cache-dir', cacheDir], project);
     assert.equal(cacheUse(warm), { reused: cold.parsed + run - 1, parsed: 1 });
+    if (run === 8) {
+      assert.not.ok(existsSync(leftOld!), 'the old temporary file is removed');
+      assert.ok(existsSync(leftFresh!), 'a fresh one may be a scan still writing: left alone');
+      rmSync(leftFresh!);
+    }
     // Eight segments are the most a scan finds: the one that finds eight compacts them.
     segments = segments === 8 ? 1 : segments + 1;
     assert.equal(segmentsOf(cacheDir).length, segments, `after run ${run}`);
