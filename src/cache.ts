@@ -18,14 +18,30 @@
  *  - git history (when a migration was first committed): not a fact; the model asks git on every
  *    scan, so dates are never cached stale.
  *
- * An entry is one file: a header line (format, key, SHA-256 of the body), then the body (JSON).
- * Anything that does not match — truncated, corrupt, written for another key or format — is
- * ignored and rewritten after the file is read again. An entry is written to a temporary file and
- * renamed into place, so a scan running beside another never reads one half written. A cache
- * folder that cannot be written to turns the cache off for the rest of the scan; it never fails it.
+ * The entries of the scans run from one folder live in one pack (a folder per working folder
+ * and reader: display paths are relative to the working folder, so scans from elsewhere never
+ * share entries), made of a few segment files read whole: a warm scan reads a few files, not one
+ * per source file. A segment is a header line (format, generation), then one line per entry: its
+ * key, generation, the SHA-256 of key and body, and the body (JSON, which holds no raw line
+ * break). Each entry is checked on its own when used: one that does not match — cut short,
+ * corrupt, edited, or moved under another key — is ignored, its file parsed again and its entry
+ * written again; a segment cut short loses only the lines after the cut. A scan that parsed files
+ * adds one segment with their entries (one line for a new migration); with many segments, or a
+ * damaged one, it compacts the pack instead (see {@link FactCache.save}). A segment is written to
+ * a temporary file, then renamed: a scan running beside another never reads one half written, and
+ * one that finds a segment removed by a compaction parses those files again. A cache folder that
+ * cannot be written to turns the cache off for the rest of the scan; it never fails it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +52,22 @@ import { storeDialectOf } from './extractors/store-dialect.js';
 import type { Fact } from './facts.js';
 import { packageFile } from './util/package-files.js';
 
-/** Bumped whenever the entry layout or the facts' meaning changes without a version change. */
-const ENTRY_FORMAT = 1;
+/** Bumped whenever the pack layout or the facts' meaning changes without a version change. */
+const ENTRY_FORMAT = 2;
 const HEADER_TAG = 'piilint-facts';
+/** A scan that finds this many segments and parses a file compacts the pack into one. */
+const MAX_SEGMENTS = 8;
+/**
+ * An entry that no compacting scan used for this many writes of the pack is dropped (a deleted or
+ * since edited file); one still in use is parsed again once and written back.
+ */
+const KEPT_GENERATIONS = 2 * MAX_SEGMENTS;
+/** A temporary file this old is one a stopped scan left: compacting removes it. */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+const KEY_OR_CHECKSUM = /^[0-9a-f]{64}$/;
+const GENERATION = /^\d{1,15}$/;
+const NEWLINE = 0x0a;
+const TAB = 0x09;
 
 /** `--cache-dir`, else `$XDG_CACHE_HOME/piilint`, else `~/.cache/piilint`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,23 +88,56 @@ interface EntryBody {
   facts: Fact[];
 }
 
+/**
+ * A pack line as read, kept as bytes (never decoded unless a scan asks for its key, then checked):
+ * the whole line, and from its checksum on (what is written back with a new generation).
+ */
+interface PackedLine {
+  generation: number;
+  line: Buffer;
+  checkedPart: Buffer;
+}
+
 export class FactCache {
+  /** The pack's folder: one per piilint build, reader options and working folder. */
   private readonly folder: string;
   private readonly readerKey: string;
   private writable = true;
   private readonly contentHashes = new Map<string, string>();
+  /** The pack's lines by key, from every segment read (loaded on first use). */
+  private packed: Map<string, PackedLine[]> | undefined;
+  /** The segment files read, by name: merged away when the pack is compacted. */
+  private readonly segmentsRead: string[] = [];
+  /** Temporary files found in the pack's folder: a scan that stopped before its rename left them. */
+  private leftOver: string[] = [];
+  /** A segment of another format or unreadable: compacting drops it. */
+  private damagedSegment = false;
+  private generation = 0;
+  /** Entries this scan used from the pack, from their checksum on, by key. */
+  private readonly used = new Map<string, Buffer>();
+  /** Entries this scan made, from their checksum on, by key. */
+  private readonly made = new Map<string, Buffer>();
 
-  constructor(dir: string, options: ReaderOptions = {}) {
-    this.folder = join(dir, `facts-v${ENTRY_FORMAT}`);
+  constructor(dir: string, cwd: string, options: ReaderOptions = {}) {
     this.readerKey = JSON.stringify([buildIdentity(), options.debug === true]);
+    this.folder = join(
+      dir,
+      `facts-v${ENTRY_FORMAT}`,
+      sha256(JSON.stringify([this.readerKey, cwd])).slice(0, 32),
+    );
   }
 
   /** The facts cached for this file, when an entry matches it and every file it rests on. */
   read(file: ScannedFile): Fact[] | undefined {
     const key = this.keyOf(file);
-    const body = this.readEntry(key);
-    if (body === undefined || !this.dependenciesHold(body.dependencies)) return undefined;
-    return body.facts;
+    for (const packed of this.pack().get(key) ?? []) {
+      const body = checkedBody(key, packed.checkedPart);
+      // Bad, or resting on a changed file: not used (a later segment may hold a good one).
+      if (body === undefined || !this.dependenciesHold(body.dependencies)) continue;
+      this.used.set(key, packed.checkedPart);
+      return body.facts;
+    }
+    return undefined;
   }
 
   /** Records a file's facts and the project files (by absolute path) its reader asked for. */
@@ -86,14 +148,41 @@ export class FactCache {
       .map((path) => [path, this.currentHash(path)]);
     const key = this.keyOf(file);
     const body = JSON.stringify({ dependencies, facts } satisfies EntryBody);
-    const header = JSON.stringify([HEADER_TAG, ENTRY_FORMAT, key, sha256(body)]);
-    const path = this.entryPath(key);
-    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    this.made.set(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
+  }
+
+  /**
+   * Adds what this scan parsed to the pack: a new segment holding only those entries, so a scan
+   * that parsed one file writes one line. When the pack has many segments, or a damaged one, it
+   * is compacted instead: one segment with the entries this scan used or made and the unused ones
+   * of recent generations, then the segments it merged are removed. A segment is written beside
+   * its final name, then renamed: a reader sees all of it or none.
+   */
+  save(): void {
+    if (this.made.size === 0 && !this.damagedSegment) return;
+    if (!this.writable) return;
+    const generation = this.generation + 1;
+    const compact = this.damagedSegment || this.segmentsRead.length >= MAX_SEGMENTS;
+    const lines: Array<string | Buffer> = [
+      Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])),
+    ];
+    for (const [key, checkedPart] of this.made) lines.push(`${key}\t${generation}\t`, checkedPart);
+    if (compact) {
+      for (const [key, checkedPart] of this.used) {
+        if (!this.made.has(key)) lines.push(`${key}\t${generation}\t`, checkedPart);
+      }
+      for (const [key, packed] of this.pack()) {
+        if (this.made.has(key) || this.used.has(key)) continue;
+        const recent = packed.find((line) => generation - line.generation <= KEPT_GENERATIONS);
+        if (recent) lines.push(recent.line);
+      }
+    }
+    const name = `${generation}-${randomBytes(8).toString('hex')}`;
+    const temporary = join(this.folder, `${name}.tmp`);
     try {
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(temporary, `${header}\n${body}`);
-      // rename() replaces the entry at once: a reader sees the old entry or the new, never half.
-      renameSync(temporary, path);
+      mkdirSync(this.folder, { recursive: true });
+      writeFileSync(temporary, joinedLines(lines));
+      renameSync(temporary, join(this.folder, `${name}.pack`));
     } catch {
       this.writable = false;
       try {
@@ -101,56 +190,107 @@ export class FactCache {
       } catch {
         // Nothing was written (the folder could not be made): nothing to clean up.
       }
+      return;
+    }
+    if (!compact) return;
+    const stale = Date.now() - STALE_TEMPORARY_MS;
+    for (const name of this.leftOver) {
+      // Old enough that no scan is still writing it.
+      const path = join(this.folder, name);
+      try {
+        if (statSync(path).mtimeMs < stale) rmSync(path, { force: true });
+      } catch {
+        // Gone already, or not ours to remove: left alone.
+      }
+    }
+    for (const segment of this.segmentsRead) {
+      // A scan reading beside this one finds the segment gone and parses its files: never wrong.
+      try {
+        rmSync(join(this.folder, segment), { force: true });
+      } catch {
+        // Left in place: its entries are read again, and merged by the next compaction.
+      }
     }
   }
 
+  /** The pack's lines by key, from every segment; a missing pack holds none. */
+  private pack(): Map<string, PackedLine[]> {
+    if (this.packed !== undefined) return this.packed;
+    const packed = new Map<string, PackedLine[]>();
+    this.packed = packed;
+    let names: string[];
+    try {
+      names = readdirSync(this.folder);
+    } catch {
+      return packed;
+    }
+    this.leftOver = names.filter((name) => name.endsWith('.tmp'));
+    for (const name of names.filter((segment) => segment.endsWith('.pack'))) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(this.folder, name));
+      } catch {
+        continue; // removed by a scan compacting the pack meanwhile: its entries are elsewhere
+      }
+      this.segmentsRead.push(name);
+      const generation = this.readSegment(bytes, packed);
+      if (generation === undefined) this.damagedSegment = true;
+      else this.generation = Math.max(this.generation, generation);
+    }
+    return packed;
+  }
+
+  /** Indexes one segment's lines; its generation, or undefined when it is not a segment of this format. */
+  private readSegment(bytes: Buffer, packed: Map<string, PackedLine[]>): number | undefined {
+    let end = bytes.indexOf(NEWLINE);
+    if (end < 0) end = bytes.length;
+    let generation: number;
+    try {
+      const header: unknown = JSON.parse(bytes.toString('utf8', 0, end));
+      if (!Array.isArray(header) || header[0] !== HEADER_TAG || header[1] !== ENTRY_FORMAT) {
+        return undefined;
+      }
+      generation = Number.isSafeInteger(header[2]) ? (header[2] as number) : 0;
+    } catch {
+      return undefined;
+    }
+    for (let start = end + 1; start < bytes.length; start = end + 1) {
+      end = bytes.indexOf(NEWLINE, start);
+      if (end < 0) end = bytes.length;
+      // A line damaged beyond reading its key (cut short, or garbage) is left out.
+      const entry = packedLine(bytes.subarray(start, end));
+      if (entry === undefined) continue;
+      const lines = packed.get(entry.key);
+      if (lines === undefined) packed.set(entry.key, [entry]);
+      // Newest first: a file parsed again after a helper it imports changed is found at once.
+      else if ((lines[0] as PackedLine).generation < entry.generation) lines.unshift(entry);
+      else lines.push(entry);
+    }
+    return generation;
+  }
+
+  /** The key of a file's entry: what its facts depend on besides other project files. */
   private keyOf(file: ScannedFile): string {
-    return (
-      createHash('sha256')
-        // The store's dialect (from the data map or another file's configured client) changes how
-        // the file's SQL is read, so it is part of the key.
-        .update(
-          JSON.stringify([this.readerKey, file.path, file.absolutePath, storeDialectOf(file.path)]),
-        )
-        .update('\u0000')
-        .update(file.text)
-        .digest('hex')
+    return sha256(
+      // The store's dialect (from the data map or another file's configured client) changes how
+      // the file's SQL is read, so it is part of the key.
+      JSON.stringify([
+        this.readerKey,
+        file.path,
+        file.absolutePath,
+        storeDialectOf(file.path),
+        this.contentHashOf(file.absolutePath, file.text),
+      ]),
     );
   }
 
-  private entryPath(key: string): string {
-    return join(this.folder, key.slice(0, 2), `${key.slice(2)}.json`);
-  }
-
-  private readEntry(key: string): EntryBody | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.entryPath(key), 'utf8');
-    } catch {
-      return undefined;
-    }
-    const newline = text.indexOf('\n');
-    if (newline < 0) return undefined;
-    const body = text.slice(newline + 1);
-    try {
-      const header: unknown = JSON.parse(text.slice(0, newline));
-      if (
-        !Array.isArray(header) ||
-        header[0] !== HEADER_TAG ||
-        header[1] !== ENTRY_FORMAT ||
-        header[2] !== key ||
-        header[3] !== sha256(body)
-      ) {
-        return undefined;
-      }
-      const parsed = JSON.parse(body) as Partial<EntryBody> | null;
-      if (!parsed || !Array.isArray(parsed.facts) || !Array.isArray(parsed.dependencies)) {
-        return undefined;
-      }
-      return parsed as EntryBody;
-    } catch {
-      return undefined;
-    }
+  /** Hashed once a scan: the key of a file and the dependencies of the files importing it share it. */
+  private contentHashOf(absolutePath: string, text: string): string {
+    const known = this.contentHashes.get(absolutePath);
+    if (known !== undefined) return known;
+    const hash = sha256(text);
+    this.contentHashes.set(absolutePath, hash);
+    return hash;
   }
 
   private dependenciesHold(dependencies: Dependency[]): boolean {
@@ -162,14 +302,69 @@ export class FactCache {
 
   /** The content hash of a project file as this scan read it; null when the scan read none there. */
   private currentHash(absolutePath: string): string | null {
-    const known = this.contentHashes.get(absolutePath);
-    if (known !== undefined) return known;
     const file = projectFile(absolutePath);
-    if (file === undefined) return null;
-    const hash = sha256(file.text);
-    this.contentHashes.set(absolutePath, hash);
-    return hash;
+    return file === undefined ? null : this.contentHashOf(absolutePath, file.text);
   }
+}
+
+/** Key, tab, generation, tab, checksum, tab, body: the key and the parts, or undefined. */
+function packedLine(line: Buffer): (PackedLine & { key: string }) | undefined {
+  const key = line.toString('latin1', 0, 64);
+  const generationEnd = line.indexOf(TAB, 65);
+  if (line[64] !== TAB || generationEnd < 0 || !KEY_OR_CHECKSUM.test(key)) return undefined;
+  const generation = line.toString('latin1', 65, generationEnd);
+  if (!GENERATION.test(generation)) return undefined;
+  const checkedPart = line.subarray(generationEnd + 1);
+  return { key, generation: Number(generation), line, checkedPart };
+}
+
+/**
+ * An entry's body when its line is whole and was written for this key: the checksum covers the
+ * key, so a line moved under another key is refused.
+ */
+function checkedBody(key: string, checkedPart: Buffer): EntryBody | undefined {
+  const checksum = checkedPart.toString('latin1', 0, 64);
+  if (checkedPart[64] !== TAB || !KEY_OR_CHECKSUM.test(checksum)) return undefined;
+  const body = checkedPart.subarray(65);
+  if (createHash('sha256').update(`${key}\t`).update(body).digest('hex') !== checksum) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Partial<EntryBody> | null;
+    if (!parsed || !Array.isArray(parsed.facts) || !Array.isArray(parsed.dependencies)) {
+      return undefined;
+    }
+    return parsed as EntryBody;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an entry's line says of its key and body (UTF-8): SHA-256 of both. */
+function checksumOf(key: string, body: string): string {
+  return sha256(`${key}\t${body}`);
+}
+
+/**
+ * The pack's bytes in one allocation. A string starts a line the bytes after it end; bytes end a
+ * line (a line break follows them).
+ */
+function joinedLines(parts: Array<string | Buffer>): Buffer {
+  let size = 0;
+  for (const part of parts) {
+    size += typeof part === 'string' ? Buffer.byteLength(part) : part.length + 1;
+  }
+  const joined = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      offset += joined.write(part, offset);
+    } else {
+      offset += part.copy(joined, offset);
+      joined[offset++] = NEWLINE;
+    }
+  }
+  return joined;
 }
 
 function sha256(text: string): string {

@@ -1,4 +1,13 @@
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { gitRoot } from './project-root.js';
 import { UsageError } from './errors.js';
@@ -236,9 +245,11 @@ function filesUnder(root: string, cwd: string, problems: ParseProblem[]): string
   problems.push(...walked.problems);
   const realRoot = realpathSync.native(root);
   const files: string[] = [];
-  for (const file of walked.files.map((path) => resolve(path))) {
+  for (const path of walked.files) {
+    const file = resolve(path);
     if (!isSourceOrMap(file)) continue;
-    if (isInside(realRoot, file)) files.push(file);
+    // A file that is no link lies where the walk found it, below the root: no need to ask.
+    if (!walked.links.has(path) || isInside(realRoot, file)) files.push(file);
     // Never read, never silent: a migration linked from outside fails the gate like any unread one.
     else
       problems.push(
@@ -356,19 +367,28 @@ export function readScannedFile(
     problem: unreadProblem(path, message, text),
   });
   let bytes: Buffer;
+  let descriptor: number | undefined;
   try {
-    const stats = statSync(absolutePath);
+    // Opened first, then asked what it is: one path lookup, not two. Never waiting on a pipe.
+    descriptor = openSync(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(descriptor);
     if (!stats.isFile()) return problem('not a regular file; not read');
     if (stats.size > limit) {
       return problem(
         `file too large (${formatSize(stats.size)} > ${formatSize(limit)} limit, config \`maxFileSize\`); not read`,
       );
     }
-    bytes = readFileSync(absolutePath);
+    bytes = readFileSync(descriptor);
   } catch (error) {
+    // What cannot be opened (a socket, a folder on some systems) is said as the stat says it.
+    if (descriptor === undefined && statOrUndefined(absolutePath)?.isFile() === false) {
+      return problem('not a regular file; not read');
+    }
     return problem(
       `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
   }
   const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
   if (nul !== -1) {

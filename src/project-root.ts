@@ -52,9 +52,22 @@ export function projectOfFile(file: string): string {
   }
 }
 
-/** `path` (absolute or relative to `cwd`) relative to `root`, with forward slashes. */
+/** The answers of {@link relativeToRoot} for the last root and working folder asked about. */
+let relativeMemo: { root: string; cwd: string; paths: Map<string, string> } | undefined;
+
+/**
+ * `path` (absolute or relative to `cwd`) relative to `root`, with forward slashes. Remembered: the
+ * model, the fingerprints and git dates ask it for the same few thousand paths again and again.
+ */
 export function relativeToRoot(root: string, cwd: string, path: string): string {
-  return relative(root, resolve(cwd, path)).split(sep).join('/');
+  if (relativeMemo === undefined || relativeMemo.root !== root || relativeMemo.cwd !== cwd) {
+    relativeMemo = { root, cwd, paths: new Map() };
+  }
+  const known = relativeMemo.paths.get(path);
+  if (known !== undefined) return known;
+  const computed = relative(root, resolve(cwd, path)).split(sep).join('/');
+  relativeMemo.paths.set(path, computed);
+  return computed;
 }
 
 function holdsProjectFile(folder: string): boolean {

@@ -181,20 +181,35 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   };
 }
 
-/**
- * When every path names a source file (not a folder, not a data map): the project they belong to
- * and their display paths. Undefined for an ordinary scan of folders.
- */
 /** drizzle-kit output folders that belong to their schema's store, found among the files read. */
 function sameStoreFolders(files: readonly ScannedFile[], root: string, cwd: string) {
-  const paths = files.map((file) => relativeToRoot(root, cwd, file.path));
-  const holdsFiles = (folder: string) => paths.some((path) => path.startsWith(`${folder}/`));
+  // Every folder that holds a file read, below the root: made once, when a drizzle config asks.
+  let folders: Set<string> | undefined;
+  const holdsFiles = (folder: string) => {
+    folders ??= foldersHolding(files.map((file) => relativeToRoot(root, cwd, file.path)));
+    return folders.has(folder);
+  };
   return files.flatMap((file) => {
     const folder = drizzleOutputFolder(relativeToRoot(root, cwd, file.path), file.text, holdsFiles);
     return folder && folder.folder !== '' ? [folder] : [];
   });
 }
 
+/** `a/b/c.ts` → `a`, `a/b`: the folders (relative to the root) each path lies below. */
+function foldersHolding(paths: readonly string[]): Set<string> {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+      folders.add(path.slice(0, slash));
+    }
+  }
+  return folders;
+}
+
+/**
+ * When every path names a source file (not a folder, not a data map): the project they belong to
+ * and their display paths. Undefined for an ordinary scan of folders.
+ */
 function namedFiles(options: ScanOptions): { project: string; files: Set<string> } | undefined {
   if (options.paths.length === 0) return undefined;
   const absolute = options.paths.map((path) => resolve(options.cwd, path));
@@ -357,7 +372,9 @@ export async function readFacts(
   const toParse = files.filter((file) => mentionsDataApi(file.path, file.text));
   // Files the cache has facts for are not parsed; the parsers load only for the others.
   const cache =
-    options.cacheDir === undefined ? undefined : new FactCache(options.cacheDir, options);
+    options.cacheDir === undefined
+      ? undefined
+      : new FactCache(options.cacheDir, options.cwd, options);
   const cached = toParse.map((file) => cache?.read(file));
   progress('loading parsers', 0, toParse.length);
   await loadExtractors(toParse.filter((_, index) => !cached[index]).map((file) => file.path));
@@ -368,6 +385,7 @@ export async function readFacts(
         cached[index] ?? extractCaching(file, () => extractFile(file, options), cache);
       appendAll(facts, extracted);
     }
+    cache?.save();
   } finally {
     // Files read outside a scan (one file at a time) decide their dialect by their own syntax.
     setStoreDialects(() => undefined);

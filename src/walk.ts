@@ -23,6 +23,11 @@ interface IgnoreFile {
 
 export interface WalkResult {
   files: string[];
+  /**
+   * The files that are symbolic links. Every other file lies below the root as it really is (the
+   * walk never enters a linked folder), so only these can lead out of it.
+   */
+  links: Set<string>;
   problems: ParseProblem[];
 }
 
@@ -35,6 +40,7 @@ export interface WalkOptions {
 
 export function walkFolder(root: string, options: WalkOptions): WalkResult {
   const files: string[] = [];
+  const links = new Set<string>();
   const problems: ParseProblem[] = [];
   const stack: Array<{ folder: string; ignores: IgnoreFile[] }> = [
     { folder: root, ignores: ignoreFilesAbove(root) },
@@ -76,12 +82,15 @@ export function walkFolder(root: string, options: WalkOptions): WalkResult {
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // A link is read only when it leads to a file (discovery then checks it stays inside the root).
         if (!options.wanted(name) || isIgnored(ignores, path, false)) continue;
-        if (entry.isSymbolicLink() && !isFile(path)) continue;
+        if (entry.isSymbolicLink()) {
+          if (!isFile(path)) continue;
+          links.add(path);
+        }
         files.push(path);
       }
     }
   }
-  return { files, problems };
+  return { files, links, problems };
 }
 
 function isFile(path: string): boolean {

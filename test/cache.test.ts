@@ -6,15 +6,17 @@
 import { spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,9 +33,10 @@ interface Run {
 }
 
 /** The command line as a child process, asynchronous so that two can run at once. */
-function piilint(args: string[], cwd = ROOT): Promise<Run> {
+function piilint(args: string[], cwd = ROOT, nodeArgs: string[] = []): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'scan', ...args, '--format', 'json', '--debug'], {
+    const scanArgs = [BIN, 'scan', ...args, '--format', 'json', '--debug'];
+    const child = spawn(process.execPath, [...nodeArgs, ...scanArgs], {
       cwd,
       env: { ...process.env, GITHUB_ACTIONS: '', NO_COLOR: '1' },
     });
@@ -53,7 +56,7 @@ function cacheUse(run: Run): { reused: number; parsed: number } {
   return { reused: Number(match[1]), parsed: Number(match[2]) };
 }
 
-function entriesOf(cacheDir: string): string[] {
+function filesOf(cacheDir: string): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -66,16 +69,64 @@ function entriesOf(cacheDir: string): string[] {
   return found.sort();
 }
 
-/** Four ways an entry goes bad: cut short, overwritten, written for another file, edited. */
-const DAMAGE: Array<(text: string) => string> = [
-  (text) => text.slice(0, Math.floor(text.length / 2)),
-  () => '\u0000\u0007 not an entry',
-  (text) => text.replace(/"[0-9a-f]{64}"/, `"${'0'.repeat(64)}"`),
-  // The body still parses, but no longer matches the checksum in the header.
-  (text) => text.replace(/\]\}$/, '] }'),
+interface Segment {
+  path: string;
+  header: string;
+  entries: string[];
+}
+
+/** The segment files of the one pack scans from one folder write, oldest first. */
+function segmentsOf(cacheDir: string): Segment[] {
+  const files = filesOf(cacheDir);
+  assert.ok(
+    files.every((file) => file.endsWith('.pack')),
+    `no temporary file left behind: ${files.join(', ')}`,
+  );
+  const generation = (file: string) => Number(/(\d+)-[0-9a-f]+\.pack$/.exec(file)?.[1]);
+  return files
+    .sort((a, b) => generation(a) - generation(b))
+    .map((path) => {
+      const [header, ...entries] = readFileSync(path, 'utf8').replace(/\n$/, '').split('\n');
+      return { path, header: header!, entries };
+    });
+}
+
+function entryCount(cacheDir: string): number {
+  return segmentsOf(cacheDir).reduce((sum, segment) => sum + segment.entries.length, 0);
+}
+
+/**
+ * Ways an entry goes bad: cut short, overwritten, edited so it no longer matches its checksum, its
+ * checksum edited. Each damages entry `index` of `lines` and returns the entries it damaged.
+ */
+const DAMAGE: Array<(lines: string[], index: number) => number[]> = [
+  (lines, index) => {
+    lines[index] = lines[index]!.slice(0, Math.floor(lines[index]!.length / 2));
+    return [index];
+  },
+  (lines, index) => {
+    lines[index] = '\u0000\u0007 not an entry';
+    return [index];
+  },
+  // Two whole lines whose keys were swapped: each holds another file's facts.
+  (lines, index) => {
+    const next = (index + 1) % lines.length;
+    const [first, second] = [lines[index]!, lines[next]!];
+    lines[index] = second.slice(0, 64) + first.slice(64);
+    lines[next] = first.slice(0, 64) + second.slice(64);
+    return next === index ? [] : [index, next];
+  },
+  (lines, index) => {
+    lines[index] = lines[index]!.replace(/\]\}$/, '] }');
+    return [index];
+  },
+  (lines, index) => {
+    lines[index] = lines[index]!.replace(/\t[0-9a-f]{64}\t/, `\t${'0'.repeat(64)}\t`);
+    return [index];
+  },
 ];
 
-function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
+function sameReportEverywhere(name: string, target: string, cwd = ROOT, wholePack = false) {
   test(`${name}: the JSON report is the same without the cache, cold, warm over damaged entries, and from two scans at once`, async () => {
     const reference = await piilint([target, '--no-cache'], cwd);
     assert.ok(reference.code === 0 || reference.code === 1, reference.stderr);
@@ -87,25 +138,34 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
     assert.equal(cold.code, reference.code);
     const parsedCold = cacheUse(cold).parsed;
     assert.equal(cacheUse(cold).reused, 0);
-    const entries = entriesOf(cacheDir);
+    const segments = segmentsOf(cacheDir);
+    assert.equal(segments.length, 1, 'a cold scan writes one segment');
+    const { path: pack, header, entries } = segments[0]!;
     assert.equal(entries.length, parsedCold, 'one entry per parsed file');
-    assert.not.ok(
-      entries.some((entry) => entry.endsWith('.tmp')),
-      'no temporary file is left behind',
-    );
 
-    const damaged = entries.filter((_, index) => index % 3 === 0);
-    damaged.forEach((entry, index) => {
-      const damage = DAMAGE[index % DAMAGE.length]!;
-      writeFileSync(entry, damage(readFileSync(entry, 'utf8')));
-    });
+    const lines = [...entries];
+    const damaged = new Set<number>();
+    for (let index = 0; index < lines.length; index += 3) {
+      if (damaged.has(index)) continue;
+      for (const hit of DAMAGE[(index / 3) % DAMAGE.length]!(lines, index)) damaged.add(hit);
+    }
+    const damagedCount = damaged.size;
+    writeFileSync(pack, [header, ...lines].join('\n') + '\n');
     const warm = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(warm.stdout, reference.stdout);
-    assert.equal(cacheUse(warm), { reused: parsedCold - damaged.length, parsed: damaged.length });
+    assert.equal(cacheUse(warm), { reused: parsedCold - damagedCount, parsed: damagedCount });
+    assert.equal(
+      segmentsOf(cacheDir).map((segment) => segment.entries.length),
+      [parsedCold, damagedCount],
+      'the warm scan adds a segment with the entries of the files it parsed, nothing else',
+    );
     // The damaged entries were written again: the next scan parses nothing.
     const again = await piilint([target, '--cache-dir', cacheDir], cwd);
     assert.equal(again.stdout, reference.stdout);
     assert.equal(cacheUse(again), { reused: parsedCold, parsed: 0 });
+
+    // The whole pack damaged: on the corpus with the most entries only, to keep the suite short.
+    if (wholePack) await damagedPackIsSkipped(target, cwd, cacheDir, reference.stdout, parsedCold);
 
     const shared = mkdtempSync(join(SCRATCH, 'shared-'));
     const [first, second] = await Promise.all([
@@ -120,6 +180,36 @@ function sameReportEverywhere(name: string, target: string, cwd = ROOT) {
   });
 }
 
+/** A pack cut short, or of another format: what it cannot vouch for is parsed again, never trusted. */
+async function damagedPackIsSkipped(
+  target: string,
+  cwd: string,
+  cacheDir: string,
+  expected: string,
+  parsedCold: number,
+): Promise<void> {
+  // A segment cut short (a disk that filled up): the entries before the cut are still used.
+  const { path: pack } = segmentsOf(cacheDir)[0]!;
+  const whole = readFileSync(pack, 'utf8');
+  writeFileSync(pack, whole.slice(0, Math.floor(whole.length / 2)));
+  const cut = await piilint([target, '--cache-dir', cacheDir], cwd);
+  assert.equal(cut.stdout, expected);
+  assert.ok(cacheUse(cut).parsed > 0, 'the entries after the cut are parsed again');
+  assert.equal(cacheUse(cut).reused + cacheUse(cut).parsed, parsedCold);
+  // Segments of another format, or not segments at all: nothing in them is used, and the pack is
+  // compacted into one segment.
+  for (const segment of segmentsOf(cacheDir)) {
+    writeFileSync(segment.path, '["piilint-facts",1,1]\n' + segment.entries.join('\n'));
+  }
+  const foreign = await piilint([target, '--cache-dir', cacheDir], cwd);
+  assert.equal(foreign.stdout, expected);
+  assert.equal(cacheUse(foreign), { reused: 0, parsed: parsedCold });
+  assert.equal(
+    segmentsOf(cacheDir).map((segment) => segment.entries.length),
+    [parsedCold],
+  );
+}
+
 for (const example of readdirSync(join(ROOT, 'examples')).sort()) {
   if (!statSync(join(ROOT, 'examples', example)).isDirectory()) continue;
   sameReportEverywhere(`examples/${example}`, join('examples', example));
@@ -128,7 +218,96 @@ for (const example of readdirSync(join(ROOT, 'examples')).sort()) {
 // Outside the repository: its .gitignore would hide the corpus from discovery.
 const corpus = join(SCRATCH, 'corpus');
 generateCorpus(corpus, 300);
-sameReportEverywhere('bench corpus (300 files)', '.', corpus);
+sameReportEverywhere('bench corpus (300 files)', '.', corpus, true);
+
+test("scans of two folders from one working folder keep each other's entries", async () => {
+  const cacheDir = join(SCRATCH, 'two-folders');
+  const [first, second] = [join('examples', 'truepill-fills'), join('examples', 'supabase-anon')];
+  const firstCold = cacheUse(await piilint([first, '--cache-dir', cacheDir]));
+  const secondCold = cacheUse(await piilint([second, '--cache-dir', cacheDir]));
+  assert.ok(firstCold.parsed > 0 && secondCold.parsed > 0);
+  assert.equal(entryCount(cacheDir), firstCold.parsed + secondCold.parsed);
+  assert.equal(cacheUse(await piilint([first, '--cache-dir', cacheDir])), {
+    reused: firstCold.parsed,
+    parsed: 0,
+  });
+});
+
+test('a scan whose files all come from the cache loads no parser; one new migration loads only the SQL parser', async () => {
+  const project = join(SCRATCH, 'warm-corpus');
+  generateCorpus(project, 40);
+  // Lists, as the process exits, the parser modules it loaded.
+  const preload = join(SCRATCH, 'loaded-parsers.mjs');
+  writeFileSync(
+    preload,
+    `import { createRequire } from 'node:module';
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => {
+  const parsers = Object.keys(cache).flatMap((path) => {
+    const found = /[\\\\/]node_modules[\\\\/](typescript|ts-morph|@ts-morph[\\\\/]common|libpg-query)[\\\\/]/.exec(path);
+    return found ? [found[1].replace('\\\\', '/')] : [];
+  });
+  process.stderr.write('parsers loaded: ' + JSON.stringify([...new Set(parsers)].sort()) + '\\n');
+});
+`,
+  );
+  const cacheDir = join(SCRATCH, 'warm-corpus-cache');
+  const parsersOf = (run: Run) => {
+    const match = /parsers loaded: (.*)/.exec(run.stderr);
+    assert.ok(match, run.stderr);
+    return JSON.parse(match[1]!) as string[];
+  };
+  const scanWithPreload = () =>
+    piilint(['.', '--cache-dir', cacheDir], project, ['--import', preload]);
+  assert.equal(parsersOf(await scanWithPreload()), ['@ts-morph/common', 'libpg-query', 'ts-morph']);
+  assert.equal(parsersOf(await scanWithPreload()), []);
+  writeFileSync(
+    join(project, 'sql', 'migrations', '29990101000000_new_patients.sql'),
+    'alter table patients_0 add column ssn varchar(11);\n',
+  );
+  assert.equal(parsersOf(await scanWithPreload()), ['libpg-query']);
+});
+
+test('a pack that grew a segment per scan is compacted into one, and keeps every entry', async () => {
+  const project = join(SCRATCH, 'compacted');
+  cpSync(join(ROOT, 'examples', 'pps-kroger-merge'), project, { recursive: true });
+  const cacheDir = join(SCRATCH, 'compacted-cache');
+  const cold = cacheUse(await piilint(['.', '--cache-dir', cacheDir], project));
+  let segments = 1;
+  for (let run = 1; run <= 9; run++) {
+    writeFileSync(
+      join(project, `2024010${run}_add_note.sql`),
+      `alter table patients add column note_${run} text;\n`,
+    );
+    // Temporary files a stopped scan left: the compaction removes the old one, not the fresh one.
+    const packFolder = dirname(filesOf(cacheDir)[0]!);
+    const [leftOld, leftFresh] = ['1-old.tmp', '1-fresh.tmp'].map((name) => join(packFolder, name));
+    if (run === 8) {
+      writeFileSync(leftOld!, 'half a seg');
+      utimesSync(
+        leftOld!,
+        new Date(Date.now() - 2 * 3600_000),
+        new Date(Date.now() - 2 * 3600_000),
+      );
+      writeFileSync(leftFresh!, 'half a seg');
+    }
+    const warm = await piilint(['.', '--cache-dir', cacheDir], project);
+    assert.equal(cacheUse(warm), { reused: cold.parsed + run - 1, parsed: 1 });
+    if (run === 8) {
+      assert.not.ok(existsSync(leftOld!), 'the old temporary file is removed');
+      assert.ok(existsSync(leftFresh!), 'a fresh one may be a scan still writing: left alone');
+      rmSync(leftFresh!);
+    }
+    // Eight segments are the most a scan finds: the one that finds eight compacts them.
+    segments = segments === 8 ? 1 : segments + 1;
+    assert.equal(segmentsOf(cacheDir).length, segments, `after run ${run}`);
+  }
+  assert.equal(segments, 2);
+  assert.equal(entryCount(cacheDir), cold.parsed + 9);
+  const last = await piilint(['.', '--cache-dir', cacheDir], project);
+  assert.equal(cacheUse(last), { reused: cold.parsed + 9, parsed: 0 });
+  assert.equal(last.stdout, (await piilint(['.', '--no-cache'], project)).stdout);
+});
 
 test('a changed helper module makes the migrations that import it read again', async () => {
   const project = join(SCRATCH, 'kysely-helper');

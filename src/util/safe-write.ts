@@ -6,15 +6,7 @@
  * never goes through a symbolic link inside the repository, never through one as its last part
  * (opened with O_NOFOLLOW), and never over a file the scan read.
  */
-import {
-  closeSync,
-  constants,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  realpathSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitRoot } from '../project-root.js';
 
@@ -96,10 +88,14 @@ function refuseLinksInside(root: string, target: string): void {
 }
 
 function refuseReadFile(target: string, readFiles: Iterable<string> | undefined): void {
-  if (readFiles === undefined || !exists(target)) return;
-  const real = realOrSelf(target);
+  if (readFiles === undefined) return;
+  const written = identityOf(target);
+  if (written === undefined) return;
+  // The same file whatever the path says: through a symbolic link, or a hard link of it. One
+  // stat per file read, where finding each one's real path took a system call per folder.
   for (const file of readFiles) {
-    if (realOrSelf(file) === real) {
+    const read = identityOf(file);
+    if (read !== undefined && read.ino === written.ino && read.dev === written.dev) {
       throw new UnsafeWriteError(
         'it is a file the scan read; piilint does not overwrite its input',
       );
@@ -107,19 +103,11 @@ function refuseReadFile(target: string, readFiles: Iterable<string> | undefined)
   }
 }
 
-function exists(path: string): boolean {
+/** The device and inode a path leads to (links followed); undefined when there is no file. */
+function identityOf(path: string): { dev: number; ino: number } | undefined {
   try {
-    lstatSync(path);
-    return true;
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
-    return false;
-  }
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return resolve(path);
+    return undefined; // a loop of links, a folder that cannot be entered: no file to compare
   }
 }
