@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { ScannedFile } from '../src/extractors/types.js';
+import { ReportSources } from '../src/report-sources.js';
 import { textReporter } from '../src/reporters/text.js';
 import { scan } from '../src/scan.js';
 
@@ -58,13 +60,51 @@ test('the text report draws the code frame from the file as scanned', async () =
   }
 });
 
-test('a file edited after the scan read it gets no code frame, never text it did not analyse', async () => {
+function scanned(folder: string, name: string, text: string): ScannedFile {
+  return { path: name, absolutePath: join(folder, name), text };
+}
+
+test('a file let go and edited since the scan read it gives no text, never text the scan did not analyse', () => {
+  const folder = project();
+  try {
+    const sources = new ReportSources(
+      [],
+      [
+        scanned(folder, '001_patients.sql', MIGRATION),
+        scanned(folder, '002_members.sql', SUPPRESSED),
+      ],
+      { cwd: folder, keepUpTo: 0 },
+    );
+    assert.is(sources.get('001_patients.sql'), MIGRATION);
+    writeFileSync(join(folder, '001_patients.sql'), MIGRATION.replace('ssn', 'tax'));
+    assert.is(sources.get('001_patients.sql'), undefined);
+    // Same length, one character changed: the content hash tells it apart.
+    writeFileSync(join(folder, '001_patients.sql'), MIGRATION.replace('ssn', 'sso'));
+    assert.is(sources.get('001_patients.sql'), undefined);
+    writeFileSync(join(folder, '001_patients.sql'), MIGRATION);
+    assert.is(sources.get('001_patients.sql'), MIGRATION);
+    // A file with a suppression comment is kept whatever the budget: removing it changes nothing.
+    rmSync(join(folder, '002_members.sql'));
+    assert.is(sources.get('002_members.sql'), SUPPRESSED);
+    assert.equal(
+      sources.suppressionFiles().map((file) => file.path),
+      ['002_members.sql'],
+    );
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('the text report of a file edited after the scan shows its finding without a code frame', async () => {
   const folder = project();
   try {
     const result = await scan({ cwd: folder, paths: ['.'] });
+    const sources = new ReportSources([], [scanned(folder, '001_patients.sql', MIGRATION)], {
+      cwd: folder,
+      keepUpTo: 0,
+    });
     writeFileSync(join(folder, '001_patients.sql'), MIGRATION.replace('ssn', 'tax'));
-    assert.is(result.sources.get('001_patients.sql'), undefined);
-    const text = report(result);
+    const text = report({ ...result, sources });
     assert.match(text, /001_patients\.sql\n {2}3:3 {2}error/);
     assert.not.match(text, 'varchar(11)');
   } finally {
