@@ -323,7 +323,7 @@ async function runScan(args: ParsedArguments): Promise<number> {
   if (output === undefined) {
     process.stdout.write(report);
   } else {
-    const readFiles = [...result.sources.keys()].map((file) => resolve(process.cwd(), file));
+    const readFiles = result.readFiles.map((file) => resolve(process.cwd(), file));
     if (result.config.file !== undefined) readFiles.push(result.config.file);
     writeReport(output, report, readFiles);
   }

@@ -36,6 +36,8 @@ import { assignFingerprints } from './fingerprint.js';
 import { baselineStep } from './baseline.js';
 import { changedFilesSince, onlyChangedFiles } from './changed-files.js';
 import { applySuppressions } from './suppressions.js';
+import { ReportSources } from './report-sources.js';
+import type { SourceTexts } from './report-sources.js';
 import { summarize } from './reporters/index.js';
 import { buildModel } from './model/build.js';
 import { RULES } from './rules/index.js';
@@ -88,8 +90,13 @@ export interface ScanResult {
   summary: ScanSummary;
   config: Config;
   dataMap?: DataMap;
-  /** Text of every file read, by display path: reporters draw code frames from it. */
-  sources: Map<string, string>;
+  /**
+   * Text of the files read, by display path, as the scan read them: reporters draw code frames
+   * from it. A file changed since it was read has none.
+   */
+  sources: SourceTexts;
+  /** Display paths of every file read (data maps and sources): a report must not overwrite them. */
+  readFiles: string[];
   /** Test files discovery left out, as display paths (shown with `--debug`). */
   skippedTestFiles?: string[];
   /** With a cache: files whose facts came from it, and files parsed (shown with `--debug`). */
@@ -130,11 +137,16 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   const { dataMap } = loaded;
   const mapProblems = [...unreadableMaps, ...loaded.problems];
 
-  const { files, facts, factsCache } = await readFacts(discovered.sourceFiles, {
-    ...options,
-    maxFileSize: config.maxFileSize,
-    engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
-  });
+  const { facts, factsCache, sameStore, reportSources } = await readProject(
+    discovered.sourceFiles,
+    dataMapSources,
+    {
+      ...options,
+      maxFileSize: config.maxFileSize,
+      engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
+    },
+    root,
+  );
   // Folders that could not be listed, names that cannot be represented: said, never skipped.
   appendAll(facts, discovered.problems);
   checkDeadline();
@@ -145,7 +157,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     cwd,
     root,
-    sameStoreFolders: sameStoreFolders(files, root, cwd),
+    sameStoreFolders: sameStore,
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
   checkDeadline();
@@ -157,8 +169,8 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   let findings = assignFingerprints(drafts, keyOf, (file) => relativeToRoot(root, cwd, file));
 
   // Later steps, in this order (they need the fingerprints above):
-  findings = applySuppressions(findings, [...dataMapSources, ...files], ruleSettings);
-  const readFiles = [...dataMapSources, ...files].map((file) => file.absolutePath);
+  findings = applySuppressions(findings, reportSources.suppressionFiles(), ruleSettings);
+  const readFiles = reportSources.files.map((file) => file.absolutePath);
   if (config.file !== undefined) readFiles.push(config.file);
   if (options.baseline) refuseLinkOut(root, resolve(cwd, options.baseline), cwd, 'baseline');
   const baseline = baselineStep(findings, options, readFiles);
@@ -167,17 +179,44 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   if (changedFiles) findings = onlyChangedFiles(findings, changedFiles, restsOn);
   if (onlyFiles) findings = onlyChangedFiles(findings, onlyFiles.files, restsOn);
 
-  const sources = new Map<string, string>();
-  for (const file of [...dataMapSources, ...files]) sources.set(file.path, file.text);
   const fileCount = dataMapSources.length + discovered.sourceFiles.length;
   return {
     findings,
     summary: { ...summarize(findings, fileCount), ...baseline.counts },
     config,
     dataMap,
-    sources,
+    sources: reportSources,
+    readFiles: reportSources.files.map((file) => file.path),
     skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
     factsCache,
+  };
+}
+
+/**
+ * Reads the source files into facts and keeps of their texts only what later steps need (see
+ * report-sources.ts). A function of its own so that the texts can be collected before the model
+ * is built: nothing in `scan` holds the files any more.
+ */
+async function readProject(
+  sourceFiles: readonly string[],
+  dataMapSources: readonly ScannedFile[],
+  options: Parameters<typeof readFacts>[1],
+  root: string,
+): Promise<{
+  facts: Fact[];
+  factsCache?: ScanResult['factsCache'];
+  sameStore: ReturnType<typeof sameStoreFolders>;
+  reportSources: ReportSources;
+}> {
+  const { files, facts, factsCache } = await readFacts(sourceFiles, options);
+  return {
+    facts,
+    factsCache,
+    sameStore: sameStoreFolders(files, root, options.cwd),
+    reportSources: new ReportSources(dataMapSources, files, {
+      cwd: options.cwd,
+      maxFileSize: options.maxFileSize,
+    }),
   };
 }
 
@@ -389,6 +428,8 @@ export async function readFacts(
   } finally {
     // Files read outside a scan (one file at a time) decide their dialect by their own syntax.
     setStoreDialects(() => undefined);
+    // Only extraction follows imports: the texts need not outlive it.
+    setProjectFiles([]);
   }
   const reused = cached.filter(Boolean).length;
   const factsCache = cache && { reused, parsed: toParse.length - reused };

@@ -65,6 +65,7 @@ function report(findings: Finding[], suppressed = 0): string {
       },
       config: DEFAULT_CONFIG,
       sources: new Map(),
+      readFiles: [],
     },
     tool: { name: 'piilint', version: '0.0.0' },
     color: false,

@@ -40,6 +40,7 @@ function context(
     summary: summarize(findings, Object.keys(sources).length),
     config: DEFAULT_CONFIG,
     sources: new Map(Object.entries(sources)),
+    readFiles: Object.keys(sources),
   };
   return {
     result,

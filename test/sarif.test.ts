@@ -248,6 +248,7 @@ function report(findings: Finding[]): SarifLog {
     summary: { errors: 0, warnings: 1, notes: 0, suppressed: 1, files: 1 },
     config: DEFAULT_CONFIG,
     sources: new Map(),
+    readFiles: [],
   };
   const context: ReportContext = {
     result,

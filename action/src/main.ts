@@ -115,7 +115,7 @@ async function run(env: Env): Promise<number> {
   });
   const tool = toolInfo();
   const outputs: Record<string, string> = {};
-  const readFiles = [...result.sources.keys()].map((file) => resolve(cwd, file));
+  const readFiles = result.readFiles.map((file) => resolve(cwd, file));
   if (result.config.file !== undefined) readFiles.push(result.config.file);
   const writeFile = (path: string, text: string) => {
     try {
