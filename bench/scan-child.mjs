@@ -1,5 +1,6 @@
 // Runs one scan in this process and reports its time, CPU (start-up included), peak memory and
-// findings by rule as JSON.
+// findings by rule as JSON, with the V8 settings the command line uses.
+import '../dist/v8-flags.js';
 import { scan } from '../dist/scan.js';
 
 const corpus = process.argv[2];

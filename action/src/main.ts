@@ -12,7 +12,7 @@
  * are skipped with a notice instead of failing on a permission error.
  */
 // First: V8 flags that must be set before libpg-query loads.
-import '../../src/wasm-baseline-only.js';
+import '../../src/v8-flags.js';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { changedFilesSince, onlyChangedFiles } from '../../src/changed-files.js';
