@@ -24,6 +24,7 @@ import type {
   ValueSource,
 } from '../facts.js';
 import type { PathStep } from '../findings.js';
+import { flatString } from '../util/own-strings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
 import {
   classifyColumn,
@@ -793,7 +794,7 @@ class ModelBuilder {
     const own = this.currentCategories(table, column).filter((entry) => entry.origin !== 'flow');
     state.carried = own.map((entry) => ({
       ...entry,
-      evidence: `${entry.evidence} (as ${oldName}, renamed at ${formatLocation(at)})`,
+      evidence: flatString(`${entry.evidence} (as ${oldName}, renamed at ${formatLocation(at)})`),
     }));
     const reordered = [...table.columns.entries()].map(([key, value]): [string, ModelColumn] =>
       key === oldName ? [newName, value] : [key, value],
@@ -1431,7 +1432,7 @@ class ModelBuilder {
     return found.map((entry) => ({
       category: entry.category,
       origin: 'classifier' as const,
-      evidence: `classifier: ${entry.reason}`,
+      evidence: flatString(`classifier: ${entry.reason}`),
       pseudonymous: false,
       phi: isPhiCategory(entry.category, table?.healthContext ?? healthContext),
       from,
@@ -1644,7 +1645,7 @@ class ModelBuilder {
       return this.classifications.classify(sourceTable, source.column).map((found) => ({
         category: found.category,
         origin: 'classifier' as const,
-        evidence: `classifier: ${found.reason}`,
+        evidence: flatString(`classifier: ${found.reason}`),
         pseudonymous: false,
         phi: isPhiCategory(found.category, sourceTable.healthContext),
         from: { store: sourceStore.id, table: sourceTable.name, column: source.column },
@@ -1928,7 +1929,9 @@ function describeSink(fact: DataSent): string {
  */
 function flowEvidence(source: CategoryEvidence, copiedFrom: ColumnRef, at: SourceLocation): string {
   const copied = `flow from ${formatRef(copiedFrom)} (${formatLocation(at)})`;
-  return source.origin === 'flow'
-    ? `${copied}; ${source.evidence}`
-    : `${copied}; ${formatRef(source.from)}: ${source.evidence}`;
+  return flatString(
+    source.origin === 'flow'
+      ? `${copied}; ${source.evidence}`
+      : `${copied}; ${formatRef(source.from)}: ${source.evidence}`,
+  );
 }

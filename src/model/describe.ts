@@ -1,6 +1,7 @@
 /** Words shared by every rule's messages, so findings read the same way everywhere. */
 import type { SourceLocation } from '../facts.js';
 import type { DataRef, PathStep } from '../findings.js';
+import { flatString } from '../util/own-strings.js';
 import type { CategoryEvidence, ColumnRef } from './types.js';
 
 export function formatRef(ref: ColumnRef): string {
@@ -12,7 +13,7 @@ export function formatLocation(at: SourceLocation): string {
 }
 
 export function pathStep(at: SourceLocation, description: string): PathStep {
-  return { file: at.file, line: at.line, column: at.column, description };
+  return { file: at.file, line: at.line, column: at.column, description: flatString(description) };
 }
 
 /** `person.name from pps.patients.full_name, contact.email (hashed) from pps.patients.email`. */

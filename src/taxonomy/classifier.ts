@@ -1,6 +1,7 @@
 import { CATEGORIES, getCategory } from './categories.js';
 import type { Classification, ColumnContext } from './types.js';
 import { containsWords, nameWords } from './words.js';
+import { flatString } from '../util/own-strings.js';
 
 /*
  * The built-in classifier reads a column's name as whole words (never substrings), matches the
@@ -1103,7 +1104,9 @@ function runExtraPatterns(context: ColumnContext): Classification[] | undefined 
     if (category === 'none' || found.some((existing) => existing.category === category)) continue;
     found.push({
       category,
-      reason: `name "${context.column}" matches config pattern ${String(pattern)} for ${category}`,
+      reason: flatString(
+        `name "${context.column}" matches config pattern ${String(pattern)} for ${category}`,
+      ),
     });
   }
   return matchedAny ? found : undefined;
@@ -1119,7 +1122,9 @@ function classifyByReference(context: ColumnContext, words: readonly string[]): 
   return [
     {
       category,
-      reason: `column "${context.column}" references person table "${referenced}" (${category})`,
+      reason: flatString(
+        `column "${context.column}" references person table "${referenced}" (${category})`,
+      ),
     },
   ];
 }
@@ -1184,7 +1189,7 @@ export function classifyColumn(context: ColumnContext): Classification[] {
     const where = match.context === undefined ? '' : ` ${match.context}`;
     classifications.push({
       category,
-      reason: `name "${context.column}" reads as ${category} (hint "${hint}")${where}`,
+      reason: flatString(`name "${context.column}" reads as ${category} (hint "${hint}")${where}`),
     });
   }
   if (classifications.length === 0) return classifyByReference(context, words);
