@@ -151,8 +151,10 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   appendAll(facts, discovered.problems);
   checkDeadline();
   progress('following the data', 0, 0);
+  const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const model = buildModel({
     facts,
+    releaseFacts: true,
     dataMap,
     config,
     cwd,
@@ -161,7 +163,6 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     fileDate: (file) => firstSeenByGit(root, relativeToRoot(root, cwd, file)),
   });
   checkDeadline();
-  const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const context: RuleContext = { model, dataMap, config, mapProblems, parseProblems };
   const ruleSettings = { ...config.rules, ...options.ruleSettings };
   const [drafts, keyOf] = runRules(context, ruleSettings);

@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { compareNaturally, orderFacts } from '../src/model/order.js';
 import type { ModelColumn, ModelTable } from '../src/model/types.js';
 import type { Model } from '../src/model/types.js';
-import { col, dataMap, facts as f, item, mapping, model } from './rules/_helpers.js';
+import { buildModel } from '../src/model/build.js';
+import { col, config, dataMap, facts as f, item, mapping, model } from './rules/_helpers.js';
 
 function table(built: Model, store: string, name: string): ModelTable {
   const found = built.stores.get(store)?.tables.get(name);
@@ -55,6 +56,33 @@ test('a drop in a later-numbered file wins over an earlier create (2_ before 10_
   const patients = table(built, 'db', 'patients');
   assert.not.ok(patients.columns.has('ssn'));
   assert.is(patients.droppedColumns[0]?.droppedAt?.file, 'db/10_drop.sql');
+});
+
+test('a model built with releaseFacts empties the facts it was handed and is the same model', () => {
+  const history = () => [
+    f.table('db/1_init.sql', 1, 'patients'),
+    f.column('db/1_init.sql', 2, 'patients', 'full_name'),
+    f.table('db/1_init.sql', 5, 'exports'),
+    f.column('db/1_init.sql', 6, 'exports', 'title'),
+    f.copy('db/2_copy.sql', 3, 'exports', [
+      item('db/2_copy.sql', 4, 'title', [col('patients', 'full_name')]),
+    ]),
+    f.grant('db/3_grant.sql', 1, 'exports', ['anon']),
+  ];
+  const kept = history();
+  const handedOver = history();
+  const plain = buildModel({ facts: kept, config: config(), cwd: '/repo' });
+  const released = buildModel({
+    facts: handedOver,
+    config: config(),
+    cwd: '/repo',
+    releaseFacts: true,
+  });
+  assert.is(handedOver.length, 0);
+  assert.is(kept.length, 6);
+  assert.equal(released, plain);
+  assert.equal(categories(column(released, 'db', 'exports', 'title')), ['person.name']);
+  assert.is(table(released, 'db', 'exports').exposure, 'public');
 });
 
 test('implicit store is named after the migration folder, exposure internal', () => {
