@@ -34,13 +34,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -51,6 +53,7 @@ import { projectFile, recordingLookups } from './extractors/project-files.js';
 import { storeDialectOf } from './extractors/store-dialect.js';
 import type { Fact } from './facts.js';
 import { packageFile } from './util/package-files.js';
+import { shareStrings } from './util/shared-strings.js';
 
 /** Bumped whenever the pack layout or the facts' meaning changes without a version change. */
 const ENTRY_FORMAT = 2;
@@ -64,6 +67,8 @@ const MAX_SEGMENTS = 8;
 const KEPT_GENERATIONS = 2 * MAX_SEGMENTS;
 /** A temporary file this old is one a stopped scan left: compacting removes it. */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+/** New entries are written out in chunks of about this size. */
+const SEGMENT_CHUNK_BYTES = 1 << 20;
 const KEY_OR_CHECKSUM = /^[0-9a-f]{64}$/;
 const GENERATION = /^\d{1,15}$/;
 const NEWLINE = 0x0a;
@@ -115,8 +120,10 @@ export class FactCache {
   private generation = 0;
   /** Entries this scan used from the pack, from their checksum on, by key. */
   private readonly used = new Map<string, Buffer>();
-  /** Entries this scan made, from their checksum on, by key. */
-  private readonly made = new Map<string, Buffer>();
+  /** Keys of the entries this scan made; their lines are already in `segment`. */
+  private readonly made = new Set<string>();
+  /** The segment this scan writes, opened with its first new entry (see {@link FactCache.save}). */
+  private segment: SegmentWriter | undefined;
 
   constructor(dir: string, cwd: string, options: ReaderOptions = {}) {
     this.readerKey = JSON.stringify([buildIdentity(), options.debug === true]);
@@ -135,7 +142,8 @@ export class FactCache {
       // Bad, or resting on a changed file: not used (a later segment may hold a good one).
       if (body === undefined || !this.dependenciesHold(body.dependencies)) continue;
       this.used.set(key, packed.checkedPart);
-      return body.facts;
+      // Parsed JSON shares no string of more than 10 characters: names are shared again.
+      return shareStrings(body.facts);
     }
     return undefined;
   }
@@ -148,7 +156,20 @@ export class FactCache {
       .map((path) => [path, this.currentHash(path)]);
     const key = this.keyOf(file);
     const body = JSON.stringify({ dependencies, facts } satisfies EntryBody);
-    this.made.set(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
+    const segment = this.openSegment();
+    if (segment === undefined) return;
+    try {
+      // Written out as they come, a chunk at a time: a cold scan of a big repository does not
+      // hold every file's entry until the end.
+      segment.add(
+        `${key}\t${segment.generation}\t`,
+        Buffer.from(`${checksumOf(key, body)}\t${body}`),
+      );
+    } catch {
+      this.stopWriting();
+      return;
+    }
+    this.made.add(key);
   }
 
   /**
@@ -160,38 +181,27 @@ export class FactCache {
    */
   save(): void {
     if (this.made.size === 0 && !this.damagedSegment) return;
-    if (!this.writable) return;
-    const generation = this.generation + 1;
+    const segment = this.openSegment();
+    if (segment === undefined) return;
+    const generation = segment.generation;
     const compact = this.damagedSegment || this.segmentsRead.length >= MAX_SEGMENTS;
-    const lines: Array<string | Buffer> = [
-      Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])),
-    ];
-    for (const [key, checkedPart] of this.made) lines.push(`${key}\t${generation}\t`, checkedPart);
-    if (compact) {
-      for (const [key, checkedPart] of this.used) {
-        if (!this.made.has(key)) lines.push(`${key}\t${generation}\t`, checkedPart);
-      }
-      for (const [key, packed] of this.pack()) {
-        if (this.made.has(key) || this.used.has(key)) continue;
-        const recent = packed.find((line) => generation - line.generation <= KEPT_GENERATIONS);
-        if (recent) lines.push(recent.line);
-      }
-    }
-    const name = `${generation}-${randomBytes(8).toString('hex')}`;
-    const temporary = join(this.folder, `${name}.tmp`);
     try {
-      mkdirSync(this.folder, { recursive: true });
-      writeFileSync(temporary, joinedLines(lines));
-      renameSync(temporary, join(this.folder, `${name}.pack`));
-    } catch {
-      this.writable = false;
-      try {
-        rmSync(temporary, { force: true });
-      } catch {
-        // Nothing was written (the folder could not be made): nothing to clean up.
+      if (compact) {
+        for (const [key, checkedPart] of this.used) {
+          if (!this.made.has(key)) segment.add(`${key}\t${generation}\t`, checkedPart);
+        }
+        for (const [key, packed] of this.pack()) {
+          if (this.made.has(key) || this.used.has(key)) continue;
+          const recent = packed.find((line) => generation - line.generation <= KEPT_GENERATIONS);
+          if (recent) segment.add(recent.line);
+        }
       }
+      segment.finish();
+    } catch {
+      this.stopWriting();
       return;
     }
+    this.segment = undefined;
     if (!compact) return;
     const stale = Date.now() - STALE_TEMPORARY_MS;
     for (const name of this.leftOver) {
@@ -211,6 +221,32 @@ export class FactCache {
         // Left in place: its entries are read again, and merged by the next compaction.
       }
     }
+  }
+
+  /** Ends the scan's use of the cache: a segment `save` did not finish (the scan failed) is removed. */
+  close(): void {
+    this.segment?.abandon();
+    this.segment = undefined;
+  }
+
+  /** The segment of this scan's generation, opened (header written) on first use. */
+  private openSegment(): SegmentWriter | undefined {
+    if (!this.writable) return undefined;
+    if (this.segment !== undefined) return this.segment;
+    this.pack(); // the generation follows the pack's newest
+    try {
+      this.segment = new SegmentWriter(this.folder, this.generation + 1);
+    } catch {
+      this.writable = false;
+    }
+    return this.segment;
+  }
+
+  /** The folder cannot be written to: the cache is off for the rest of the scan. */
+  private stopWriting(): void {
+    this.writable = false;
+    this.segment?.abandon();
+    this.segment = undefined;
   }
 
   /** The pack's lines by key, from every segment; a missing pack holds none. */
@@ -349,6 +385,68 @@ function checksumOf(key: string, body: string): string {
  * The pack's bytes in one allocation. A string starts a line the bytes after it end; bytes end a
  * line (a line break follows them).
  */
+/**
+ * A segment being written: lines go to its temporary file a chunk at a time, and `finish` renames
+ * it to its final name, so a reader sees all of it or none.
+ */
+class SegmentWriter {
+  private readonly name: string;
+  private readonly temporary: string;
+  private readonly descriptor: number;
+  private chunk: Array<string | Buffer> = [];
+  private chunkBytes = 0;
+
+  constructor(
+    private readonly folder: string,
+    readonly generation: number,
+  ) {
+    this.name = `${generation}-${randomBytes(8).toString('hex')}`;
+    mkdirSync(folder, { recursive: true });
+    this.temporary = join(folder, `${this.name}.tmp`);
+    // `wx`: a new file of ours, never one that was there (or a link placed under that name).
+    this.descriptor = openSync(this.temporary, 'wx');
+    this.add(Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])));
+  }
+
+  /** Adds parts of lines; a Buffer ends its line. */
+  add(...parts: Array<string | Buffer>): void {
+    for (const part of parts) {
+      this.chunk.push(part);
+      this.chunkBytes += part.length;
+    }
+    if (this.chunkBytes >= SEGMENT_CHUNK_BYTES) this.flush();
+  }
+
+  finish(): void {
+    this.flush();
+    closeSync(this.descriptor);
+    renameSync(this.temporary, join(this.folder, `${this.name}.pack`));
+  }
+
+  abandon(): void {
+    try {
+      closeSync(this.descriptor);
+    } catch {
+      // Closed already by a failed finish.
+    }
+    try {
+      rmSync(this.temporary, { force: true });
+    } catch {
+      // Left behind: a later compaction removes it once it is old.
+    }
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    const bytes = joinedLines(this.chunk);
+    this.chunk = [];
+    this.chunkBytes = 0;
+    for (let offset = 0; offset < bytes.length;) {
+      offset += writeSync(this.descriptor, bytes, offset, bytes.length - offset);
+    }
+  }
+}
+
 function joinedLines(parts: Array<string | Buffer>): Buffer {
   let size = 0;
   for (const part of parts) {

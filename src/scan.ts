@@ -427,6 +427,7 @@ export async function readFacts(
     }
     cache?.save();
   } finally {
+    cache?.close();
     // Files read outside a scan (one file at a time) decide their dialect by their own syntax.
     setStoreDialects(() => undefined);
     // Only extraction follows imports: the texts need not outlive it.

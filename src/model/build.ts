@@ -24,7 +24,7 @@ import type {
   ValueSource,
 } from '../facts.js';
 import type { PathStep } from '../findings.js';
-import { flatString } from '../util/own-strings.js';
+import { flatString } from '../util/shared-strings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
 import {
   classifyColumn,

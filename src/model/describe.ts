@@ -1,7 +1,7 @@
 /** Words shared by every rule's messages, so findings read the same way everywhere. */
 import type { SourceLocation } from '../facts.js';
 import type { DataRef, PathStep } from '../findings.js';
-import { flatString } from '../util/own-strings.js';
+import { flatString } from '../util/shared-strings.js';
 import type { CategoryEvidence, ColumnRef } from './types.js';
 
 export function formatRef(ref: ColumnRef): string {

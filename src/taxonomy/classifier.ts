@@ -1,7 +1,7 @@
 import { CATEGORIES, getCategory } from './categories.js';
 import type { Classification, ColumnContext } from './types.js';
 import { containsWords, nameWords } from './words.js';
-import { flatString } from '../util/own-strings.js';
+import { flatString } from '../util/shared-strings.js';
 
 /*
  * The built-in classifier reads a column's name as whole words (never substrings), matches the

@@ -14,7 +14,7 @@ import { parseCompilerSourceFile, releaseSourceFile, wrapSourceFile } from './pr
 import { ormExtractors } from './registry.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { isLimitError } from '../../util/budget.js';
-import { withOwnStrings } from '../../util/own-strings.js';
+import { shareStrings } from '../../util/shared-strings.js';
 
 export function extractTypeScriptFile(file: ScannedFile): Fact[] {
   const extractors = ormExtractors.filter((extractor) => extractor.applies(file.text));
@@ -38,8 +38,8 @@ export function extractTypeScriptFile(file: ScannedFile): Fact[] {
     );
     const syntaxError = firstSyntaxError(context);
     if (syntaxError) lists.unshift([syntaxError]);
-    // Names cut from the text by the scanner would keep the whole text alive (own-strings.ts).
-    return withOwnStrings(mergeInSourceOrder(lists));
+    // Names cut from the text by the scanner would keep the whole text alive (shared-strings.ts).
+    return shareStrings(mergeInSourceOrder(lists));
   } finally {
     if (sourceFile) releaseSourceFile(sourceFile);
   }

@@ -1,11 +1,11 @@
-// Facts get strings of their own (no slice of the file's text) and kept strings are flattened,
+// Facts share one copy of each long string (no slice of the file's text) and kept strings are flattened,
 // without changing any value.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { extractTypeScriptFile } from '../src/extractors/typescript/index.js';
-import { flatString, withOwnStrings } from '../src/util/own-strings.js';
+import { flatString, shareStrings } from '../src/util/shared-strings.js';
 
-test('withOwnStrings changes no value, in nested objects and arrays, and returns the same object', () => {
+test('shareStrings changes no value, in nested objects and arrays, and returns the same object', () => {
   const text = `${'x'.repeat(500)}patient_email_address${'y'.repeat(500)}`;
   const fact = {
     kind: 'column-defined',
@@ -14,7 +14,7 @@ test('withOwnStrings changes no value, in nested objects and arrays, and returns
     at: { file: 'db/migrations/20240101_patients.ts', line: 3, column: 5 },
   };
   const before = structuredClone(fact);
-  assert.is(withOwnStrings(fact), fact);
+  assert.is(shareStrings(fact), fact);
   assert.equal(fact, before);
   assert.is(fact.table.name, 'patient_email_address');
 });
