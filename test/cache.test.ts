@@ -21,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateCorpus } from '../bench/corpus.js';
+import { FactCache } from '../src/cache.js';
+import type { Fact } from '../src/facts.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'piilint.js');
@@ -352,6 +354,45 @@ test('a cache folder that cannot be written to is not an error: the scan runs wi
   assert.equal(run.code, 1);
   assert.not.match(run.stderr, /internal error|Error:/);
   assert.equal(readFileSync(blocked, 'utf8'), '');
+});
+
+test('entries go to a temporary segment as they are made; an unfinished one is removed, a saved one read back', () => {
+  const cacheDir = join(SCRATCH, 'streamed');
+  const cwd = join(SCRATCH, 'streamed-project');
+  const file = {
+    path: 'db/migrations/001_patients.sql',
+    absolutePath: join(cwd, 'db/migrations/001_patients.sql'),
+    text: 'CREATE TABLE patients (full_name text);',
+  };
+  const facts: Fact[] = [
+    {
+      kind: 'table-created',
+      at: { file: file.path, line: 1, column: 1 },
+      table: { name: 'patients' },
+    } as Fact,
+  ];
+  const packFiles = () => readdirSync(cacheDir, { recursive: true }).map(String);
+
+  const failed = new FactCache(cacheDir, cwd);
+  assert.is(failed.read(file), undefined);
+  failed.write(file, facts, []);
+  // Written already, before the scan ends: only a temporary segment so far.
+  assert.ok(packFiles().some((name) => name.endsWith('.tmp')));
+  failed.close(); // the scan failed before save()
+  assert.not.ok(packFiles().some((name) => name.endsWith('.tmp') || name.endsWith('.pack')));
+
+  const saved = new FactCache(cacheDir, cwd);
+  assert.is(saved.read(file), undefined);
+  saved.write(file, facts, []);
+  saved.save();
+  saved.close();
+  assert.equal(
+    packFiles()
+      .filter((name) => /\.(tmp|pack)$/.test(name))
+      .map((name) => name.slice(-5)),
+    ['.pack'],
+  );
+  assert.equal(new FactCache(cacheDir, cwd).read(file), facts);
 });
 
 test.after(() => rmSync(SCRATCH, { recursive: true, force: true }));
