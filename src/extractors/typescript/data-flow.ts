@@ -12,7 +12,7 @@
 import { ts } from './morph.js';
 import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
 import { fileBudget } from '../../util/budget.js';
-import { unwrapRaw } from './syntax-index.js';
+import { isWrapperExpression, unwrapRaw } from './syntax-index.js';
 import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
 import {
   elementOf,
@@ -277,16 +277,7 @@ export class ValueTracker {
   }
 
   private compute(node: ts.Expression): Value | undefined {
-    if (
-      ts.isParenthesizedExpression(node) ||
-      ts.isAwaitExpression(node) ||
-      ts.isAsExpression(node) ||
-      ts.isNonNullExpression(node) ||
-      ts.isTypeAssertionExpression(node) ||
-      ts.isSatisfiesExpression(node)
-    ) {
-      return this.valueOf(node.expression);
-    }
+    if (isWrapperExpression(node)) return this.valueOf(node.expression);
     if (ts.isIdentifier(node)) {
       const declared = this.declarationOf(node);
       return declared ? this.bindingValue(declared) : undefined;

@@ -78,18 +78,25 @@ export function syntaxIndexOf(sourceFile: ts.SourceFile): SyntaxIndex {
   return index;
 }
 
+/** Parentheses, `await`, `as`, `!`, `<T>` or `satisfies`: the value is its inner expression's. */
+export function isWrapperExpression(
+  node: ts.Node,
+): node is ts.Expression & { expression: ts.Expression } {
+  return (
+    ts.isParenthesizedExpression(node) ||
+    ts.isAwaitExpression(node) ||
+    ts.isAsExpression(node) ||
+    ts.isNonNullExpression(node) ||
+    ts.isSatisfiesExpression(node) ||
+    ts.isTypeAssertionExpression(node)
+  );
+}
+
 /** Looks through parentheses, `await`, `as`, `!`, `<T>` and `satisfies` on a raw compiler node. */
 export function unwrapRaw(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
-    if (
-      ts.isParenthesizedExpression(current) ||
-      ts.isAwaitExpression(current) ||
-      ts.isAsExpression(current) ||
-      ts.isNonNullExpression(current) ||
-      ts.isSatisfiesExpression(current) ||
-      ts.isTypeAssertionExpression(current)
-    ) {
+    if (isWrapperExpression(current)) {
       current = current.expression;
     } else {
       return current;
