@@ -190,6 +190,34 @@ await target('accounts').insert(source('patients').select('email'));
   assert.equal(facts, []);
 });
 
+test('a tuple destructured from Promise.all gives each name its own position, not every element', async () => {
+  // An id generator next to a patient read: only the read's position carries the patient's data.
+  const text = [
+    "import knex from 'knex';",
+    "const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });",
+    'async function nextReference(): Promise<string> {',
+    "  return 'RX-1';",
+    '}',
+    'export async function copyOrders() {',
+    '  const [reference, patient] = await Promise.all([',
+    '    nextReference(),',
+    "    db('patients').select('full_name', 'email').first(),",
+    '  ]);',
+    "  await db('orders').insert({ reference, recipient_name: patient.full_name });",
+    '  const [first, ...rest] = [patient.email, reference];',
+    "  await db('contacts').insert({ first, rest });",
+    '}',
+  ].join('\n');
+  assert.equal(summarise(await extractScript(text, 'scripts/copy-orders.ts')), [
+    'copy 11:9-11:78 script → db[DATABASE_URL]:orders',
+    '  recipient_name ← db[DATABASE_URL]:patients.full_name (copy) @11:42-11:75',
+    '    9:5 read patients.full_name, patients.email through db → 11:42 mapped to recipient_name → 11:9 inserted into orders through db',
+    'copy 13:9-13:47 script → db[DATABASE_URL]:contacts',
+    '  first ← db[DATABASE_URL]:patients.email (copy) @13:33-13:38',
+    '    9:5 read patients.full_name, patients.email through db → 13:33 mapped to first → 13:9 inserted into contacts through db',
+  ]);
+});
+
 test('a transaction reaches its owner’s store; env names from destructured process.env', async () => {
   const facts = await factsOf(`import knex from 'knex';
 const { CRM_URL } = process.env;

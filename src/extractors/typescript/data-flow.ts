@@ -306,12 +306,13 @@ export class ValueTracker {
     }
     if (ts.isObjectLiteralExpression(node)) return this.objectValue(node);
     if (ts.isArrayLiteralExpression(node)) {
-      const element = joinAll(
-        node.elements.map((item) =>
-          ts.isSpreadElement(item) ? elementOf(this.valueOf(item.expression)) : this.valueOf(item),
-        ),
+      const values = node.elements.map((item) =>
+        ts.isSpreadElement(item) ? elementOf(this.valueOf(item.expression)) : this.valueOf(item),
       );
-      return element ? { element } : undefined;
+      const element = joinAll(values);
+      if (!element) return undefined;
+      const tuple = !node.elements.some((item) => ts.isSpreadElement(item));
+      return tuple ? { element, items: values } : { element };
     }
     if (ts.isConditionalExpression(node)) {
       return join(this.valueOf(node.whenTrue), this.valueOf(node.whenFalse));
@@ -612,13 +613,20 @@ export class ValueTracker {
     const source = this.patternSource(pattern);
     let value: Value | undefined;
     if (element.dotDotDotToken) {
-      value = source;
+      // `[first, ...rest]` of a tuple: the positions after the named ones.
+      const rest = ts.isArrayBindingPattern(pattern)
+        ? source?.items?.slice(pattern.elements.indexOf(element))
+        : undefined;
+      const restElement = rest && joinAll(rest);
+      value = rest ? restElement && { element: restElement, items: rest } : source;
     } else if (ts.isObjectBindingPattern(pattern)) {
       const key = propertyNameText(element.propertyName ?? element.name);
       value = key === undefined ? scalarOf(source) : propertyOf(source, key);
     } else {
       const index = pattern.elements.indexOf(element);
-      value = source?.fields?.get(String(index)) ?? elementOf(source);
+      value = source?.items
+        ? source.items[index]
+        : (source?.fields?.get(String(index)) ?? elementOf(source));
     }
     return join(value, this.valueOf(element.initializer));
   }

@@ -25,6 +25,12 @@ export interface Value {
   fields?: ReadonlyMap<string, Value>;
   row?: { table: TableName; template: Leaf };
   element?: Value;
+  /**
+   * An array literal without spreads: what each position holds, so that destructuring it
+   * (`const [meta, id, owner] = await Promise.all([…])`) gives each name its own position's value,
+   * not every element's. `element` still joins them for everything else.
+   */
+  items?: ReadonlyArray<Value | undefined>;
   /** Where this value was defined as a field: the object property or select-list item. */
   at?: SourceLocation;
 }
@@ -101,6 +107,11 @@ export function join(a: Value | undefined, b: Value | undefined): Value | undefi
   if (row) result.row = row;
   const element = join(a.element, b.element);
   if (element) result.element = element;
+  // Positions are kept only when both sides are tuples of one length; otherwise `element` speaks.
+  if (a.items && b.items && a.items.length === b.items.length) {
+    const bItems = b.items;
+    result.items = a.items.map((item, index) => join(item, bItems[index]));
+  }
   const at = a.at ?? b.at;
   if (at) result.at = at;
   return result;
@@ -143,6 +154,7 @@ export function withStep(value: Value | undefined, step: FlowStep, depth = 0): V
     const element = withStep(value.element, step, depth + 1);
     if (element) result.element = element;
   }
+  if (value.items) result.items = value.items.map((item) => withStep(item, step, depth + 1));
   if (value.at) result.at = value.at;
   return result;
 }
