@@ -766,6 +766,10 @@ test('implicit store ids: the migration folder, one level up for per-migration f
     implicitStoreId('packages/database/migration/20260416110000_backfill/migration.ts'),
     'database',
   );
+  // A multi-file Prisma schema beside its migrations: one store, named by the database folder.
+  assert.is(implicitStoreId('packages/database/schema/main.prisma'), 'database');
+  assert.is(implicitStoreId('packages/db/src/schema/users.ts'), 'db');
+  assert.is(implicitStoreId('src/schema/users.ts'), 'schema');
   assert.is(implicitStoreId('services/billing/src/migrations/001.sql'), 'billing');
   assert.is(implicitStoreId('init.sql'), 'default');
 });

@@ -162,14 +162,20 @@ const LAYOUT_FOLDERS = new Set([
 
 /** Folders that name the kind of thing, not which one: a name of last resort. */
 const GENERIC_FOLDERS = new Set(['db', 'database', 'databases', 'schema', 'schemas']);
+/**
+ * Of those, the ones that name the database: preferred over `schema`, so a multi-file Prisma
+ * schema in `packages/database/schema/` and the migrations in `packages/database/migration/`
+ * build one store, `database`.
+ */
+const DATABASE_FOLDERS = new Set(['db', 'database', 'databases']);
 
 /**
  * The implicit store of a file no store claims, named after its migration folder so findings read
  * `pps.patients.email` rather than a path: the nearest folder above the file that names a database
  * (`db/pps/migrations/001.sql` → `pps`, `supabase/migrations/…` → `supabase`). Per-migration folders
  * (Prisma's `migrations/<timestamp>_name/migration.sql`, Drizzle's, Flyway's), migration folder
- * names and source-layout folders (`src`, `packages`) are skipped; `db`/`database` is used only
- * when nothing better names it. Files of one folder always share one store.
+ * names and source-layout folders (`src`, `packages`) are skipped; `db`/`database` (then `schema`)
+ * is used only when nothing better names it. Files of one folder always share one store.
  */
 export function implicitStoreId(file: string): string {
   const folders = posix
@@ -186,6 +192,7 @@ export function implicitStoreId(file: string): string {
   );
   return (
     named ??
+    folders.findLast((folder) => DATABASE_FOLDERS.has(lowered(folder))) ??
     folders.findLast((folder) => GENERIC_FOLDERS.has(lowered(folder))) ??
     folders.findLast((folder) => MIGRATION_WORDS.has(lowered(folder))) ??
     'default'

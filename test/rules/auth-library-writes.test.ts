@@ -129,4 +129,41 @@ test('better-auth: a password.hash option is judged by its body', async () => {
   );
 });
 
+test('better-auth: a password.hash option that returns a helper call is judged as that helper', async () => {
+  // The helper lives in a module of its own, outside the scan: its name decides, as for any write.
+  const byName = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile(
+      'twoFactor()',
+      `{
+    enabled: true,
+    password: {
+      hash: (password) => hashSecret(password),
+      verify: ({ hash, password }) => verifySecret(password, hash),
+    },
+  }`,
+    ),
+  });
+  assert.equal(byName.map(where), []);
+  const unknownHelper = await findingsOf({
+    'src/db/schema.ts': SCHEMA,
+    'src/lib/auth.ts': authFile(
+      'twoFactor()',
+      `{
+    enabled: true,
+    password: {
+      hash: async (password) => {
+        return await toStoredForm(password);
+      },
+    },
+  }`,
+    ),
+  });
+  // A helper that neither hashes nor encrypts by its name proves nothing either way: the column's
+  // own name decides, at the schema.
+  assert.equal(unknownHelper.map(where), [
+    'pii-unencrypted src/db/schema.ts:12:3 account.password',
+  ]);
+});
+
 test.run();

@@ -147,10 +147,12 @@ class BetterAuthReader {
     // The application's own hash function: its body decides, like any helper of the application.
     const body = ts.isFunctionLike(hash) ? hash : undefined;
     const primitive = body && primitiveInBody(body, this.scope);
+    // `hash: hashSecret` or `hash: (password) => hashSecret(password)`: a helper decides.
+    const helper = ts.isIdentifier(hash) ? hash.text : body && helperReturnedBy(body);
     const judged: Judgement = primitive
       ? { protection: primitive.protection, via: `password.hash option calls ${primitive.via}` }
-      : ts.isIdentifier(hash)
-        ? { protection: 'plain', via: `${hash.text}(…)`, helper: hash.text }
+      : helper !== undefined
+        ? { protection: 'plain', via: `${helper}(…)`, helper }
         : { protection: 'plain', via: 'a password.hash option that neither hashes nor encrypts' };
     this.emit(hash, 'account', 'password', judged, writer);
   }
@@ -197,4 +199,20 @@ class BetterAuthReader {
         : { protection: 'hash', via: 'better-auth’s apiKey plugin (SHA-256 of each key)' };
     this.emit(disabled ?? call, 'apikey', 'key', judged, 'better-auth apiKey plugin');
   }
+}
+
+/** The function a one-call body returns the result of: `(p) => hashSecret(p)`, `{ return await h(p); }`. */
+function helperReturnedBy(body: ts.SignatureDeclaration): string | undefined {
+  const block = 'body' in body ? body.body : undefined;
+  let returned: ts.Expression | undefined;
+  if (block !== undefined && ts.isBlock(block)) {
+    const only = block.statements.length === 1 ? block.statements[0] : undefined;
+    returned = only !== undefined && ts.isReturnStatement(only) ? only.expression : undefined;
+  } else if (block !== undefined && !ts.isBlock(block)) {
+    returned = block as ts.Expression;
+  }
+  const call = returned && unwrap(returned);
+  return call && ts.isCallExpression(call) && ts.isIdentifier(call.expression)
+    ? call.expression.text
+    : undefined;
 }
