@@ -1247,4 +1247,23 @@ test('siblings matter only through their signature: same signature, same categor
   );
 });
 
+test('a PIN code beside address columns is the postal code (India); elsewhere a PIN is a secret', () => {
+  // A property listing or a patient's address in an Indian app: `pin_code` next to city and state.
+  const listing = { table: 'listings', linked: true, siblings: ['address', 'city', 'state'] };
+  assert.equal(categoriesOf('pin_code', listing), ['contact.address.postal_code']);
+  assert.equal(categoriesOf('pincode', { ...listing, siblings: ['address_line', 'city'] }), [
+    'contact.address.postal_code',
+  ]);
+  assert.match(
+    classifyColumn(contextOf('pin_code', listing))[0]?.reason ?? '',
+    /hint "pin code"\) beside address columns/,
+  );
+  // Without address columns the longer reading gives way: the card's or account's PIN.
+  assert.equal(categoriesOf('pin_code', { ...CUSTOMERS, siblings: ['user_id', 'card_number'] }), [
+    'credential.secret',
+  ]);
+  assert.equal(categoriesOf('pin', CUSTOMERS), ['credential.secret']);
+  assert.equal(categoriesOf('pincode', { ...CUSTOMERS, siblings: ['name'] }), []);
+});
+
 test.run();

@@ -964,6 +964,13 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
     notes.push('beside address columns');
   }
+  // India's postal code is the PIN code: `pin_code` beside `city` and `state` is an address part,
+  // not a card's or account's PIN (elsewhere this reading is dropped and `pin` decides).
+  const pinCode = key.endsWith('|pin code') || key.endsWith('|pincode');
+  if (pinCode && category === 'contact.address.postal_code') {
+    if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
+    notes.push('beside address columns');
+  }
   if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
     if (!table.personTable || !scope.healthScope) return false;
     notes.push(`in person table "${context.table}"`);
@@ -1151,20 +1158,20 @@ export function classifyColumn(context: ColumnContext): Classification[] {
   };
 
   const raw = findMatches(words);
-  // A longer reading of the same category (`email address` over `email`) speaks for it too.
-  const unshadowed = raw.filter(
-    (match) => !raw.some((other) => other !== match && strictlyContains(other, match)),
-  );
-
-  const survivors: Match[] = [];
-  for (const match of unshadowed) {
+  const allowed: Match[] = [];
+  for (const match of raw) {
     if (isTrapped(words, match)) continue;
     if (blockedByNeighbours(words, match)) continue;
     if (!typeAllows(context, match)) continue;
     const decided = contextAllows(scope, match);
     if (decided === false) continue;
-    survivors.push(decided === undefined ? match : { ...match, context: decided });
+    allowed.push(decided === undefined ? match : { ...match, context: decided });
   }
+  // A longer reading (`email address` over `email`) speaks for the shorter one inside it, when
+  // its own context allows it: `pin code` beside no address columns leaves `pin` to decide.
+  const survivors = allowed.filter(
+    (match) => !allowed.some((other) => other !== match && strictlyContains(other, match)),
+  );
 
   const specific = survivors.filter(
     (match) =>
