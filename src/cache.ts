@@ -161,10 +161,7 @@ export class FactCache {
     try {
       // Written out as they come, a chunk at a time: a cold scan of a big repository does not
       // hold every file's entry until the end.
-      segment.add(
-        `${key}\t${segment.generation}\t`,
-        Buffer.from(`${checksumOf(key, body)}\t${body}`),
-      );
+      segment.addEntry(key, Buffer.from(`${checksumOf(key, body)}\t${body}`));
     } catch {
       this.stopWriting();
       return;
@@ -188,7 +185,7 @@ export class FactCache {
     try {
       if (compact) {
         for (const [key, checkedPart] of this.used) {
-          if (!this.made.has(key)) segment.add(`${key}\t${generation}\t`, checkedPart);
+          if (!this.made.has(key)) segment.addEntry(key, checkedPart);
         }
         for (const [key, packed] of this.pack()) {
           if (this.made.has(key) || this.used.has(key)) continue;
@@ -382,10 +379,6 @@ function checksumOf(key: string, body: string): string {
 }
 
 /**
- * The pack's bytes in one allocation. A string starts a line the bytes after it end; bytes end a
- * line (a line break follows them).
- */
-/**
  * A segment being written: lines go to its temporary file a chunk at a time, and `finish` renames
  * it to its final name, so a reader sees all of it or none.
  */
@@ -406,6 +399,11 @@ class SegmentWriter {
     // `wx`: a new file of ours, never one that was there (or a link placed under that name).
     this.descriptor = openSync(this.temporary, 'wx');
     this.add(Buffer.from(JSON.stringify([HEADER_TAG, ENTRY_FORMAT, generation])));
+  }
+
+  /** An entry's line: its key and this segment's generation, then its checksum and body. */
+  addEntry(key: string, checkedPart: Buffer): void {
+    this.add(`${key}\t${this.generation}\t`, checkedPart);
   }
 
   /** Adds parts of lines; a Buffer ends its line. */
@@ -447,6 +445,10 @@ class SegmentWriter {
   }
 }
 
+/**
+ * Lines' bytes in one allocation. A string starts a line the bytes after it end; bytes end a line
+ * (a line break follows them).
+ */
 function joinedLines(parts: Array<string | Buffer>): Buffer {
   let size = 0;
   for (const part of parts) {

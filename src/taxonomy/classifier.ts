@@ -944,6 +944,15 @@ function describeHealth(scope: Scope): string {
     : `in health table "${scope.context.table}"`;
 }
 
+/**
+ * India's postal code is the PIN code: `pin_code` beside `city` and `state` is an address part, not
+ * a card's or account's PIN (elsewhere this reading is dropped and `pin` decides).
+ */
+const PIN_CODE_HINTS = new Set([
+  'contact.address.postal_code|pin code',
+  'contact.address.postal_code|pincode',
+]);
+
 /** Context conditions of the spec; returns the context that decided, or false to reject. */
 function contextAllows(scope: Scope, match: Match): string | false | undefined {
   const { category, key } = match.hint;
@@ -960,14 +969,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (!scope.linked) return false;
     notes.push(describeLink(scope));
   }
-  if (category === 'contact.address.state') {
-    if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
-    notes.push('beside address columns');
-  }
-  // India's postal code is the PIN code: `pin_code` beside `city` and `state` is an address part,
-  // not a card's or account's PIN (elsewhere this reading is dropped and `pin` decides).
-  const pinCode = key.endsWith('|pin code') || key.endsWith('|pincode');
-  if (pinCode && category === 'contact.address.postal_code') {
+  if (category === 'contact.address.state' || PIN_CODE_HINTS.has(key)) {
     if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
     notes.push('beside address columns');
   }

@@ -17,7 +17,8 @@ import type { Fact, TableName } from '../../facts.js';
 import { createLineIndex } from '../../util/location.js';
 import { propertyNameText, unwrap } from './data-flow.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
-import { columnWrittenFact, primitiveInBody } from './write-protection.js';
+import { returnedExpressions } from './receivers.js';
+import { columnWrittenFact, judgeWrittenValue, primitiveInBody } from './write-protection.js';
 import type { Judgement, JudgeScope } from './write-protection.js';
 
 const BETTER_AUTH_MODULE = /^(?:better-auth(?:\/.*)?|@better-auth\/[\w-]+)$/;
@@ -148,7 +149,7 @@ class BetterAuthReader {
     const body = ts.isFunctionLike(hash) ? hash : undefined;
     const primitive = body && primitiveInBody(body, this.scope);
     // `hash: hashSecret` or `hash: (password) => hashSecret(password)`: a helper decides.
-    const helper = ts.isIdentifier(hash) ? hash.text : body && helperReturnedBy(body);
+    const helper = ts.isIdentifier(hash) ? hash.text : body && helperReturnedBy(body, this.scope);
     const judged: Judgement = primitive
       ? { protection: primitive.protection, via: `password.hash option calls ${primitive.via}` }
       : helper !== undefined
@@ -201,18 +202,13 @@ class BetterAuthReader {
   }
 }
 
-/** The function a one-call body returns the result of: `(p) => hashSecret(p)`, `{ return await h(p); }`. */
-function helperReturnedBy(body: ts.SignatureDeclaration): string | undefined {
-  const block = 'body' in body ? body.body : undefined;
-  let returned: ts.Expression | undefined;
-  if (block !== undefined && ts.isBlock(block)) {
-    const only = block.statements.length === 1 ? block.statements[0] : undefined;
-    returned = only !== undefined && ts.isReturnStatement(only) ? only.expression : undefined;
-  } else if (block !== undefined && !ts.isBlock(block)) {
-    returned = block as ts.Expression;
-  }
-  const call = returned && unwrap(returned);
-  return call && ts.isCallExpression(call) && ts.isIdentifier(call.expression)
-    ? call.expression.text
+/**
+ * The helper a hash option's only returned value goes through (`(p) => hashSecret(p)`), as a
+ * written value's judge names it.
+ */
+function helperReturnedBy(body: ts.Node, scope: JudgeScope): string | undefined {
+  const returned = returnedExpressions(body);
+  return returned.length === 1 && returned[0] !== undefined
+    ? judgeWrittenValue(returned[0], scope)?.helper
     : undefined;
 }

@@ -377,7 +377,7 @@ function isFunctionLikeRaw(node: ts.Node): node is ts.SignatureDeclaration {
 }
 
 /** The expressions a function returns: an arrow's expression body, or its `return` statements. */
-function returnedExpressions(fn: ts.Node): ts.Expression[] {
+export function returnedExpressions(fn: ts.Node): ts.Expression[] {
   if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) return [fn.body];
   const body = (fn as ts.FunctionLikeDeclaration).body;
   if (!body) return [];
