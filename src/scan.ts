@@ -44,6 +44,7 @@ import { RULES } from './rules/index.js';
 import { checkDeadline } from './util/budget.js';
 import type { Rule, RuleContext } from './rules/types.js';
 import { appendAll } from './util/append.js';
+import { growHeapForLongLivedData } from './heap-growth.js';
 
 export interface ScanOptions {
   cwd: string;
@@ -151,6 +152,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
   appendAll(facts, discovered.problems);
   checkDeadline();
   progress('following the data', 0, 0);
+  growHeapForLongLivedData();
   const parseProblems = facts.filter((fact): fact is ParseProblem => fact.kind === 'parse-error');
   const model = buildModel({
     facts,

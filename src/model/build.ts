@@ -24,7 +24,7 @@ import type {
   ValueSource,
 } from '../facts.js';
 import type { PathStep } from '../findings.js';
-import { flatString } from '../util/shared-strings.js';
+import { flatString, sharedString } from '../util/shared-strings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
 import {
   classifyColumn,
@@ -174,6 +174,18 @@ const COPY_DESCRIPTIONS: Record<DataCopied['via'], string> = {
 };
 
 const ORIGIN_RANK = { map: 0, flow: 1, classifier: 2 } as const;
+
+// Most columns hold no personal data, are not encrypted, are never written by the application and
+// need no replay state of their own: they share these (frozen, so a change to one fails loudly
+// instead of changing them all). At 20,000 files that is 230,000 columns, about 45 MB of heap.
+const NO_CATEGORIES = Object.freeze([]) as unknown as CategoryEvidence[];
+const NO_STEPS = Object.freeze([]) as unknown as PathStep[];
+const NO_WRITES = Object.freeze([]) as unknown as ModelColumn['writes'];
+const NOT_ENCRYPTED: ModelColumn['encryption'] = Object.freeze({ encrypted: false });
+const NO_STATE: Readonly<ColumnState> = Object.freeze({
+  carried: NO_CATEGORIES,
+  flows: NO_CATEGORIES,
+});
 
 class ModelBuilder {
   private readonly stores = new Map<string, ModelStore>();
@@ -459,17 +471,16 @@ class ModelBuilder {
       table: table.name,
       name,
       primaryKey: false,
-      categories: [],
+      categories: NO_CATEGORIES,
       declared: table.declared?.columns.get(name),
-      encryption: { encrypted: false },
-      writes: [],
+      encryption: NOT_ENCRYPTED,
+      writes: NO_WRITES,
       definedAt: at,
       definedInCode: inCode,
       lastChangedAt: at,
       phi: false,
     };
     table.columns.set(name, column);
-    this.columnStates.set(column, { carried: [], flows: [] });
     this.touch(table);
     return column;
   }
@@ -479,6 +490,12 @@ class ModelBuilder {
     this.classifications.changed(table);
   }
 
+  /** What the replay knows of the column, to read: most columns never need a state of their own. */
+  private stateOf(column: ModelColumn): Readonly<ColumnState> {
+    return this.columnStates.get(column) ?? NO_STATE;
+  }
+
+  /** The column's own state, to change: made on first use. */
   private state(column: ModelColumn): ColumnState {
     let state = this.columnStates.get(column);
     if (state === undefined) {
@@ -1351,7 +1368,7 @@ class ModelBuilder {
 
   /** The column's categories now: the map's, then flows, then the classifier (or what a rename carried). */
   private currentCategories(table: ModelTable, column: ModelColumn): CategoryEvidence[] {
-    const state = this.state(column);
+    const state = this.stateOf(column);
     const own: CategoryEvidence[] = [];
     const declared = column.declared;
     const self = refOf(column);
@@ -1377,7 +1394,7 @@ class ModelBuilder {
             column,
             found.category,
             'classifier',
-            `classifier: ${found.reason}`,
+            sharedString(`classifier: ${found.reason}`),
             self,
           ),
         );
@@ -1402,7 +1419,7 @@ class ModelBuilder {
       phi: isPhiCategory(category, table.healthContext),
       from,
       at: column.definedAt,
-      path: [],
+      path: NO_STEPS,
     };
   }
 
@@ -1783,7 +1800,8 @@ class ModelBuilder {
     for (const store of this.stores.values()) {
       for (const table of [...store.tables.values(), ...store.droppedTables]) {
         for (const column of [...table.columns.values(), ...table.droppedColumns]) {
-          column.categories = this.currentCategories(table, column);
+          const categories = this.currentCategories(table, column);
+          column.categories = categories.length === 0 ? NO_CATEGORIES : categories;
           column.phi = column.categories.some((entry) => entry.phi);
           column.encryption = this.encryptionOf(column);
         }
@@ -1797,7 +1815,7 @@ class ModelBuilder {
     }
     for (const event of this.decryptions) {
       const encryption =
-        event.column.droppedAt === undefined ? event.column.encryption : { encrypted: false };
+        event.column.droppedAt === undefined ? event.column.encryption : NOT_ENCRYPTED;
       event.targetEncryptedAfter = encryption.encrypted && encryption.kind !== 'name';
       if (event.categories.length === 0) {
         event.categories = [...new Set(event.column.categories.map((entry) => entry.category))];
@@ -1809,7 +1827,7 @@ class ModelBuilder {
     if (column.declared?.encrypted === true) {
       return { encrypted: true, kind: 'map', evidence: 'data map: encrypted: true' };
     }
-    const state = this.state(column);
+    const state = this.stateOf(column);
     if (state.typeEncryption !== undefined) {
       return {
         encrypted: true,
@@ -1831,7 +1849,7 @@ class ModelBuilder {
     if (byName !== undefined) {
       return { encrypted: true, kind: 'name', evidence: `${byName} (name only: weaker evidence)` };
     }
-    return { encrypted: false };
+    return NOT_ENCRYPTED;
   }
 }
 

@@ -131,7 +131,10 @@ export function attachApplicationWrites(
     }
     for (const table of owners([...candidates], fact)) {
       const column = findColumn(table, fact.column);
-      column?.writes.push({
+      if (column === undefined) continue;
+      // Columns start with one shared, frozen empty list (see build.ts): the first write gets its own.
+      if (column.writes.length === 0) column.writes = [];
+      column.writes.push({
         at: fact.at,
         protection: judged.protection,
         evidence: judged.evidence,

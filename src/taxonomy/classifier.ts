@@ -1,7 +1,7 @@
 import { CATEGORIES, getCategory } from './categories.js';
 import type { Classification, ColumnContext } from './types.js';
 import { containsWords, nameWords } from './words.js';
-import { flatString } from '../util/shared-strings.js';
+import { sharedString } from '../util/shared-strings.js';
 
 /*
  * The built-in classifier reads a column's name as whole words (never substrings), matches the
@@ -1113,7 +1113,7 @@ function runExtraPatterns(context: ColumnContext): Classification[] | undefined 
     if (category === 'none' || found.some((existing) => existing.category === category)) continue;
     found.push({
       category,
-      reason: flatString(
+      reason: sharedString(
         `name "${context.column}" matches config pattern ${String(pattern)} for ${category}`,
       ),
     });
@@ -1131,7 +1131,7 @@ function classifyByReference(context: ColumnContext, words: readonly string[]): 
   return [
     {
       category,
-      reason: flatString(
+      reason: sharedString(
         `column "${context.column}" references person table "${referenced}" (${category})`,
       ),
     },
@@ -1198,7 +1198,9 @@ export function classifyColumn(context: ColumnContext): Classification[] {
     const where = match.context === undefined ? '' : ` ${match.context}`;
     classifications.push({
       category,
-      reason: flatString(`name "${context.column}" reads as ${category} (hint "${hint}")${where}`),
+      reason: sharedString(
+        `name "${context.column}" reads as ${category} (hint "${hint}")${where}`,
+      ),
     });
   }
   if (classifications.length === 0) return classifyByReference(context, words);
