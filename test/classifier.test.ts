@@ -1264,6 +1264,36 @@ test('a PIN code beside address columns is the postal code (India); elsewhere a 
   ]);
   assert.equal(categoriesOf('pin', CUSTOMERS), ['credential.secret']);
   assert.equal(categoriesOf('pincode', { ...CUSTOMERS, siblings: ['name'] }), []);
+  // A bare `pin` beside `address`, `district` and `city` (a hospital app's patient details).
+  const patientDetails = { table: 'patient_details', linked: true, siblings: ['address', 'city'] };
+  assert.equal(categoriesOf('pin', patientDetails), ['contact.address.postal_code']);
+  assert.equal(categoriesOf('pin', { ...patientDetails, siblings: ['patient_id'] }), [
+    'credential.secret',
+  ]);
+});
+
+test('ambiguous health words mean health in a table keyed to a patient, whatever it is called', () => {
+  const assessment = { table: 'er_assessments', linked: true, siblings: ['id', 'patient_id'] };
+  assert.equal(categoriesOf('procedure_done', assessment), ['health.procedure']);
+  assert.equal(categoriesOf('bp', assessment), ['health.vitals']);
+  assert.equal(categoriesOf('procedureName', { ...assessment, siblings: ['patientId'] }), [
+    'health.procedure',
+  ]);
+  assert.match(
+    classifyColumn(contextOf('procedure_done', assessment))[0]?.reason ?? '',
+    /in table "er_assessments" keyed to a patient/,
+  );
+  // India's hospitals key patients by UHID (unique health id); a chart's key is the MRN.
+  assert.equal(categoriesOf('bp', { ...assessment, siblings: ['uhId', 'name'] }), [
+    'health.vitals',
+  ]);
+  assert.equal(categoriesOf('uh_id', UNLINKED), ['health.patient_id']);
+  assert.equal(categoriesOf('procedure', { ...assessment, siblings: ['mrn'] }), [
+    'health.procedure',
+  ]);
+  // Without a patient's key the words stay ambiguous: a stored procedure, a basis point.
+  assert.equal(categoriesOf('procedure_name', { ...assessment, siblings: ['id', 'user_id'] }), []);
+  assert.equal(categoriesOf('bp', { ...assessment, siblings: ['id', 'order_id'] }), []);
 });
 
 test.run();

@@ -487,6 +487,8 @@ const SUPERSEDES: Record<string, string[]> = {
   'health.plan_member_id': ['identifier.person_id'],
   'health.claim_id': ['identifier.transaction_id'],
   'health.rx_number': ['identifier.transaction_id'],
+  // `pin` beside `city` and `address` (India's PIN code): the postal reading, not a secret.
+  'contact.address.postal_code': ['credential.secret'],
 };
 
 /** Categories a boolean may hold: a flag stating a condition (`has_hiv`, `is_pregnant`). */
@@ -772,7 +774,12 @@ interface SiblingTraits {
   personKeyShape: boolean;
   /** The person noun is `client`: a software client's key beside a `client_secret`. */
   clientKey: boolean;
+  /** A patient's key (`patient_id`, `mrn`, `uhId`): the row is about a patient's care. */
+  patientKey: boolean;
 }
+
+/** Categories of a column that keys a row to a patient. */
+const PATIENT_KEY_CATEGORIES = new Set(['health.patient_id', 'health.record_number']);
 
 const SIBLING_TRAITS_LIMIT = 50_000;
 const siblingTraitsCache = new Map<string, SiblingTraits>();
@@ -792,6 +799,9 @@ function siblingTraits(name: string): SiblingTraits {
       isPersonNoun(beforeLast) &&
       !isAuditName(keyWords),
     clientKey: beforeLast !== undefined && singular(beforeLast) === 'client',
+    patientKey: findMatches(keyWords).some(
+      (match) => match.end === keyWords.length && PATIENT_KEY_CATEGORIES.has(match.hint.category),
+    ),
   };
   if (siblingTraitsCache.size >= SIBLING_TRAITS_LIMIT) siblingTraitsCache.clear();
   siblingTraitsCache.set(name, traits);
@@ -811,16 +821,22 @@ export function siblingSignature(table: string, siblings: readonly string[]): st
   // answer yes for every column, so only the first two matter.
   const address: string[] = [];
   const personKeys: string[] = [];
+  let patientKey = false;
   for (const sibling of siblings) {
     const traits = siblingTraits(sibling);
     if (traits.address && address.length < 2) address.push(sibling);
     if (traits.personKeyShape && (!traits.clientKey || !softwareClient) && personKeys.length < 2) {
       personKeys.push(sibling);
     }
-    if (address.length === 2 && personKeys.length === 2) break;
+    patientKey ||= traits.patientKey;
   }
   const some = (names: string[]) => (names.length < 2 ? names.join('\u0000') : '\u0001');
-  return [softwareClient ? 'client' : '', some(address), some(personKeys)].join('\u0002');
+  return [
+    softwareClient ? 'client' : '',
+    some(address),
+    some(personKeys),
+    patientKey ? 'patient' : '',
+  ].join('\u0002');
 }
 
 // prettier-ignore
@@ -939,9 +955,18 @@ function describeLink(scope: Scope): string {
 }
 
 function describeHealth(scope: Scope): string {
-  return scope.context.healthContext
-    ? 'in a health context'
-    : `in health table "${scope.context.table}"`;
+  if (scope.context.healthContext) return 'in a health context';
+  if (scope.table.healthTable) return `in health table "${scope.context.table}"`;
+  return `in table "${scope.context.table}" keyed to a patient`;
+}
+
+/**
+ * A row that carries a patient's key (`patient_id`, `mrn`, a hospital's `uhId`) is about that
+ * patient's care, whatever the table is called: ambiguous health words (`procedure`, `bp`) mean
+ * health there. Seen in a hospital app whose assessment and emergency tables named no health word.
+ */
+function keyedToPatient(context: ColumnContext): boolean {
+  return context.siblingColumns.some((sibling) => siblingTraits(sibling).patientKey);
 }
 
 /**
@@ -949,6 +974,7 @@ function describeHealth(scope: Scope): string {
  * a card's or account's PIN (elsewhere this reading is dropped and `pin` decides).
  */
 const PIN_CODE_HINTS = new Set([
+  'contact.address.postal_code|pin',
   'contact.address.postal_code|pin code',
   'contact.address.postal_code|pincode',
 ]);
@@ -1156,7 +1182,7 @@ export function classifyColumn(context: ColumnContext): Classification[] {
     words,
     table,
     linked: context.personLinked || table.personTable,
-    healthScope: context.healthContext || table.healthTable,
+    healthScope: context.healthContext || table.healthTable || keyedToPatient(context),
   };
 
   const raw = findMatches(words);
