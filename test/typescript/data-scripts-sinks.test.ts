@@ -151,6 +151,29 @@ analytics.track({ event: 'Heartbeat' });
   ]);
 });
 
+test('a URL read from the environment with a written fallback goes to the fallback host', async () => {
+  const facts = await factsOf(`import axios from 'axios';
+const SMS_BASE = process.env.SMS_BASE ?? 'https://api.sms-vendor.example/v3';
+const db = knex({});
+const patient = await db('patients').first('phone');
+await axios.post(process.env.SMS_URL || 'https://gateway.sms-vendor.example/send', { to: patient.phone });
+await axios.post(\`\${SMS_BASE}/messages\`, { to: patient.phone });
+await axios.post(process.env.SMS_URL, { to: patient.phone });
+`);
+  assert.equal(facts, [
+    'send 5:7-5:106 type=http client=axios host=gateway.sms-vendor.example url=https://gateway.sms-vendor.example/send',
+    '  db:patients.phone (copy)',
+    '    4:23 read patients.phone through db → 5:86 mapped to to → 5:7 sent to gateway.sms-vendor.example with axios',
+    'send 6:7-6:64 type=http client=axios host=api.sms-vendor.example url=https://api.sms-vendor.example/v3/messages',
+    '  db:patients.phone (copy)',
+    '    4:23 read patients.phone through db → 6:44 mapped to to → 6:7 sent to api.sms-vendor.example with axios',
+    // Without a written fallback the host stays unknown; the send is still one.
+    'send 7:7-7:61 type=http client=axios',
+    '  db:patients.phone (copy)',
+    '    4:23 read patients.phone through db → 7:41 mapped to to → 7:7 sent to an HTTP endpoint with axios',
+  ]);
+});
+
 test('sending non-personal values and logging counts, ids and statuses is no fact', async () => {
   const facts = await factsOf(`import axios from 'axios';
 const db = knex({});

@@ -262,6 +262,15 @@ class DataScriptReader implements Script {
       const left = this.urlOf(node.left, depth + 1);
       return left === undefined ? undefined : left + (this.urlOf(node.right, depth + 1) ?? '…');
     }
+    // `process.env.SMS_URL || 'https://api.sms.example/send'`: the written fallback is where the
+    // data goes unless the deployment says otherwise, and the only host the code names.
+    if (
+      ts.isBinaryExpression(node) &&
+      (node.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+        node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+    ) {
+      return this.urlOf(node.left, depth + 1) ?? this.urlOf(node.right, depth + 1);
+    }
     if (
       ts.isNewExpression(node) &&
       ts.isIdentifier(node.expression) &&
