@@ -170,4 +170,24 @@ test('a single failing statement: no count', () => {
   );
 });
 
+test('backticks in a Postgres comment do not make the file MySQL: its backslash strings stay whole', () => {
+  // A Supabase kit's setup migration: its comments hold backticks and apostrophes, a function
+  // strips backslashes. Read as MySQL, the comments' quotes paired up with the code's, '\' became
+  // an escape, and the function failed to parse.
+  const sql = [
+    "/* quoting: ` `' */",
+    "/* it's */",
+    'create function public.clean(t text) returns text as $$',
+    "  select replace(t, '\\', '') || E'[\\\\n]+';",
+    '$$ language sql;',
+    'create table public.accounts (id uuid primary key, email text);',
+  ].join('\n');
+  const facts = extract(sql);
+  assert.equal(
+    facts.filter((fact) => fact.kind === 'parse-error'),
+    [],
+  );
+  assert.ok(facts.some((fact) => fact.kind === 'column-defined' && fact.column === 'email'));
+});
+
 test.run();

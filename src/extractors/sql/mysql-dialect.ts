@@ -8,12 +8,35 @@
  * parser (`mysql.ts`).
  */
 
+import { skipQuotedOrComment } from './statements.js';
+
 /** Syntax only MySQL writes: the text is MySQL when it shows any of it. */
 const MYSQL_SYNTAX =
   /`[^`\n]+`|\bENGINE\s*=|\bAUTO_INCREMENT\b|\bREPLACE\s+INTO\b|\bINSERT\s+IGNORE\b|\bON\s+DUPLICATE\s+KEY\s+UPDATE\b/i;
 
 export function looksLikeMysql(text: string): boolean {
-  return MYSQL_SYNTAX.test(text);
+  // Comments and dollar-quoted bodies are not the file's syntax: a Postgres migration whose
+  // comments quote shell commands in backticks stays Postgres, and its '\' strings stay whole.
+  return MYSQL_SYNTAX.test(text) && MYSQL_SYNTAX.test(withoutCommentsOrBodies(text));
+}
+
+/** The text with comments and dollar-quoted bodies blanked; strings and names kept as written. */
+function withoutCommentsOrBodies(text: string): string {
+  let kept = '';
+  let from = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const next = text.charCodeAt(index + 1);
+    const opensComment = (code === 45 && next === 45) || (code === 47 && next === 42);
+    const after = skipQuotedOrComment(text, index);
+    if (after === index) continue;
+    if (opensComment || code === 36 /* $ */) {
+      kept += `${text.slice(from, index)} `;
+      from = after;
+    }
+    index = after - 1;
+  }
+  return kept + text.slice(from);
 }
 
 /**
