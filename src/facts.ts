@@ -189,6 +189,10 @@ export interface FunctionCreated extends FactBase {
 /** `GRANT/REVOKE EXECUTE ON FUNCTION …`. */
 export interface FunctionAccessChanged extends FactBase {
   kind: 'function-access-granted' | 'function-access-revoked';
+  /**
+   * The function; `*` for `ALTER DEFAULT PRIVILEGES … ON FUNCTIONS`: every function created later
+   * in `schema` (in every schema when it has none).
+   */
   name: string;
   schema?: string;
   /** Lowercased roles; `public` for PUBLIC. */

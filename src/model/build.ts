@@ -210,6 +210,8 @@ class ModelBuilder {
   /** Statements of the current file that may open a table; judged when the file ends. */
   private openings: Opening[] = [];
   private readonly functions = new Map<string, FunctionState>();
+  /** `ALTER DEFAULT PRIVILEGES … ON FUNCTIONS` per store, in order: what new functions start with. */
+  private readonly functionDefaults = new Map<string, FunctionAccessChanged[]>();
   /** The tables a view reads, for views that run with the caller's rights. */
   private readonly viewSources = new WeakMap<ModelTable, Set<ModelTable>>();
   private readonly exposedSchemas: Set<string>;
@@ -1172,10 +1174,27 @@ class ModelBuilder {
       executors.add('anon');
       executors.add('authenticated');
     }
+    // Then the store's own default privileges for new functions, in the order they were set.
+    const schema = fact.schema ?? 'public';
+    for (const change of this.functionDefaults.get(store.id) ?? []) {
+      if (change.schema !== undefined && change.schema !== schema) continue;
+      for (const role of change.roles) {
+        if (change.kind === 'function-access-granted') executors.add(role);
+        else executors.delete(role);
+      }
+    }
     this.functions.set(functionKey(fact.name, fact.schema), { fact, store, executors });
   }
 
   private applyFunctionAccess(fact: FunctionAccessChanged): void {
+    if (fact.name === '*') {
+      // `ALTER DEFAULT PRIVILEGES … ON FUNCTIONS`: functions created from now on.
+      const storeId = this.storeIdOfFile(fact.at.file);
+      const changes = this.functionDefaults.get(storeId) ?? [];
+      changes.push(fact);
+      this.functionDefaults.set(storeId, changes);
+      return;
+    }
     const state = this.functions.get(functionKey(fact.name, fact.schema));
     if (state === undefined) return;
     for (const role of fact.roles) {

@@ -323,6 +323,41 @@ language sql security definer as $$ select full_name, email from patients where 
   assert.equal(findingsOf([invoker]), []);
 });
 
+test('default privileges that revoke EXECUTE on new functions hold for the functions created after them', () => {
+  const definer = `alter table patients enable row level security;
+create function public.list_members() returns table (email text)
+language sql security definer as $$ select email from patients $$;
+`;
+  // A SaaS kit's setup: new functions are executable by no one until granted, then each is granted
+  // to signed-in users only.
+  const revokedFirst: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `alter default privileges revoke execute on functions from public;
+alter default privileges in schema public revoke execute on functions from anon, authenticated;
+${patientsTable}${definer}grant execute on function public.list_members() to authenticated;
+`,
+  };
+  assert.equal(findingsOf([revokedFirst]), []);
+  // Default privileges of another schema do not hold for a function in public: reported.
+  const elsewhere: Migration = {
+    ...revokedFirst,
+    sql: `alter default privileges in schema private revoke execute on functions from public;
+${patientsTable}${definer}`,
+  };
+  assert.equal(where(findingsOf([elsewhere])), [
+    at(elsewhere, 'create function public.list_members'),
+  ]);
+  // A revoke after the function was created changes only later functions.
+  const revokedLater: Migration = {
+    ...revokedFirst,
+    sql: `${patientsTable}${definer}alter default privileges revoke execute on functions from public;
+`,
+  };
+  assert.equal(where(findingsOf([revokedLater])), [
+    at(revokedLater, 'create function public.list_members'),
+  ]);
+});
+
 test('a materialized view and a foreign table with personal columns granted to anon: reported at the grant', () => {
   const file: Migration = {
     file: 'db/migrations/001_init.sql',

@@ -75,6 +75,8 @@ export function functionAccess(
   statement: GrantStmt,
   context: StatementContext,
   facts: Fact[],
+  /** For `ALTER DEFAULT PRIVILEGES … ON FUNCTIONS`: its schemas (none: every schema). */
+  defaultSchemas?: string[],
 ): void {
   const privileges = (statement.privileges ?? []).flatMap((node) =>
     'AccessPriv' in node ? [(node.AccessPriv.priv_name ?? 'all').toLowerCase()] : [],
@@ -86,6 +88,14 @@ export function functionAccess(
     if (role.roletype === 'ROLESPEC_PUBLIC') return ['public'];
     return role.rolename ? [role.rolename.toLowerCase()] : [];
   });
+  if (defaultSchemas !== undefined) {
+    const kind = statement.is_grant ? 'function-access-granted' : 'function-access-revoked';
+    const at = statementLocation(context);
+    for (const schema of defaultSchemas.length > 0 ? defaultSchemas : [undefined]) {
+      facts.push({ kind, at, name: '*', ...(schema !== undefined && { schema }), roles });
+    }
+    return;
+  }
   for (const object of statement.objects ?? []) {
     if (!('ObjectWithArgs' in object)) continue;
     const names = stringsOf(object.ObjectWithArgs.objname).map((name) => name.toLowerCase());

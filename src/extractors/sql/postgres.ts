@@ -106,6 +106,9 @@ export function collectStatementFacts(
     if (action) {
       const schemas = defaultPrivilegeSchemas(options).map((name) => schemaNameOf(context, name));
       if (action.objtype === 'OBJECT_TABLE') grant(action, schemas, context, facts);
+      else if (action.objtype === 'OBJECT_FUNCTION' || action.objtype === 'OBJECT_ROUTINE') {
+        functionAccess(action, context, facts, schemas);
+      }
     }
   } else if ('CreatePolicyStmt' in statement)
     createPolicy(statement.CreatePolicyStmt, context, facts);
