@@ -44,4 +44,10 @@ test("PL/pgSQL names: a parameter is the caller's value, a loop record's field i
   assert.match(archive ?? '', /from [\w.-]*clinical\.patients\.national_id_number\)/);
 });
 
+test('a variable of an enum type among INTO targets: the body is read, not a parse error', async () => {
+  // libpg-query's PL/pgSQL parser has no catalog and takes `granted_role public.team_role` for a row.
+  const folder = 'test/fixtures/sql/plpgsql-enum-into';
+  assert.equal(await findingsIn(folder), [`pii-logged ${folder}/0001_invitations.sql:18:3`]);
+});
+
 test.run();

@@ -75,7 +75,7 @@ export function readProceduralBody(
   if (body.language !== 'plpgsql') return;
   let parsed: unknown;
   try {
-    parsed = parsePlPgSQLSync(body.functionText);
+    parsed = parseWithUnknownTypesAsText(body.functionText);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const at =
@@ -94,6 +94,41 @@ export function readProceduralBody(
     declaredNamesOf(parsed),
   );
   reader.walk(parsed, { variables: new Map(), records: new Map() });
+}
+
+/**
+ * libpg-query's PL/pgSQL parser has no catalog: a variable of a type it does not know (an enum
+ * such as `public.member_role`) is taken for a row, and a row may not stand in a list of `INTO`
+ * targets ("is not a scalar variable"). Such a variable is read as `text` (spelled to the same
+ * length, so every offset holds): what the body reads and writes is unchanged.
+ */
+function parseWithUnknownTypesAsText(functionText: string): unknown {
+  let text = functionText;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return parsePlPgSQLSync(text);
+    } catch (error) {
+      const variable = /"?([^"\s]+)"? is not a scalar variable/.exec(String(error))?.[1];
+      const respelled =
+        variable === undefined || attempt >= 16 ? text : declaredAsText(text, variable);
+      if (respelled === text) throw error;
+      text = respelled;
+    }
+  }
+}
+
+/** `new_role public.member_role;` → `new_role text              ;` (the declaration's type only). */
+function declaredAsText(text: string, variable: string): string {
+  const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const declaration = new RegExp(
+    `(\\b${escaped}\\s+)([A-Za-z_][\\w$.]*)(?=\\s*(?:;|:=|=|\\bdefault\\b|\\bnot\\b))`,
+    'i',
+  );
+  const match = declaration.exec(text);
+  const type = match?.[2];
+  if (match === null || type === undefined || type.length < 4) return text;
+  const start = match.index + (match[1] as string).length;
+  return `${text.slice(0, start)}${'text'.padEnd(type.length)}${text.slice(start + type.length)}`;
 }
 
 /** The body's parameters and variables (`found` is always there), and its records (`new`, `old`, loop records). */
