@@ -1296,4 +1296,19 @@ test('ambiguous health words mean health in a table keyed to a patient, whatever
   assert.equal(categoriesOf('bp', { ...assessment, siblings: ['id', 'order_id'] }), []);
 });
 
+test("a clinician's history, complaints and surgeries are health data; family history and surgery need a health scope", () => {
+  const notes = { table: 'history_notes', linked: true, siblings: ['id', 'uhId'] };
+  assert.equal(categoriesOf('medicalHistory', notes), ['health.diagnosis']);
+  assert.equal(categoriesOf('chief_complaints', CUSTOMERS), ['health.diagnosis']);
+  assert.equal(categoriesOf('presentingComplaints', notes), ['health.diagnosis']);
+  assert.equal(categoriesOf('familyHistory', notes), ['health.diagnosis']);
+  assert.equal(categoriesOf('surgeryName', notes), ['health.procedure']);
+  assert.equal(categoriesOf('surgery', notes), ['health.procedure']);
+  assert.equal(categoriesOf('surgeryTime', notes), []);
+  // A genealogy app's family history, a customer's complaints: not health.
+  assert.equal(categoriesOf('family_history', CUSTOMERS), []);
+  assert.equal(categoriesOf('complaints', CUSTOMERS), []);
+  assert.equal(categoriesOf('surgery', { ...CUSTOMERS, siblings: ['id'] }), []);
+});
+
 test.run();

@@ -290,6 +290,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   'health.diagnosis': [
     'conditions', 'medical condition', 'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension',
     'hepatitis', 'epilepsy', 'dementia', 'copd', 'icd code', 'diagnosis code',
+    // A clinician's history and the complaint a visit starts from (a hospital app's assessments).
+    'medical history', 'past medical history', 'past history', 'family history',
+    'chief complaint', 'chief complaints', 'presenting complaint', 'presenting complaints',
   ],
   'health.sensitive_condition': [
     'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
@@ -304,6 +307,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'content', 'body', 'text', 'note text', 'note content',
   ],
   'health.medication': ['drug', 'medication name', 'drug code'],
+  'health.procedure': ['surgery', 'surgery name', 'surgeries'],
   'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
   'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
   'health.dates': [
@@ -363,6 +367,9 @@ const EXACT_ONLY_HINTS = new Set([
   'health.prescriber_name|prescriber',
   'health.medication|drug',
   'credential.secret|secret',
+  // `surgery` names the procedure; `surgery_time` or `surgery_package` does not.
+  'health.procedure|surgery',
+  'health.procedure|surgeries',
 ]);
 
 /** Hints that are a lab result only as a whole column name of a lab or observation table (`lab_results.value`). */
@@ -417,6 +424,11 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.lab_result|test result',
   'health.lab_result|test results',
   'health.procedure|procedure',
+  'health.procedure|surgery',
+  'health.procedure|surgery name',
+  'health.procedure|surgeries',
+  'health.diagnosis|past history',
+  'health.diagnosis|family history',
   'health.plan|payer',
   'health.plan|group number',
   'health.plan|plan name',
