@@ -174,6 +174,23 @@ await axios.post(process.env.SMS_URL, { to: patient.phone });
   ]);
 });
 
+test('Prisma include: related rows are read from the related models, nested and as lists', async () => {
+  const facts = await factsOf(`import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const visit = await prisma.visit.findFirst({ include: { patient: { include: { user: true } }, notes: true, clinic: false } });
+console.log(visit.patient.user.email);
+for (const note of visit.notes) console.log(note.body);
+`);
+  assert.equal(facts, [
+    'send 4:1-4:38 type=log logger=console',
+    '  prisma:User.email (copy)',
+    '    3:21 read User.* through prisma → 4:1 logged with console.log',
+    'send 5:33-5:55 type=log logger=console',
+    '  prisma:Note.body (copy)',
+    '    3:21 read Note.* through prisma → 5:12 each item of visit.notes as note → 5:33 logged with console.log',
+  ]);
+});
+
 test('sending non-personal values and logging counts, ids and statuses is no fact', async () => {
   const facts = await factsOf(`import axios from 'axios';
 const db = knex({});

@@ -5,6 +5,7 @@
  * `prisma.$transaction(async (tx) => …)`. Models keep the name Prisma gives them (`Patient`).
  */
 import { ts } from '../morph.js';
+import type { TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import { objectProperty, stripParentheses } from '../data-scripts/syntax.js';
@@ -51,7 +52,23 @@ export function prismaDelegate(script: Script, call: ts.CallExpression, methods:
 export function prismaRead(script: Script, call: ts.CallExpression): Value | undefined {
   const target = prismaDelegate(script, call, PRISMA_READS);
   if (!target) return undefined;
-  const options = script.definitionOf(call.arguments[0] ?? call);
+  const row = rowRead(script, call, target.table, script.definitionOf(call.arguments[0] ?? call));
+  return target.method === 'findMany' ? { element: row } : row;
+}
+
+/**
+ * One model's row as a read returns it: the `select`ed columns (every column when none is), and
+ * the related rows `include` brings (`include: { patient: { include: { user: true } } }` gives
+ * `visit.patient.user.email`). A relation's model is read from its name as Prisma's convention
+ * writes it (`patient` → `Patient`, `visits` → a list of `Visit`); the data script names no schema.
+ */
+function rowRead(
+  script: Script,
+  call: ts.CallExpression,
+  table: TableName,
+  options: ts.Node,
+  depth = 0,
+): Value {
   const select = ts.isObjectLiteralExpression(options)
     ? objectProperty(options, 'select')
     : undefined;
@@ -68,11 +85,40 @@ export function prismaRead(script: Script, call: ts.CallExpression): Value | und
       ) {
         continue;
       }
-      items.push({ output: name, table: target.table, column: name, at: script.locate(property) });
+      items.push({ output: name, table, column: name, at: script.locate(property) });
     }
   }
-  const row = script.rowValue(call, items, items.length === 0 ? target.table : undefined);
-  return target.method === 'findMany' ? { element: row } : row;
+  const row = script.rowValue(call, items, items.length === 0 ? table : undefined);
+  const include = ts.isObjectLiteralExpression(options)
+    ? objectProperty(options, 'include')
+    : undefined;
+  if (!include || !ts.isObjectLiteralExpression(include) || depth >= MAX_INCLUDE_DEPTH) return row;
+  const related = new Map(row.fields);
+  for (const property of include.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    const name = propertyNameText(property.name);
+    const nested = script.definitionOf(property.initializer);
+    if (!name || nested.kind === ts.SyntaxKind.FalseKeyword) continue;
+    const { model, list } = relatedModel(name);
+    const relatedTable: TableName = { ...table, name: model };
+    const relatedRow = rowRead(script, call, relatedTable, nested, depth + 1);
+    related.set(name, list ? { element: relatedRow, at: script.locate(property) } : relatedRow);
+  }
+  return { ...row, fields: related };
+}
+
+/** Includes nest as deep as a schema's relations do; reading them stops here. */
+const MAX_INCLUDE_DEPTH = 4;
+
+/** A relation field's model by Prisma's naming convention: `patient` → `Patient`, `visits` → `Visit` (a list). */
+function relatedModel(field: string): { model: string; list: boolean } {
+  const list = /[^s]s$/.test(field);
+  const singular = !list
+    ? field
+    : field.endsWith('ies')
+      ? `${field.slice(0, -3)}y`
+      : field.slice(0, -1);
+  return { model: singular.charAt(0).toUpperCase() + singular.slice(1), list };
 }
 
 export function prismaWrite(script: Script, call: ts.CallExpression): WriteTarget | undefined {
