@@ -1305,6 +1305,8 @@ test("a clinician's history, complaints and surgeries are health data; family hi
   assert.equal(categoriesOf('surgeryName', notes), ['health.procedure']);
   assert.equal(categoriesOf('surgery', notes), ['health.procedure']);
   assert.equal(categoriesOf('surgeryTime', notes), []);
+  assert.equal(categoriesOf('proceduresDone', notes), ['health.procedure']);
+  assert.equal(categoriesOf('procedures', CUSTOMERS), []);
   // A genealogy app's family history, a customer's complaints: not health.
   assert.equal(categoriesOf('family_history', CUSTOMERS), []);
   assert.equal(categoriesOf('complaints', CUSTOMERS), []);

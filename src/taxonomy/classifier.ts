@@ -307,7 +307,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'content', 'body', 'text', 'note text', 'note content',
   ],
   'health.medication': ['drug', 'medication name', 'drug code'],
-  'health.procedure': ['surgery', 'surgery name', 'surgeries'],
+  'health.procedure': ['procedures', 'surgery', 'surgery name', 'surgeries'],
   'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
   'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
   'health.dates': [
@@ -424,6 +424,7 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.lab_result|test result',
   'health.lab_result|test results',
   'health.procedure|procedure',
+  'health.procedure|procedures',
   'health.procedure|surgery',
   'health.procedure|surgery name',
   'health.procedure|surgeries',
@@ -978,8 +979,16 @@ function describeHealth(scope: Scope): string {
  * health there. Seen in a hospital app whose assessment and emergency tables named no health word.
  */
 function keyedToPatient(context: ColumnContext): boolean {
-  return context.siblingColumns.some((sibling) => siblingTraits(sibling).patientKey);
+  // Asked for every column: read once per sibling list (the model passes one list per table).
+  let keyed = patientKeyedSiblings.get(context.siblingColumns);
+  if (keyed === undefined) {
+    keyed = context.siblingColumns.some((sibling) => siblingTraits(sibling).patientKey);
+    patientKeyedSiblings.set(context.siblingColumns, keyed);
+  }
+  return keyed;
 }
+
+const patientKeyedSiblings = new WeakMap<readonly string[], boolean>();
 
 /**
  * India's postal code is the PIN code: `pin_code` beside `city` and `state` is an address part, not
