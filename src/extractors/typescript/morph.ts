@@ -43,6 +43,7 @@ export declare namespace ts {
   type NewExpression = TsMorph.ts.NewExpression;
   type Node = TsMorph.ts.Node;
   type NodeFlags = TsMorph.ts.NodeFlags;
+  type NumericLiteral = TsMorph.ts.NumericLiteral;
   type ObjectBindingPattern = TsMorph.ts.ObjectBindingPattern;
   type ObjectLiteralElementLike = TsMorph.ts.ObjectLiteralElementLike;
   type ObjectLiteralExpression = TsMorph.ts.ObjectLiteralExpression;

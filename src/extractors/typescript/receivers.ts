@@ -528,29 +528,89 @@ export function booleanValue(node: Node | undefined): boolean | undefined {
   return undefined;
 }
 
-/** The name of an object literal member as written (`name`, `'name'`, `[‘name’]` with a literal). */
+/**
+ * The name of an object literal member as written (`name`, `'name'`, `[‘name’]` with a literal).
+ * Read on the raw nodes: only a computed name is wrapped, to follow its expression.
+ */
 export function propertyNameOf(member: Node): string | undefined {
+  const raw = member.compilerNode;
   if (
-    !Node.isPropertyAssignment(member) &&
-    !Node.isShorthandPropertyAssignment(member) &&
-    !Node.isMethodDeclaration(member)
+    !ts.isPropertyAssignment(raw) &&
+    !ts.isShorthandPropertyAssignment(raw) &&
+    !ts.isMethodDeclaration(raw)
   ) {
     return undefined;
   }
-  const nameNode = member.getNameNode();
-  if (
-    Node.isIdentifier(nameNode) ||
-    Node.isStringLiteral(nameNode) ||
-    Node.isNumericLiteral(nameNode)
-  ) {
-    return Node.isIdentifier(nameNode) ? nameNode.getText() : nameNode.getLiteralText();
+  const nameNode = raw.name;
+  if (ts.isIdentifier(nameNode)) return nameNode.getText(member.getSourceFile().compilerNode);
+  if (ts.isStringLiteral(nameNode) || ts.isNumericLiteral(nameNode)) return nameNode.text;
+  if (ts.isComputedPropertyName(nameNode)) {
+    return stringValue(wrap(member.getSourceFile(), nameNode.expression));
   }
-  if (Node.isComputedPropertyName(nameNode)) return stringValue(nameNode.getExpression());
   return undefined;
 }
 
 /** The value of an object literal's property (`{ name: 'x' }` → the `'x'` node; shorthand → the name). */
 export function objectProperty(object: Node | undefined, name: string): Node | undefined {
+  const value = rawObjectProperty(object, name);
+  return value && object ? wrap(object.getSourceFile(), value) : undefined;
+}
+
+/**
+ * `stringValue(objectProperty(object, name))`, the property's literal read on the raw nodes: the
+ * columns of an options object (`{ name: 'email', type: 'text' }`) are the hot path, and wrapping
+ * a value wraps its property and object too. Anything but a literal goes the wrapped way.
+ */
+export function stringProperty(object: Node | undefined, name: string): string | undefined {
+  const value = rawObjectProperty(object, name);
+  if (!value || !object) return undefined;
+  const inner = unwrapRawValue(value);
+  if (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner)) return inner.text;
+  return stringValue(wrap(object.getSourceFile(), value));
+}
+
+/** `numberValue(objectProperty(object, name))`, a literal read on the raw nodes (see `stringProperty`). */
+export function numberProperty(object: Node | undefined, name: string): number | undefined {
+  const value = rawObjectProperty(object, name);
+  if (!value || !object) return undefined;
+  const inner = unwrapRawValue(value);
+  if (ts.isNumericLiteral(inner)) return numericLiteralValue(inner);
+  return numberValue(wrap(object.getSourceFile(), value));
+}
+
+/** `booleanValue(objectProperty(object, name))`, read on the raw nodes. */
+export function booleanProperty(object: Node | undefined, name: string): boolean | undefined {
+  const value = rawObjectProperty(object, name);
+  if (!value) return undefined;
+  const kind = unwrapRawValue(value).kind;
+  if (kind === SyntaxKind.TrueKeyword) return true;
+  if (kind === SyntaxKind.FalseKeyword) return false;
+  return undefined;
+}
+
+/** ts-morph's `NumericLiteral.getLiteralValue()`, on the raw node. */
+function numericLiteralValue(literal: ts.NumericLiteral): number {
+  const text = literal.text;
+  return text.includes('.') ? parseFloat(text) : parseInt(text, 10);
+}
+
+/** `unwrap` on a raw node: the same wrappers looked through (parentheses, `as`, `satisfies`, `!`, `await`). */
+function unwrapRawValue(node: ts.Node): ts.Node {
+  let current = node;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isAwaitExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+/** The raw value node `objectProperty` wraps. */
+function rawObjectProperty(object: Node | undefined, name: string): ts.Node | undefined {
   if (!object) return undefined;
   const literal = unwrap(object);
   if (!Node.isObjectLiteralExpression(literal)) return undefined;
@@ -570,10 +630,9 @@ export function objectProperty(object: Node | undefined, name: string): Node | u
     } else if (written !== name) {
       continue;
     }
-    const sourceFile = literal.getSourceFile();
-    if (ts.isPropertyAssignment(member)) return wrap(sourceFile, member.initializer);
-    if (ts.isShorthandPropertyAssignment(member)) return wrap(sourceFile, member.name);
-    return wrap(sourceFile, member);
+    if (ts.isPropertyAssignment(member)) return member.initializer;
+    if (ts.isShorthandPropertyAssignment(member)) return member.name;
+    return member;
   }
   return undefined;
 }

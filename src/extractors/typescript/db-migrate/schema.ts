@@ -9,10 +9,11 @@ import type { OrmExtractor, TsFileContext } from '../types.js';
 import { migrationCalls } from '../node-pg-migrate/schema.js';
 import { normaliseWrittenType } from '../query-flows.js';
 import {
-  booleanValue,
-  numberValue,
+  booleanProperty,
+  numberProperty,
   objectProperty,
   propertyNameOf,
+  stringProperty,
   stringValue,
 } from '../receivers.js';
 import type { ReceiverRules } from '../receivers.js';
@@ -206,12 +207,12 @@ function columnDefinition(node: Node, column: string): ColumnDefinition | undefi
     ...(type !== undefined && {
       dataType: sqlType(
         type,
-        numberValue(objectProperty(node, 'length')),
-        numberValue(objectProperty(node, 'precision')),
-        numberValue(objectProperty(node, 'scale')),
+        numberProperty(node, 'length'),
+        numberProperty(node, 'precision'),
+        numberProperty(node, 'scale'),
       ),
     }),
-    ...(booleanValue(objectProperty(node, 'primaryKey')) === true && { primaryKey: true }),
+    ...(booleanProperty(node, 'primaryKey') === true && { primaryKey: true }),
     ...(references && { references }),
   };
 }
@@ -279,13 +280,13 @@ function sqlType(
 /** `foreignKey: { name, table, mapping: 'id' | { local: 'remote' }, rules }`. */
 function foreignKeyOf(node: Node | undefined, column: string): ColumnName | undefined {
   if (!node || !Node.isObjectLiteralExpression(node)) return undefined;
-  const table = stringValue(objectProperty(node, 'table'));
+  const table = stringProperty(node, 'table');
   if (table === undefined) return undefined;
   const mapping = objectProperty(node, 'mapping');
   const target =
     stringValue(mapping) ??
     (mapping && Node.isObjectLiteralExpression(mapping)
-      ? stringValue(objectProperty(mapping, column))
+      ? stringProperty(mapping, column)
       : undefined);
   return { table: { name: table }, column: target ?? 'id' };
 }

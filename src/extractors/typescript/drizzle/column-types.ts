@@ -5,7 +5,7 @@
 import { Node, SyntaxKind } from '../morph.js';
 import type { CallExpression } from 'ts-morph';
 import { normaliseWrittenType } from '../query-flows.js';
-import { booleanValue, numberValue, objectProperty, stringValue } from '../receivers.js';
+import { booleanProperty, numberProperty, objectProperty, stringValue } from '../receivers.js';
 
 export type Dialect = 'pg' | 'mysql' | 'sqlite';
 
@@ -54,10 +54,10 @@ export function builderType(
   options: Node | undefined,
   dialect: Dialect,
 ): string | undefined {
-  const length = numberValue(objectProperty(options, 'length'));
-  const precision = numberValue(objectProperty(options, 'precision'));
-  const scale = numberValue(objectProperty(options, 'scale'));
-  const withTimezone = booleanValue(objectProperty(options, 'withTimezone')) === true;
+  const length = numberProperty(options, 'length');
+  const precision = numberProperty(options, 'precision');
+  const scale = numberProperty(options, 'scale');
+  const withTimezone = booleanProperty(options, 'withTimezone') === true;
   const sized = (base: string, size: number | undefined) =>
     size === undefined ? base : `${base}(${size})`;
   switch (builder) {
@@ -104,13 +104,13 @@ export function builderType(
     case 'bit':
     case 'vector':
     case 'halfvec':
-      return sized(builder, length ?? numberValue(objectProperty(options, 'dimensions')));
+      return sized(builder, length ?? numberProperty(options, 'dimensions'));
     case 'timestamp':
     case 'time':
     case 'datetime': {
       if (dialect === 'sqlite') return 'integer';
       const base = builder === 'datetime' ? 'datetime' : `${builder}${withTimezone ? 'tz' : ''}`;
-      return sized(base, precision ?? numberValue(objectProperty(options, 'fsp')));
+      return sized(base, precision ?? numberProperty(options, 'fsp'));
     }
     case 'numeric':
     case 'decimal':

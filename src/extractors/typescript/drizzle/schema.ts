@@ -28,6 +28,7 @@ import { unwrapRaw } from '../syntax-index.js';
 import {
   constInitializerOf,
   objectProperty,
+  stringProperty,
   propertyNameOf,
   rawCallsOf,
   stringValue,
@@ -440,8 +441,8 @@ class DrizzleFile {
     if (name === undefined) return;
     const options =
       optionsArg && Node.isObjectLiteralExpression(optionsArg) ? optionsArg : undefined;
-    const command = (stringValue(objectProperty(options, 'for')) ?? 'all').toLowerCase();
-    const as = (stringValue(objectProperty(options, 'as')) ?? 'permissive').toLowerCase();
+    const command = (stringProperty(options, 'for') ?? 'all').toLowerCase();
+    const as = (stringProperty(options, 'as') ?? 'permissive').toLowerCase();
     const usingNode = objectProperty(options, 'using');
     const using = usingNode ? sqlText(usingNode) : undefined;
     const toNode = objectProperty(options, 'to');

@@ -38,7 +38,7 @@ import {
   isCallOn,
   isInDownMigration,
   isRawNodeInDownMigration,
-  objectProperty,
+  booleanProperty,
   outermostChainCall,
   parameterName,
   propertyNameOf,
@@ -698,7 +698,7 @@ function columnTypeOf(method: string, args: Node[]): string | undefined {
       return 'time';
     case 'datetime':
     case 'timestamp': {
-      const useTz = booleanValue(objectProperty(args[1], 'useTz'));
+      const useTz = booleanProperty(args[1], 'useTz');
       return useTz === false ? 'timestamp' : 'timestamptz';
     }
     case 'binary':

@@ -13,9 +13,10 @@ import { extractSqlStatement } from '../context.js';
 import { normaliseWrittenType } from '../query-flows.js';
 import {
   bindReceivers,
-  booleanValue,
   isRawNodeInDownMigration,
   objectProperty,
+  stringProperty,
+  booleanProperty,
   propertyNameOf,
   rawCallsOf,
   stringList,
@@ -118,9 +119,9 @@ function tableNameOf(node: Node | undefined): TableName | undefined {
   const text = stringValue(node);
   if (text !== undefined) return { name: text };
   if (Node.isObjectLiteralExpression(node)) {
-    const name = stringValue(objectProperty(node, 'name'));
+    const name = stringProperty(node, 'name');
     if (name === undefined) return undefined;
-    const schema = stringValue(objectProperty(node, 'schema'));
+    const schema = stringProperty(node, 'schema');
     return schema === undefined ? { name } : { name, schema };
   }
   return undefined;
@@ -197,11 +198,11 @@ function columnDefinition(node: Node): ColumnDefinition | undefined {
     return { dataType: normaliseWrittenType(shorthand), primaryKey: false };
   }
   if (!Node.isObjectLiteralExpression(node)) return undefined;
-  const type = stringValue(objectProperty(node, 'type'));
+  const type = stringProperty(node, 'type');
   const references = referenceOf(objectProperty(node, 'references'));
   return {
     ...(type !== undefined && { dataType: normaliseWrittenType(type) }),
-    primaryKey: booleanValue(objectProperty(node, 'primaryKey')) === true,
+    primaryKey: booleanProperty(node, 'primaryKey') === true,
     ...(references && { references }),
   };
 }
@@ -313,7 +314,7 @@ function alterTable(scope: CallScope): void {
   const [nameArg, optionsArg] = scope.call.getArguments();
   const table = tableNameOf(nameArg);
   if (!table || !optionsArg || !Node.isObjectLiteralExpression(optionsArg)) return;
-  const levelSecurity = stringValue(objectProperty(optionsArg, 'levelSecurity'));
+  const levelSecurity = stringProperty(optionsArg, 'levelSecurity');
   const mode = levelSecurity?.trim().toUpperCase();
   if (mode !== 'ENABLE' && mode !== 'DISABLE') return;
   scope.facts.push({
@@ -333,8 +334,8 @@ function createPolicy(scope: CallScope): void {
   const name = stringValue(policyArg);
   if (!table || name === undefined) return;
   const options = optionsArg && Node.isObjectLiteralExpression(optionsArg) ? optionsArg : undefined;
-  const command = (stringValue(objectProperty(options, 'command')) ?? 'all').toLowerCase();
-  const using = stringValue(objectProperty(options, 'using'));
+  const command = (stringProperty(options, 'command') ?? 'all').toLowerCase();
+  const using = stringProperty(options, 'using');
   const fact: PolicyCreated = {
     kind: 'policy-created',
     at: scope.context.locate(scope.call),
@@ -400,7 +401,7 @@ function grantOnTables(scope: CallScope, kind: AccessChanged['kind']): void {
   const options = scope.call.getArguments()[0];
   if (!options || !Node.isObjectLiteralExpression(options)) return;
   const tablesNode = objectProperty(options, 'tables');
-  const schema = stringValue(objectProperty(options, 'schema'));
+  const schema = stringProperty(options, 'schema');
   const roles = stringList(objectProperty(options, 'roles')).map(roleName);
   const privileges = privilegeList(objectProperty(options, 'privileges'));
   const columns = stringList(objectProperty(options, 'columns'));

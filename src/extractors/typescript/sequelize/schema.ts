@@ -19,11 +19,12 @@ import { readingThrough, receiverCallsOf } from '../context.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
-  booleanValue,
   constInitializerOf,
   isRawNodeInDownMigration,
   numberValue,
   objectProperty,
+  stringProperty,
+  booleanProperty,
   propertyNameOf,
   stringValue,
   unwrapExpression,
@@ -102,10 +103,10 @@ const HANDLERS: Record<string, Handler> = {
 function tableOf(node: Node | undefined): TableName | undefined {
   const text = stringValue(node);
   if (text !== undefined) return tableNameFromText(text);
-  const name = stringValue(objectProperty(node, 'tableName'));
+  const name = stringProperty(node, 'tableName');
   if (name === undefined) return undefined;
   const table = tableNameFromText(name);
-  const schema = stringValue(objectProperty(node, 'schema'));
+  const schema = stringProperty(node, 'schema');
   if (schema !== undefined) table.schema = schema;
   return table;
 }
@@ -167,10 +168,10 @@ function columnFact(
   const typeNode = options ? objectProperty(options, 'type') : value;
   const dataType = sequelizeType(typeNode);
   if (dataType === null) return undefined; // VIRTUAL: no column in the database
-  const column = stringValue(objectProperty(options, 'field')) ?? key;
+  const column = stringProperty(options, 'field') ?? key;
   const fact: ColumnDefined = { kind: 'column-defined', at: context.locate(at), table, column };
   if (dataType !== undefined) fact.dataType = dataType;
-  if (booleanValue(objectProperty(options, 'primaryKey')) === true) fact.primaryKey = true;
+  if (booleanProperty(options, 'primaryKey') === true) fact.primaryKey = true;
   const references = referencesOf(objectProperty(options, 'references'));
   if (references) fact.references = references;
   return fact;
@@ -181,7 +182,7 @@ function referencesOf(node: Node | undefined): ColumnName | undefined {
   const model = objectProperty(node, 'model');
   const table = tableOf(model);
   if (!table) return undefined;
-  return { table, column: stringValue(objectProperty(node, 'key')) ?? 'id' };
+  return { table, column: stringProperty(node, 'key') ?? 'id' };
 }
 
 function addColumn(context: TsFileContext, call: CallExpression): Fact[] {

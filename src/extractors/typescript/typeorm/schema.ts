@@ -26,11 +26,12 @@ import { elementsOfList, loopedValuesOf } from '../looped-definitions.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
-  booleanValue,
   constInitializerOf,
   isRawNodeInDownMigration,
-  numberValue,
   objectProperty,
+  stringProperty,
+  numberProperty,
+  booleanProperty,
   stringList,
   stringValue,
   unwrapExpression,
@@ -149,29 +150,28 @@ function tableOf(node: Node | undefined, depth = 0): TableName | undefined {
     return undefined;
   }
   const options = optionsOf(value, 'Table');
-  const name = stringValue(objectProperty(options, 'name'));
+  const name = stringProperty(options, 'name');
   if (name === undefined) return undefined;
   const table = tableNameFromText(name);
-  const schema = stringValue(objectProperty(options, 'schema'));
+  const schema = stringProperty(options, 'schema');
   if (schema !== undefined && table.schema === undefined) table.schema = schema;
   return table;
 }
 
 /** A column argument given by name or as a `TableColumn`. */
 function columnNameOf(node: Node | undefined): string | undefined {
-  return stringValue(node) ?? stringValue(objectProperty(optionsOf(node, 'TableColumn'), 'name'));
+  return stringValue(node) ?? stringProperty(optionsOf(node, 'TableColumn'), 'name');
 }
 
 /** Normalised SQL type of TypeORM column options: `type` with `length`, `precision`, `scale`, `isArray`. */
 export function typeormColumnType(options: Node | undefined): string | undefined {
-  const written = stringValue(objectProperty(options, 'type'));
+  const written = stringProperty(options, 'type');
   if (written === undefined) return undefined;
-  const length = numberValue(objectProperty(options, 'length'));
-  const precision = numberValue(objectProperty(options, 'precision'));
-  const scale = numberValue(objectProperty(options, 'scale'));
+  const length = numberProperty(options, 'length');
+  const precision = numberProperty(options, 'precision');
+  const scale = numberProperty(options, 'scale');
   const array =
-    booleanValue(objectProperty(options, 'isArray')) === true ||
-    booleanValue(objectProperty(options, 'array')) === true;
+    booleanProperty(options, 'isArray') === true || booleanProperty(options, 'array') === true;
   return normaliseTypeorm(written, length, precision, scale) + (array ? '[]' : '');
 }
 
@@ -205,12 +205,12 @@ function columnFact(
   at: Node,
   references?: ColumnName,
 ): ColumnDefined | undefined {
-  const column = stringValue(objectProperty(options, 'name'));
+  const column = stringProperty(options, 'name');
   if (column === undefined) return undefined;
   const fact: ColumnDefined = { kind: 'column-defined', at: context.locate(at), table, column };
   const dataType = typeormColumnType(options);
   if (dataType !== undefined) fact.dataType = dataType;
-  if (booleanValue(objectProperty(options, 'isPrimary')) === true) fact.primaryKey = true;
+  if (booleanProperty(options, 'isPrimary') === true) fact.primaryKey = true;
   if (references) fact.references = references;
   return fact;
 }
@@ -236,7 +236,7 @@ function createTableOf({ context, call }: CallScope, tableArg: Node | undefined)
   for (const element of columns ? elementsOfList(columns) : []) {
     const column = optionsOf(element, 'TableColumn');
     if (!column) continue;
-    const name = stringValue(objectProperty(column, 'name'));
+    const name = stringProperty(column, 'name');
     const fact = columnFact(
       context,
       table,
@@ -256,7 +256,7 @@ function foreignKeysOf(node: Node | undefined): Map<string, ColumnName> {
   if (!list || !Node.isArrayLiteralExpression(list)) return references;
   for (const element of list.getElements()) {
     const options = optionsOf(element, 'TableForeignKey');
-    const target = stringValue(objectProperty(options, 'referencedTableName'));
+    const target = stringProperty(options, 'referencedTableName');
     if (target === undefined) continue;
     const columns = stringList(objectProperty(options, 'columnNames'));
     const referenced = stringList(objectProperty(options, 'referencedColumnNames'));
@@ -303,7 +303,7 @@ function changeColumns({ context, call }: CallScope, many: boolean): Fact[] {
     if (column === undefined || !options) return [];
     const at = context.locate(options);
     const facts: Fact[] = [];
-    const newName = stringValue(objectProperty(options, 'name'));
+    const newName = stringProperty(options, 'name');
     if (newName !== undefined && newName !== column) {
       facts.push({ kind: 'column-renamed', at, table, column, newName });
     }
@@ -353,9 +353,9 @@ function createView({ context, call }: CallScope): Fact[] {
   const options = optionsOf(call.getArguments()[0], 'View');
   const table = tableOf(options ? objectProperty(options, 'name') : undefined);
   if (!options || !table) return [];
-  const schema = stringValue(objectProperty(options, 'schema'));
+  const schema = stringProperty(options, 'schema');
   if (schema !== undefined && table.schema === undefined) table.schema = schema;
-  const materialized = booleanValue(objectProperty(options, 'materialized')) === true;
+  const materialized = booleanProperty(options, 'materialized') === true;
   const expression = objectProperty(options, 'expression');
   const objectType = materialized ? 'materialized-view' : 'view';
   const viewName = [table.schema, table.name]
@@ -415,12 +415,10 @@ function entityFacts(
   const [first, second] = decorator.getArguments();
   const options = first && Node.isObjectLiteralExpression(unwrapExpression(first)) ? first : second;
   const name =
-    stringValue(first) ??
-    stringValue(objectProperty(options, 'name')) ??
-    snakeCase(entity.getName() ?? '');
+    stringValue(first) ?? stringProperty(options, 'name') ?? snakeCase(entity.getName() ?? '');
   if (!name) return [];
   const table = tableNameFromText(name);
-  const schema = stringValue(objectProperty(options, 'schema'));
+  const schema = stringProperty(options, 'schema');
   if (schema !== undefined && table.schema === undefined) table.schema = schema;
   const objectType = decorator.getName() === 'ViewEntity' ? 'view' : 'table';
   const facts: Fact[] = [
@@ -444,8 +442,8 @@ function entityColumn(
   const [first, second] = decorator.getArguments();
   const firstValue = first ? unwrapExpression(first) : undefined;
   const options = firstValue && Node.isObjectLiteralExpression(firstValue) ? firstValue : second;
-  const writtenType = stringValue(first) ?? stringValue(objectProperty(options, 'type'));
-  const column = stringValue(objectProperty(options, 'name')) ?? property.getName();
+  const writtenType = stringValue(first) ?? stringProperty(options, 'type');
+  const column = stringProperty(options, 'name') ?? property.getName();
   const fact: ColumnDefined = {
     kind: 'column-defined',
     at: context.locate(property),
@@ -455,7 +453,7 @@ function entityColumn(
   const dataType = entityColumnType(kind, writtenType, options, property);
   if (dataType !== undefined) fact.dataType = dataType;
   if (kind === 'PrimaryColumn' || kind === 'PrimaryGeneratedColumn') fact.primaryKey = true;
-  if (booleanValue(objectProperty(options, 'primary')) === true) fact.primaryKey = true;
+  if (booleanProperty(options, 'primary') === true) fact.primaryKey = true;
   const encryption = transformerEncryption(objectProperty(options, 'transformer'));
   if (encryption !== undefined) fact.encryption = encryption;
   return fact;
@@ -509,10 +507,10 @@ function entityColumnType(
   }
   if (kind === 'VersionColumn') return 'integer';
   if (writtenType !== undefined) {
-    const length = numberValue(objectProperty(options, 'length'));
-    const precision = numberValue(objectProperty(options, 'precision'));
-    const scale = numberValue(objectProperty(options, 'scale'));
-    const array = booleanValue(objectProperty(options, 'array')) === true;
+    const length = numberProperty(options, 'length');
+    const precision = numberProperty(options, 'precision');
+    const scale = numberProperty(options, 'scale');
+    const array = booleanProperty(options, 'array') === true;
     return normaliseTypeorm(writtenType, length, precision, scale) + (array ? '[]' : '');
   }
   // No type given: TypeORM maps the property's TypeScript type (Postgres driver defaults).
