@@ -244,9 +244,12 @@ class KnexReader {
       isCallOn(call, builder) ||
       (ts.isIdentifier(call.expression) &&
         call.arguments.some((argument) => ts.isIdentifier(argument) && argument.text === builder));
+    const compilerSourceFile = body.getSourceFile().compilerNode;
     for (const call of descendantCallsOf(body, touchesBuilder)) {
-      const callee = call.getExpression();
-      if (Node.isIdentifier(callee)) {
+      // The callee is read on the raw nodes: a column call (`t.string('email')`) wraps no more.
+      const rawCallee = call.compilerNode.expression;
+      if (ts.isIdentifier(rawCallee)) {
+        const callee = call.getExpression();
         // A helper of this file that receives the table builder: addAuditColumns(t).
         const position = call
           .getArguments()
@@ -261,10 +264,11 @@ class KnexReader {
         }
         continue;
       }
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      const target = callee.getExpression();
-      if (!Node.isIdentifier(target) || target.getText() !== builder) continue;
-      appendAll(facts, this.builderCall(table, call, callee.getName(), altering));
+      if (!ts.isPropertyAccessExpression(rawCallee)) continue;
+      const target = rawCallee.expression;
+      if (!ts.isIdentifier(target) || target.getText(compilerSourceFile) !== builder) continue;
+      const method = rawCallee.name.getText(compilerSourceFile);
+      appendAll(facts, this.builderCall(table, call, method, altering));
     }
     return facts;
   }
