@@ -12,11 +12,7 @@ export interface LineIndex {
  * line break), so a CR-only file is not one long line with every finding on line 1.
  */
 export function createLineIndex(text: string): LineIndex {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
-  }
+  const lineStarts = lineStartsOf(text);
   const position = (offset: number) => {
     let low = 0;
     let high = lineStarts.length - 1;
@@ -35,6 +31,23 @@ export function createLineIndex(text: string): LineIndex {
       return { file, line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
     },
   };
+}
+
+/** Offsets where lines start: after each LF, CRLF or lone CR. */
+function lineStartsOf(text: string): number[] {
+  const lineStarts = [0];
+  if (!text.includes('\r')) {
+    // Most files break lines with LF alone: indexOf finds them far faster than a character loop.
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+      lineStarts.push(at + 1);
+    }
+    return lineStarts;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
+  }
+  return lineStarts;
 }
 
 /**
