@@ -687,25 +687,28 @@ function tableFacts(table: string): TableFacts {
   const cached = TABLE_FACTS_CACHE.get(table);
   if (cached !== undefined) return cached;
   const words = [...nameWords(table)];
-  const singularWords = new Set(words.map(singular));
+  // Each word's singular once: every vocabulary below is looked up with both forms.
+  const singulars = singularWordList(words);
+  const singularWords = new Set(singulars);
   const hasAny = (vocabulary: ReadonlySet<string>) =>
-    words.some((word) => vocabulary.has(word) || vocabulary.has(singular(word)));
+    words.some((word, index) => vocabulary.has(word) || vocabulary.has(singulars[index] as string));
   const personTable = isPersonTableName(table);
+  const hasPersonNoun = hasAny(PERSON_NOUNS);
   const facts: TableFacts = {
     words,
     singularWords,
     personTable,
     healthTable: hasAny(HEALTH_TABLE_WORDS),
-    organisationTable: hasAny(ORGANISATION_NOUNS) && !words.some(isPersonNoun),
+    organisationTable: hasAny(ORGANISATION_NOUNS) && !hasPersonNoun,
     infrastructureTable: hasAny(INFRASTRUCTURE_NOUNS),
     softwareClientTable: hasAny(SOFTWARE_CLIENT_WORDS),
     namedThingTable: hasAny(NAMED_THING_TABLE_WORDS),
     mailTable: hasAny(MAIL_TABLE_WORDS),
-    namesPerson: personTable || words.some(isPersonNoun),
+    namesPerson: personTable || hasPersonNoun,
     machineTable: hasAny(MACHINE_TABLE_WORDS),
     browsingTable:
       hasAny(BROWSING_TABLE_WORDS) ||
-      BROWSING_TABLE_PHRASES.some((phrase) => containsWords(singularWordList(words), phrase)),
+      BROWSING_TABLE_PHRASES.some((phrase) => containsWords(singulars, phrase)),
   };
   if (TABLE_FACTS_CACHE.size >= TABLE_FACTS_CACHE_LIMIT) TABLE_FACTS_CACHE.clear();
   TABLE_FACTS_CACHE.set(table, facts);
