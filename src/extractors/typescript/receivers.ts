@@ -23,6 +23,7 @@ import type {
   FunctionDeclaration,
   FunctionExpression,
   ObjectLiteralExpression,
+  PropertyAccessExpression,
   SourceFile,
 } from 'ts-morph';
 
@@ -635,6 +636,11 @@ function rawObjectProperty(object: Node | undefined, name: string): ts.Node | un
     return member;
   }
   return undefined;
+}
+
+/** `access.getName()` without wrapping the name node: the member's name as written. */
+export function memberName(access: PropertyAccessExpression): string {
+  return access.compilerNode.name.getText(access.getSourceFile().compilerNode);
 }
 
 /** The expression inside parentheses, `await`, `as`, `!` and `satisfies`. */

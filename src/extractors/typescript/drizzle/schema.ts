@@ -28,9 +28,9 @@ import { unwrapRaw } from '../syntax-index.js';
 import {
   constInitializerOf,
   objectProperty,
-  stringProperty,
   propertyNameOf,
   rawCallsOf,
+  stringProperty,
   stringValue,
   unwrapExpression,
   wrapNode,

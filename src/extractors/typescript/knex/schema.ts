@@ -32,13 +32,14 @@ import {
 import type { SelectItem, SelectSpec, SourceTable } from '../query-flows.js';
 import {
   bindReceivers,
+  booleanProperty,
   callChainOf,
   descendantCallsOf,
   functionArgument,
   isCallOn,
   isInDownMigration,
   isRawNodeInDownMigration,
-  booleanProperty,
+  memberName,
   outermostChainCall,
   parameterName,
   propertyNameOf,
@@ -148,7 +149,7 @@ class KnexReader {
   statement(call: CallExpression): Fact[] {
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) return [];
-    const method = callee.getName();
+    const method = memberName(callee);
     const handler = STATEMENTS[method];
     if (!handler) return [];
     const owner = callee.getExpression();

@@ -13,13 +13,13 @@ import { extractSqlStatement } from '../context.js';
 import { normaliseWrittenType } from '../query-flows.js';
 import {
   bindReceivers,
+  booleanProperty,
   isRawNodeInDownMigration,
   objectProperty,
-  stringProperty,
-  booleanProperty,
   propertyNameOf,
   rawCallsOf,
   stringList,
+  stringProperty,
   stringValue,
   wrapNode,
 } from '../receivers.js';

@@ -19,13 +19,14 @@ import { readingThrough, receiverCallsOf } from '../context.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
+  booleanProperty,
   constInitializerOf,
   isRawNodeInDownMigration,
+  memberName,
   numberValue,
   objectProperty,
-  stringProperty,
-  booleanProperty,
   propertyNameOf,
+  stringProperty,
   stringValue,
   unwrapExpression,
 } from '../receivers.js';
@@ -260,7 +261,7 @@ export function sequelizeType(node: Node | undefined): string | null | undefined
       name = owner.getName();
       modifier = value.getName();
     } else {
-      name = value.getName();
+      name = memberName(value);
     }
   }
   if (name === undefined) return undefined;

@@ -26,13 +26,13 @@ import { elementsOfList, loopedValuesOf } from '../looped-definitions.js';
 import { normaliseWrittenType, tableNameFromText } from '../query-flows.js';
 import {
   bindReceivers,
+  booleanProperty,
   constInitializerOf,
   isRawNodeInDownMigration,
-  objectProperty,
-  stringProperty,
   numberProperty,
-  booleanProperty,
+  objectProperty,
   stringList,
+  stringProperty,
   stringValue,
   unwrapExpression,
 } from '../receivers.js';
