@@ -29,7 +29,7 @@ export function shareStrings<T>(value: T): T {
 
 function shared(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.length >= SHARED_MIN_LENGTH ? sharedCopy(value) : value;
+    return value.length >= SHARED_MIN_LENGTH ? sharedString(value) : value;
   }
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
@@ -51,10 +51,6 @@ function shared(value: unknown): unknown {
  * name in 6,000 tables gives 6,000 equal reasons, and the model keeps every one.
  */
 export function sharedString(text: string): string {
-  return sharedCopy(text);
-}
-
-function sharedCopy(text: string): string {
   const known = copies.get(text);
   if (known !== undefined) return known;
   if (copies.size >= MAX_COPIES) copies.clear();

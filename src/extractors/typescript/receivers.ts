@@ -565,7 +565,7 @@ export function objectProperty(object: Node | undefined, name: string): Node | u
 export function stringProperty(object: Node | undefined, name: string): string | undefined {
   const value = rawObjectProperty(object, name);
   if (!value || !object) return undefined;
-  const inner = unwrapRawValue(value);
+  const inner = unwrapRaw(value as ts.Expression);
   if (ts.isStringLiteral(inner) || ts.isNoSubstitutionTemplateLiteral(inner)) return inner.text;
   return stringValue(wrap(object.getSourceFile(), value));
 }
@@ -574,7 +574,7 @@ export function stringProperty(object: Node | undefined, name: string): string |
 export function numberProperty(object: Node | undefined, name: string): number | undefined {
   const value = rawObjectProperty(object, name);
   if (!value || !object) return undefined;
-  const inner = unwrapRawValue(value);
+  const inner = unwrapRaw(value as ts.Expression);
   if (ts.isNumericLiteral(inner)) return numericLiteralValue(inner);
   return numberValue(wrap(object.getSourceFile(), value));
 }
@@ -583,7 +583,7 @@ export function numberProperty(object: Node | undefined, name: string): number |
 export function booleanProperty(object: Node | undefined, name: string): boolean | undefined {
   const value = rawObjectProperty(object, name);
   if (!value) return undefined;
-  const kind = unwrapRawValue(value).kind;
+  const kind = unwrapRaw(value as ts.Expression).kind;
   if (kind === SyntaxKind.TrueKeyword) return true;
   if (kind === SyntaxKind.FalseKeyword) return false;
   return undefined;
@@ -593,21 +593,6 @@ export function booleanProperty(object: Node | undefined, name: string): boolean
 function numericLiteralValue(literal: ts.NumericLiteral): number {
   const text = literal.text;
   return text.includes('.') ? parseFloat(text) : parseInt(text, 10);
-}
-
-/** `unwrap` on a raw node: the same wrappers looked through (parentheses, `as`, `satisfies`, `!`, `await`). */
-function unwrapRawValue(node: ts.Node): ts.Node {
-  let current = node;
-  while (
-    ts.isParenthesizedExpression(current) ||
-    ts.isAsExpression(current) ||
-    ts.isSatisfiesExpression(current) ||
-    ts.isNonNullExpression(current) ||
-    ts.isAwaitExpression(current)
-  ) {
-    current = current.expression;
-  }
-  return current;
 }
 
 /** The raw value node `objectProperty` wraps. */

@@ -45,8 +45,10 @@ export function prismaDelegate(script: Script, call: ts.CallExpression, methods:
   if (!isPrismaClient(script, delegate.expression)) return undefined;
   const model = delegate.name.text;
   if (model.startsWith('$')) return undefined;
-  const name = model.charAt(0).toUpperCase() + model.slice(1);
-  return { table: script.tableName(name, delegate.expression), method: callee.name.text };
+  return {
+    table: script.tableName(modelName(model), delegate.expression),
+    method: callee.name.text,
+  };
 }
 
 export function prismaRead(script: Script, call: ts.CallExpression): Value | undefined {
@@ -118,7 +120,12 @@ function relatedModel(field: string): { model: string; list: boolean } {
     : field.endsWith('ies')
       ? `${field.slice(0, -3)}y`
       : field.slice(0, -1);
-  return { model: singular.charAt(0).toUpperCase() + singular.slice(1), list };
+  return { model: modelName(singular), list };
+}
+
+/** A client property or relation field → the model Prisma generated it for (`patient` → `Patient`). */
+function modelName(field: string): string {
+  return field.charAt(0).toUpperCase() + field.slice(1);
 }
 
 export function prismaWrite(script: Script, call: ts.CallExpression): WriteTarget | undefined {
