@@ -67,11 +67,13 @@ class ProtectionReader {
   read(): Fact[] {
     this.indexImports();
     const extendsPrisma = /\$extends|defineExtension/.test(this.sourceFile.text);
+    // Read once: an entity assigned field by field counts only in a file that saves entities.
+    const savesEntities = /\.save\(/.test(this.sourceFile.text);
     const visit = (node: ts.Node): void => {
       this.checkFunction(node);
       if (ts.isClassDeclaration(node)) this.checkEntityHooks(node);
       if (ts.isCallExpression(node)) this.checkSequelizeModel(node);
-      if (ts.isExpressionStatement(node)) this.checkEntityAssignment(node);
+      if (savesEntities && ts.isExpressionStatement(node)) this.checkEntityAssignment(node);
       if (extendsPrisma && ts.isBinaryExpression(node)) this.checkPrismaExtension(node);
       ts.forEachChild(node, visit);
     };
@@ -410,7 +412,7 @@ class ProtectionReader {
 
   /**
    * `const user = new User(); user.password = await hash(p); await repo.save(user)`: an entity
-   * filled field by field, in a file that saves entities.
+   * filled field by field, in a file that saves entities (`read` checks that once).
    */
   private checkEntityAssignment(statement: ts.ExpressionStatement): void {
     const expression = statement.expression;
@@ -422,7 +424,7 @@ class ProtectionReader {
       return;
     }
     const instance = unwrap(expression.left.expression);
-    if (!ts.isIdentifier(instance) || !/\.save\(/.test(this.sourceFile.text)) return;
+    if (!ts.isIdentifier(instance)) return;
     const declared = this.tracker.declarationOf(instance);
     const declaration = declared?.parent;
     if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return;

@@ -91,6 +91,7 @@ class DataScriptReader implements Script {
   /** Environment variables by client expression and by the client's declaring name. */
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
+  private readonly mentioned = new Map<RegExp, boolean>();
 
   constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
@@ -104,6 +105,15 @@ class DataScriptReader implements Script {
     this.dialect = /['"](?:mysql2?|mariadb)(?:\/promise)?['"]/.test(this.sourceFile.text)
       ? 'mysql'
       : undefined;
+  }
+
+  mentions(pattern: RegExp): boolean {
+    let found = this.mentioned.get(pattern);
+    if (found === undefined) {
+      found = pattern.test(this.sourceFile.text);
+      this.mentioned.set(pattern, found);
+    }
+    return found;
   }
 
   locate(node: ts.Node): SourceLocation {

@@ -18,6 +18,11 @@ export interface Script {
   readonly tracker: ValueTracker;
   /** `mysql` when the file imports a MySQL driver: `${…}` spans become `?` instead of `$n`. */
   readonly dialect: 'postgres' | 'mysql' | undefined;
+  /**
+   * Whether the file's text matches `pattern`, read once per file and pattern: tools ask it for
+   * every call, and a minified bundle has tens of thousands of calls on one long line.
+   */
+  mentions(pattern: RegExp): boolean;
   locate(node: ts.Node): SourceLocation;
   /** The ts-morph node of a compiler node of this file (to follow imports with `imports.ts`). */
   wrap(node: ts.Node): Node;

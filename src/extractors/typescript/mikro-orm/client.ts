@@ -91,7 +91,7 @@ function tableOf(script: Script, entity: EntityNames, via: ts.Expression): Table
 }
 
 function managerCall(script: Script, call: ts.CallExpression) {
-  if (!MIKRO_ORM_IMPORT.test(script.sourceFile.text)) return undefined;
+  if (!script.mentions(MIKRO_ORM_IMPORT)) return undefined;
   const callee = stripParentheses(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   if (!isEntityManager(script, callee.expression)) return undefined;
@@ -133,7 +133,7 @@ function mikroOrmRead(script: Script, call: ts.CallExpression): Value | undefine
 }
 
 function mikroOrmWrite(script: Script, call: ts.CallExpression): WriteTarget | undefined {
-  if (!MIKRO_ORM_IMPORT.test(script.sourceFile.text)) return undefined;
+  if (!script.mentions(MIKRO_ORM_IMPORT)) return undefined;
   // `em.persist(entity)`, also as `em.persist(entity).flush()`.
   const persist = chainOf(call).links.find((link) => PERSISTS.test(link.name));
   if (persist) return persistedWrite(script, persist.call);

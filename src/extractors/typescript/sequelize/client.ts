@@ -13,6 +13,7 @@ import type { ClientCalls } from '../tool.js';
 
 const SEQUELIZE_READS = /^(?:findAll|findOne|findByPk|findAndCountAll)$/;
 const SEQUELIZE_WRITES = /^(?:create|bulkCreate|update|upsert)$/;
+const SEQUELIZE_TEXT = /sequelize/i;
 
 export function sequelizeModel(script: Script, receiver: ts.Expression): TableName | undefined {
   if (!ts.isIdentifier(receiver)) return undefined;
@@ -33,7 +34,7 @@ export function sequelizeModel(script: Script, receiver: ts.Expression): TableNa
   // model in a file that never names Sequelize itself.
   const module = script.importOf(receiver)?.module;
   const fromModels = module !== undefined && /(?:^|[/@])models?(?:\/|$)/i.test(module);
-  if (!fromModels && !/sequelize/i.test(script.sourceFile.text)) return undefined;
+  if (!fromModels && !script.mentions(SEQUELIZE_TEXT)) return undefined;
   return script.tableName(receiver.text, undefined);
 }
 
