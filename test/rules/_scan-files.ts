@@ -6,18 +6,22 @@ import { dirname, join } from 'node:path';
 import type { Finding } from '../../src/findings.js';
 import { scan } from '../../src/scan.js';
 
-export async function unencryptedFindingsOf(files: Record<string, string>): Promise<Finding[]> {
+/** Every finding of a scan of the project. */
+export async function findingsOfFiles(files: Record<string, string>): Promise<Finding[]> {
   const root = mkdtempSync(join(tmpdir(), 'piilint-rule-'));
   try {
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), text);
     }
-    const result = await scan({ cwd: root, paths: ['.'] });
-    return result.findings.filter((finding) => finding.ruleId === 'pii-unencrypted');
+    return (await scan({ cwd: root, paths: ['.'] })).findings;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+export async function unencryptedFindingsOf(files: Record<string, string>): Promise<Finding[]> {
+  return (await findingsOfFiles(files)).filter((finding) => finding.ruleId === 'pii-unencrypted');
 }
 
 /** `rule file:line:column table.column`, for exact assertions. */

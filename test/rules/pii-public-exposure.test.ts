@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { piiPublicExposure } from '../../src/rules/pii-public-exposure.js';
 import { check, col, dataMap, facts as f, item, mapping, where } from './_helpers.js';
+import { findingsOfFiles } from './_scan-files.js';
 
 const MERGE = 'db/kroger/2_merge.sql';
 
@@ -213,6 +214,28 @@ test('an upload with a public ACL carrying personal values', () => {
     /^PHI \(contact\.email from pps\.patients\.email\) uploaded to s3 bucket exports with a public ACL/,
   );
   assert.equal(findings[0]?.target, { store: 's3', table: 'exports', exposure: 'public' });
+});
+
+test("an RPC that keeps a public row's own values copies nothing into it", async () => {
+  // A Supabase table made in the dashboard, granted to anon, edited through a function.
+  const findings = await findingsOfFiles({
+    'supabase/grants.sql': 'GRANT SELECT, UPDATE ON patients TO anon;\n',
+    'supabase/edit.sql':
+      'CREATE FUNCTION edit_patient(p_id bigint, email_param text) RETURNS void\n' +
+      'LANGUAGE plpgsql SECURITY INVOKER AS $$\nBEGIN\n' +
+      '  UPDATE patients SET email = COALESCE(email_param, patients.email) WHERE id = p_id;\n' +
+      'END;\n$$;\n',
+  });
+  assert.equal(
+    findings.map(
+      (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
+    ),
+    ['public-access-grant supabase/grants.sql:1:1'],
+  );
+  assert.match(
+    findings[0]?.message ?? '',
+    /email: Personal data \(contact\.email per the classifier\)/,
+  );
 });
 
 test.run();

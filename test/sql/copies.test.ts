@@ -275,6 +275,44 @@ test('UPDATE … SET with a hash of its own column, and UPDATE … FROM through 
   ]);
 });
 
+test("UPDATE … SET that keeps the row's own value copies nothing; a hash of it still counts", () => {
+  // A Supabase RPC that edits a patient: each column keeps its value unless a parameter is given.
+  const sql =
+    'UPDATE patients SET full_name = COALESCE($1, patients.full_name), email = lower(email),\n' +
+    '  email_hash = COALESCE($2, md5(email)), ssn = md5(ssn) WHERE id = $3;';
+  assert.equal(extract(sql), [
+    {
+      kind: 'data-copied',
+      at: spanOf(sql, sql.slice(0, -1)),
+      target: patients,
+      via: 'update',
+      // The columns stay, with nothing copied into them: the table has them.
+      columns: [
+        {
+          column: 'full_name',
+          value: { from: [], transform: 'copy' },
+          at: spanOf(sql, 'full_name = COALESCE($1, patients.full_name)'),
+        },
+        {
+          column: 'email',
+          value: { from: [], transform: 'copy' },
+          at: spanOf(sql, 'email = lower(email)'),
+        },
+        {
+          column: 'email_hash',
+          value: { from: [{ table: patients, column: 'email' }], transform: 'hash', via: 'md5' },
+          at: spanOf(sql, 'email_hash = COALESCE($2, md5(email))'),
+        },
+        {
+          column: 'ssn',
+          value: { from: [{ table: patients, column: 'ssn' }], transform: 'hash', via: 'md5' },
+          at: spanOf(sql, 'ssn = md5(ssn)'),
+        },
+      ],
+    },
+  ]);
+});
+
 test('INSERT … VALUES: only encryption evidence is a copy', () => {
   const sql =
     "INSERT INTO patients (full_name, ssn, note) VALUES ('Ann', pgp_sym_encrypt('123-45-6789', 'key'), 'x');\n" +

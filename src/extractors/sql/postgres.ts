@@ -566,8 +566,9 @@ function update(statement: UpdateStmt, context: StatementContext, facts: Fact[])
   const columns: CopiedColumn[] = [];
   for (const node of statement.targetList ?? []) {
     if (!('ResTarget' in node) || !node.ResTarget.name) continue;
-    const value = assignedValue(node.ResTarget.val, scope, context);
-    if (!isEvidence(value)) continue;
+    const assigned = assignedValue(node.ResTarget.val, scope, context);
+    if (!isEvidence(assigned)) continue;
+    const value = withoutOwnValue(assigned, table, node.ResTarget.name);
     const start = context.charAt(node.ResTarget.location ?? 0);
     const end = findItemEnd(context.source.text, start, context.end, SELECT_ITEM_STOP_WORDS);
     columns.push({ column: node.ResTarget.name, value, at: context.source.locate(start, end) });
@@ -581,6 +582,25 @@ function update(statement: UpdateStmt, context: StatementContext, facts: Fact[])
       columns,
     });
   }
+}
+
+/**
+ * `SET email = COALESCE($1, patients.email)` or `SET email = lower(email)`: the row keeps its own
+ * value, which moves nothing anywhere, so that source is left out. The column stays in the copy
+ * with nothing copied into it: the statement still shows that the table has it (a Supabase table
+ * made in the dashboard is known only from such statements). A protective or revealing function
+ * over it (`SET password = crypt(password, …)`, `pgp_sym_decrypt(ssn, …)`) still counts: it
+ * changes what the column holds.
+ */
+function withoutOwnValue(value: ValueSource, table: TableName, column: string): ValueSource {
+  if (value.transform !== 'copy') return value;
+  const from = value.from.filter(
+    (source) =>
+      source.column !== column ||
+      source.table.name !== table.name ||
+      source.table.schema !== table.schema,
+  );
+  return from.length === value.from.length ? value : { ...value, from };
 }
 
 /* ------------------------------------------------------------------------------------------------
