@@ -1313,4 +1313,15 @@ test("a clinician's history, complaints and surgeries are health data; family hi
   assert.equal(categoriesOf('surgery', { ...CUSTOMERS, siblings: ['id'] }), []);
 });
 
+test('a health or medical condition is a diagnosis, also typed as an enum; a bare condition is not', () => {
+  // A blood bank's donors: `health_condition health_condition_type NOT NULL`.
+  const donors = { table: 'donors', linked: true, siblings: ['id', 'full_name', 'blood_group'] };
+  assert.equal(categoriesOf('health_condition', { ...donors, type: 'health_condition_type' }), [
+    'health.diagnosis',
+  ]);
+  assert.equal(categoriesOf('medicalConditions', CUSTOMERS), ['health.diagnosis']);
+  assert.equal(categoriesOf('condition', donors), []);
+  assert.equal(categoriesOf('health_condition_updated_at', donors), []);
+});
+
 test.run();

@@ -288,7 +288,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   'financial.bank_account': ['bank acct', 'bank account no', 'account holder number'],
   'financial.card': ['credit card number', 'cc number', 'credit card', 'debit card number'],
   'health.diagnosis': [
-    'conditions', 'medical condition', 'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension',
+    'conditions', 'medical condition', 'medical conditions', 'health condition',
+    'health conditions', 'diabetes', 'diabetic', 'cancer', 'asthma', 'hypertension',
     'hepatitis', 'epilepsy', 'dementia', 'copd', 'icd code', 'diagnosis code',
     // A clinician's history and the complaint a visit starts from (a hospital app's assessments).
     'medical history', 'past medical history', 'past history', 'family history',
