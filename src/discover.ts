@@ -390,6 +390,8 @@ export function readScannedFile(
   } finally {
     if (descriptor !== undefined) closeSync(descriptor);
   }
+  const utf16 = utf16Text(bytes);
+  if (utf16 !== undefined) return { file: { path, absolutePath, text: utf16 } };
   const nul = bytes.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
   if (nul !== -1) {
     // Node and the TypeScript parser read a NUL in a comment or string; a code file that is
@@ -405,6 +407,24 @@ export function readScannedFile(
 /** Editors do not count the BOM as a column. */
 function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * A file that starts with a UTF-16 byte-order mark, as Windows PowerShell's `>` writes it
+ * (`supabase gen types typescript > types_db.ts`) and SQL Server tools save scripts: its text,
+ * without the mark. Undefined when there is no such mark or the rest is not UTF-16.
+ */
+function utf16Text(bytes: Buffer): string | undefined {
+  const littleEndian = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const bigEndian = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if ((!littleEndian && !bigEndian) || bytes.length % 2 !== 0) return undefined;
+  // Node's decoder reads little-endian only: a big-endian file is swapped first.
+  const units = bigEndian ? Buffer.from(bytes).swap16() : bytes;
+  try {
+    return new TextDecoder('utf-16le', { fatal: true }).decode(units);
+  } catch {
+    return undefined;
+  }
 }
 
 function utf8OrUndefined(bytes: Buffer): string | undefined {

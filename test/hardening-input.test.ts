@@ -234,6 +234,33 @@ test(
 );
 
 test(
+  'UTF-16 files with a byte-order mark are read as text; without a whole UTF-16 text they stay binary',
+  withFolder(async (folder) => {
+    // What Windows PowerShell's `>` and SQL Server tools write.
+    const utf16le = (text: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const utf16be = (text: string) =>
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    write(folder, 'le/migrations/001.sql', utf16le(`${PATIENTS}${GRANT}`.replace(/\n/g, '\r\n')));
+    write(folder, 'be/migrations/001.sql', utf16be(`${PATIENTS}${GRANT}`));
+    write(
+      folder,
+      'odd/migrations/001.sql',
+      Buffer.concat([utf16le(PATIENTS), Buffer.from([0x41])]),
+    );
+    const outcome = await scanFolder(folder);
+    assert.is(outcome.exit, 1);
+    assert.equal(outcome.findings, [
+      'pii-unencrypted be/migrations/001.sql:1:47',
+      'public-access-grant be/migrations/001.sql:2:1',
+      'pii-unencrypted le/migrations/001.sql:1:47',
+      'public-access-grant le/migrations/001.sql:2:1',
+      'unreadable-migration odd/migrations/001.sql:1:1',
+    ]);
+  }),
+);
+
+test(
   'a symbolic link loop and links out of the root: nothing outside is read, the linked file is reported, no hang',
   withFolder(async (folder) => {
     const repository = join(folder, 'repo');
