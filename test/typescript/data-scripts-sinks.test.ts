@@ -191,6 +191,27 @@ for (const note of visit.notes) console.log(note.body);
   ]);
 });
 
+test('a small helper returns what this call passes it, not what every call passes', async () => {
+  // A report script's colour helpers: one call styles a patient's name, the others a title.
+  const facts = await factsOf(`const db = knex({});
+const dim = (s: string) => \`\\x1b[2m\${s}\\x1b[0m\`;
+function label(prefix: string, value: string) { return prefix + dim(value); }
+const patient = await db('patients').first('full_name');
+console.log(dim(patient.full_name));
+console.log(dim('Matching report'));
+console.log(label('run', '#42'));
+console.log(label('name', patient.full_name));
+`);
+  assert.equal(facts, [
+    'send 5:1-5:36 type=log logger=console',
+    '  db:patients.full_name (copy)',
+    '    4:23 read patients.full_name through db → 5:17 passed to dim → 5:1 logged with console.log',
+    'send 8:1-8:46 type=log logger=console',
+    '  db:patients.full_name (copy)',
+    '    4:23 read patients.full_name through db → 8:27 passed to label → 3:69 passed to dim → 8:1 logged with console.log',
+  ]);
+});
+
 test('sending non-personal values and logging counts, ids and statuses is no fact', async () => {
   const facts = await factsOf(`import axios from 'axios';
 const db = knex({});

@@ -75,6 +75,17 @@ export function propertyNameText(name: ts.PropertyName | ts.BindingName): string
   return undefined;
 }
 
+/** A helper call read with its parameters bound to the values of its arguments. */
+interface CallFrame {
+  fn: ts.FunctionLikeDeclaration;
+  args: Array<Value | undefined>;
+}
+
+/** Helpers up to this many characters are read once per call; longer ones once per file. */
+const MAX_BOUND_HELPER_LENGTH = 2000;
+/** Bound helper calls inside one another: deeper ones join every call (the work stays linear). */
+const MAX_BOUND_CALLS = 3;
+
 /**
  * Tracks values through one file. Created once per file; everything is computed lazily and
  * memoised, and a value that depends on itself (a loop-carried assignment) stops at the cycle.
@@ -87,6 +98,8 @@ export class ValueTracker {
   private readonly inProgress = new Map<Map<ts.Node, Value | null>, Set<ts.Node>>();
   private mutations: Map<ts.Identifier, Mutation[]> | undefined;
   private callSites: Map<ts.Identifier, ts.Node[]> | undefined;
+  /** Calls of small local helpers being read with their parameters bound (see `returnValueAt`). */
+  private readonly frames: CallFrame[] = [];
 
   constructor(
     readonly sourceFile: ts.SourceFile,
@@ -247,7 +260,9 @@ export class ValueTracker {
     node: ts.Node,
     compute: () => Value | undefined,
   ): Value | undefined {
-    const cached = cache.get(node);
+    // Inside a helper read for one call, values hold for that call only: neither read nor kept.
+    const forOneCall = this.frames.length > 0 && this.frameAround(node) !== undefined;
+    const cached = forOneCall ? undefined : cache.get(node);
     if (cached !== undefined) return cached ?? undefined;
     let running = this.inProgress.get(cache);
     if (!running) this.inProgress.set(cache, (running = new Set()));
@@ -262,8 +277,55 @@ export class ValueTracker {
       running.delete(node);
     }
     const kept = isTainted(value) ? value : undefined;
-    cache.set(node, kept ?? null);
+    if (!forOneCall) cache.set(node, kept ?? null);
     return kept;
+  }
+
+  /** The innermost helper call being read whose function holds `node`. */
+  private frameAround(node: ts.Node): CallFrame | undefined {
+    for (let index = this.frames.length - 1; index >= 0; index--) {
+      const frame = this.frames[index] as CallFrame;
+      if (node.pos >= frame.fn.pos && node.end <= frame.fn.end) return frame;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a call of a local function returns. A small helper (`const dim = (s) => \`…${s}…\``) is
+   * read with its parameters bound to this call's arguments: `dim('Report')` holds nothing even
+   * when another call passes a patient's name. Bigger functions, recursion and deep nesting keep
+   * the join over every call, which bounds the work.
+   */
+  private returnValueAt(
+    fn: ts.FunctionLikeDeclaration,
+    call: ts.CallExpression,
+  ): Value | undefined {
+    if (
+      fn.parameters.length === 0 ||
+      fn.end - fn.pos > MAX_BOUND_HELPER_LENGTH ||
+      this.frames.length >= MAX_BOUND_CALLS ||
+      this.frames.some((frame) => frame.fn === fn)
+    ) {
+      return this.returnValue(fn);
+    }
+    const name =
+      (ts.isMethodDeclaration(fn) ? propertyNameText(fn.name) : this.nameOfFunction(fn)?.text) ??
+      'the function';
+    const passed = (argument: ts.Expression | undefined) =>
+      argument === undefined || ts.isSpreadElement(argument)
+        ? undefined
+        : withStep(this.valueOf(argument), this.step(argument, `passed to ${name}`));
+    const args = fn.parameters.map((parameter, index) =>
+      parameter.dotDotDotToken
+        ? joinAll(call.arguments.slice(index).map(passed))
+        : passed(call.arguments[index]),
+    );
+    this.frames.push({ fn, args });
+    try {
+      return this.returnValue(fn);
+    } finally {
+      this.frames.pop();
+    }
   }
 
   step(node: ts.Node, description: string): FlowStep {
@@ -402,7 +464,7 @@ export class ValueTracker {
     if (ts.isIdentifier(callee)) {
       const name = callee.text;
       const fn = this.functionOf(callee);
-      if (fn) return this.returnValue(fn);
+      if (fn) return this.returnValueAt(fn, call);
       if (NOT_DATA_GLOBALS.has(name) || PREDICATE_NAME.test(name)) return undefined;
       const transform = transformOfName(name);
       const joined = joinAll(args.map((argument) => this.valueOf(argument)));
@@ -415,7 +477,7 @@ export class ValueTracker {
     const receiverNode = callee.expression;
 
     const ownMethod = this.methodOf(call);
-    if (ownMethod) return this.returnValue(ownMethod);
+    if (ownMethod) return this.returnValueAt(ownMethod, call);
 
     if (ts.isIdentifier(receiverNode)) {
       const global = receiverNode.text;
@@ -646,6 +708,8 @@ export class ValueTracker {
     const fn = parameter.parent;
     if (!isFunctionLike(fn)) return undefined;
     const index = fn.parameters.indexOf(parameter);
+    const bound = this.frames.findLast((frame) => frame.fn === fn);
+    if (bound) return bound.args[index];
     const label = named?.text ?? (ts.isIdentifier(parameter.name) ? parameter.name.text : 'row');
     const stepNode = named ?? parameter.name;
     const parent = fn.parent;
