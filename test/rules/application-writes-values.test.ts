@@ -91,4 +91,64 @@ export async function POST(req: Request) {
   );
 });
 
+const BANK_SCHEMA = `import { pgTable, text } from 'drizzle-orm/pg-core';
+
+export const bankAccounts = pgTable('bank_accounts', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  iban: text(),
+});
+`;
+
+test('rows written as a mapped list are judged by what the callback returns', async () => {
+  // A finance app's bank connection: each account's IBAN is encrypted as the list is mapped.
+  const findings = await findingsOf({
+    'src/db/schema.ts': BANK_SCHEMA,
+    'src/crypto.ts': CRYPTO,
+    'src/connect.ts': `import { db } from './db';
+import { bankAccounts } from './db/schema';
+import { seal } from './crypto';
+
+export async function connect(accounts: Array<{ id: string; name: string; iban?: string }>, key: Buffer) {
+  await db.insert(bankAccounts).values(
+    accounts.map((account) => ({ id: account.id, name: account.name, iban: account.iban ? seal(account.iban, key) : null })),
+  );
+}
+`,
+  });
+  assert.equal(findings.map(where), []);
+});
+
+test('fields assigned to the written object before the call are written too: a plain one beside an encrypting write is reported', async () => {
+  const findings = await findingsOf({
+    'src/db/schema.ts': BANK_SCHEMA,
+    'src/crypto.ts': CRYPTO,
+    'src/connect.ts': `import { db } from './db';
+import { bankAccounts } from './db/schema';
+import { seal } from './crypto';
+
+export async function connect(account: { id: string; iban: string }, key: Buffer) {
+  await db.insert(bankAccounts).values({ id: account.id, iban: seal(account.iban, key) });
+}
+`,
+    'src/reconnect.ts': `import { createClient } from '@supabase/supabase-js';
+const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SERVICE_ROLE_KEY!);
+
+export async function reconnect(id: string, apiAccount: { iban?: string; name: string }) {
+  const updates: Record<string, string> = { name: apiAccount.name };
+  if (apiAccount.iban) {
+    updates.iban = apiAccount.iban;
+  }
+  await supabase.from('bank_accounts').update(updates).eq('id', id);
+  updates.iban = 'written after the call';
+}
+`,
+  });
+  assert.equal(findings.map(where), ['pii-unencrypted src/reconnect.ts:7:20 bank_accounts.iban']);
+  assert.match(
+    findings[0]?.message ?? '',
+    /in plain text, while src\/connect\.ts:6 .* encrypts it/,
+  );
+});
+
 test.run();

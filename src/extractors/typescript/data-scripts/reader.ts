@@ -92,6 +92,9 @@ class DataScriptReader implements Script {
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
   private readonly mentioned = new Map<RegExp, boolean>();
+  /** Fields assigned to objects (`updates.iban = …`), by the object's declaration; built on first use. */
+  private assignedFields:
+    Map<ts.Identifier, Array<{ name: string; value: ts.Expression }>> | undefined;
 
   constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
@@ -603,8 +606,11 @@ class DataScriptReader implements Script {
     if (target.column) fields.push({ column: target.column.name, value: target.column.value });
     for (const data of [target.data, target.alsoData]) {
       if (!data) continue;
+      fields.push(...this.fieldsAssignedBefore(call, data, target));
       const literal = this.definitionOf(data);
-      const rows = ts.isArrayLiteralExpression(literal) ? literal.elements : [literal];
+      const rows = ts.isArrayLiteralExpression(literal)
+        ? literal.elements
+        : (mappedRows(literal) ?? [literal]);
       for (const row of rows) {
         const object = this.definitionOf(row);
         if (!ts.isObjectLiteralExpression(object)) continue;
@@ -621,6 +627,47 @@ class DataScriptReader implements Script {
     }
     const writer = `${target.verb} ${target.table.name}`;
     this.emitJudgedWrites(call, target.table, writer, fields, target.definedIn);
+  }
+
+  /**
+   * `const updates = { account_id: id }; updates.iban = apiAccount.iban; ….update(updates)`: the
+   * fields assigned to the written object before the call. Assignments are indexed once per file,
+   * by the declaration of the object they fill.
+   */
+  private fieldsAssignedBefore(
+    call: ts.Node,
+    data: ts.Expression,
+    target: WriteTarget,
+  ): Array<{ column: string; value: ts.Expression }> {
+    const object = stripParentheses(data);
+    if (!ts.isIdentifier(object)) return [];
+    const declared = this.tracker.declarationOf(object);
+    if (declared === undefined) return [];
+    if (this.assignedFields === undefined) {
+      const assigned = new Map<ts.Identifier, Array<{ name: string; value: ts.Expression }>>();
+      const visit = (node: ts.Node): void => {
+        if (
+          ts.isBinaryExpression(node) &&
+          node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(node.left) &&
+          ts.isIdentifier(node.left.expression)
+        ) {
+          const owner = this.tracker.declarationOf(node.left.expression);
+          if (owner !== undefined) {
+            const list = assigned.get(owner) ?? [];
+            list.push({ name: node.left.name.text, value: node.right });
+            assigned.set(owner, list);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(this.sourceFile);
+      this.assignedFields = assigned;
+    }
+    const before = call.getStart(this.sourceFile);
+    return (this.assignedFields.get(declared) ?? [])
+      .filter((field) => field.value.getStart(this.sourceFile) < before)
+      .map((field) => ({ column: columnOf(target, field.name), value: field.value }));
   }
 
   emitJudgedWrites(
@@ -707,6 +754,31 @@ class DataScriptReader implements Script {
     }
     return columns;
   }
+}
+
+/**
+ * `accounts.map((account) => ({ iban: encrypt(account.iban), … }))`: the rows a mapped list
+ * writes are what its callback returns (an expression body, or each `return` of a block body).
+ */
+function mappedRows(expression: ts.Expression): ts.Expression[] | undefined {
+  const call = stripParentheses(expression);
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression))
+    return undefined;
+  if (call.expression.name.text !== 'map') return undefined;
+  const callback = call.arguments[0] && stripParentheses(call.arguments[0]);
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) {
+    return undefined;
+  }
+  if (!ts.isBlock(callback.body)) return [stripParentheses(callback.body)];
+  const returned: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression)
+      returned.push(stripParentheses(node.expression));
+    // A nested function's `return` is its own.
+    else if (!ts.isFunctionLike(node)) ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(callback.body, visit);
+  return returned;
 }
 
 /** The column a written key lands in (a Drizzle table maps `displayName` to `display_name`). */
