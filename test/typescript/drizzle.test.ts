@@ -269,4 +269,22 @@ test('runs through the TypeScript pipeline (registered)', () => {
   assert.ok(kinds.includes('data-copied'));
 });
 
+test("pgTable('auth.users'): a table of the auth schema, not a dotted name in public", () => {
+  const text = [
+    "import { pgTable, uuid, varchar } from 'drizzle-orm/pg-core';",
+    "export const usersInAuth = pgTable('auth.users', { id: uuid('id'), email: varchar('email') });",
+    '',
+  ].join('\n');
+  const facts = extract(fixture('auth-mirror.ts', text));
+  const users = { name: 'users', schema: 'auth' };
+  assert.equal(
+    facts.map((fact) => [fact.kind, 'table' in fact ? fact.table : undefined]),
+    [
+      ['table-created', users],
+      ['column-defined', users],
+      ['column-defined', users],
+    ],
+  );
+});
+
 test.run();

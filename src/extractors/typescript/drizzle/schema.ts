@@ -39,6 +39,8 @@ import type { OrmExtractor, TsFileContext } from '../types.js';
 import { ENCRYPTED_NAME, builderType, readCustomType } from './column-types.js';
 import type { CustomType, Dialect } from './column-types.js';
 
+/** `schema.table` written as one table name. */
+const QUALIFIED_NAME = /^([A-Za-z_][\w$]*)\.([A-Za-z_][\w$]*)$/;
 const DRIZZLE_SCHEMA =
   /\b(?:pg|mysql|sqlite)(?:Table|View|MaterializedView|Policy|Schema)\b|drizzle-orm\/supabase/;
 
@@ -258,10 +260,17 @@ class DrizzleFile {
     const columns = columnsObject(columnsArg);
     if (name === undefined || !columns) return undefined;
     rlsMarker ??= enableRlsAfter(call);
+    // `pgTable('auth.users', …)`: a Supabase project's mirror of a table of another schema, kept
+    // for its foreign keys. A dot inside a Postgres table's own name is never what is meant.
+    const qualified = dialect === 'pg' && schema === undefined ? QUALIFIED_NAME.exec(name) : null;
     return {
       call,
       dialect,
-      table: schema === undefined ? { name } : { name, schema },
+      table: qualified
+        ? { name: qualified[2] as string, schema: qualified[1] as string }
+        : schema === undefined
+          ? { name }
+          : { name, schema },
       columns: readColumns(columns),
       ...(extras && { extras }),
       ...(rlsMarker && { rlsMarker }),
