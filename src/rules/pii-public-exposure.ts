@@ -42,6 +42,8 @@ export const piiPublicExposure: Rule = {
   check({ model }) {
     const findings: FindingDraft[] = [];
     const denied = (category: string) => isDeniedPublic(model.policy, category);
+    const isPublic = (source: ColumnRef) =>
+      model.stores.get(source.store)?.tables.get(source.table)?.exposure === 'public';
     // A mapping and the SQL that implements it are one flow: report it at the SQL, naming the mapping.
     const implemented = new Map<string, string[]>();
     for (const copy of model.copies) {
@@ -68,6 +70,9 @@ export const piiPublicExposure: Rule = {
         Array<{ column: CopiedColumnResult; leaked: CategoryEvidence[] }>
       >();
       for (const column of copy.columns) {
+        // Read from tables that are public themselves: the copy widens nothing, and
+        // public-access-grant reports each of those tables where it was made public.
+        if (column.sources.length > 0 && column.sources.every(isPublic)) continue;
         const leaked = column.categories.filter((entry) => denied(entry.category));
         if (leaked.length === 0) continue;
         const key = flowKey(copy.target.store, copy.target.table, column.column, column.sources);

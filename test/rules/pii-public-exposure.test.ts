@@ -238,4 +238,28 @@ test("an RPC that keeps a public row's own values copies nothing into it", async
   );
 });
 
+test('a copy between two public tables widens nothing; from a private table it is reported', async () => {
+  const findings = await findingsOfFiles({
+    'db/001_tables.sql':
+      'CREATE TABLE profiles (id uuid PRIMARY KEY, email text);\n' +
+      'CREATE TABLE contacts (id uuid PRIMARY KEY, email text);\n' +
+      'CREATE TABLE patients (id uuid PRIMARY KEY, email text);\n' +
+      'GRANT SELECT ON profiles TO anon;\n' +
+      'GRANT SELECT ON contacts TO anon;\n',
+    'db/002_copy.sql':
+      'INSERT INTO contacts (id, email) SELECT id, email FROM profiles;\n' +
+      'INSERT INTO contacts (id, email) SELECT id, email FROM patients;\n',
+  });
+  assert.equal(
+    findings.map(
+      (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
+    ),
+    [
+      'public-access-grant db/001_tables.sql:4:1',
+      'public-access-grant db/001_tables.sql:5:1',
+      'pii-public-exposure db/002_copy.sql:2:45',
+    ],
+  );
+});
+
 test.run();
