@@ -322,9 +322,13 @@ export interface ReadOptions {
  */
 const MIGRATION_PLACE =
   /(?:^|\/)(?:migrations?|migrate|seeds?|seeders|supabase|prisma|drizzle|db|database|schema|sql)\/|(?:^|\/)(?:\d{3,}|V\d+__)[^/]*$/i;
-/** Text that only migrations hold: a TypeORM/Knex/Sequelize/node-pg-migrate `up`, a table builder. */
+/**
+ * Text that only migrations hold: a TypeORM/Knex/Sequelize/node-pg-migrate `up`, a table builder
+ * given a table's name (`createTable('patients'`; a data grid's `this.createTable(el.className)`
+ * in a vendored bundle is not one).
+ */
 const MIGRATION_TEXT =
-  /MigrationInterface|exports\.up\b|export\s+(?:async\s+)?function\s+up\b|\bup\s*[:=(]\s*(?:async\b|\()|createTable\s*\(|queryRunner\.query/;
+  /MigrationInterface|exports\.up\b|export\s+(?:async\s+)?function\s+up\b|\bup\s*[:=(]\s*(?:async\b|\()|createTable\s*\(\s*['"`]|queryRunner\.query/;
 
 /**
  * A migration, schema or data map: SQL and Prisma files always; code files by where they live or

@@ -296,6 +296,28 @@ test(
 );
 
 test(
+  'a minified bundle that builds data grids is a note; a table builder with a name keeps it a migration',
+  withFolder(async (folder) => {
+    const longLine = ' a'.repeat(6000);
+    write(
+      folder,
+      'public/vendor/grid.min.js',
+      `fetch(u);this.table=this.createTable(el.className);${longLine}\n`,
+    );
+    write(
+      folder,
+      'src/setup.js',
+      `knex.schema.createTable('patients', (t) => t.text('ssn'));${longLine}\n`,
+    );
+    const outcome = await scanFolder(folder);
+    assert.equal(outcome.findings, [
+      'parse-error public/vendor/grid.min.js:1:10037',
+      'unreadable-migration src/setup.js:1:10048',
+    ]);
+  }),
+);
+
+test(
   '20,000 tiny files and 500 nested folders are walked without recursion or a crash',
   withFolder(async (folder) => {
     for (let index = 0; index < 20_000; index++) {
