@@ -8,6 +8,7 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
+import { inMigrationPlace } from './migration-place.js';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { gitRoot } from './project-root.js';
 import { UsageError } from './errors.js';
@@ -316,13 +317,6 @@ export interface ReadOptions {
 }
 
 /**
- * Where a migration, schema or data script usually lives: a `migrations`-like folder, a numbered or
- * dated file name, or an ORM's schema folder. Used only to decide how loudly an unread file is
- * reported; reading does not depend on it.
- */
-const MIGRATION_PLACE =
-  /(?:^|\/)(?:migrations?|migrate|seeds?|seeders|supabase|prisma|drizzle|db|database|schema|sql)\/|(?:^|\/)(?:\d{3,}|V\d+__)[^/]*$/i;
-/**
  * Text that only migrations hold: a TypeORM/Knex/Sequelize/node-pg-migrate `up`, a table builder
  * given a table's name (`createTable('patients'`; a data grid's `this.createTable(el.className)`
  * in a vendored bundle is not one).
@@ -337,7 +331,7 @@ const MIGRATION_TEXT =
 export function isMigrationLike(path: string, text?: string): boolean {
   const extension = extname(path);
   if (extension === '.sql' || extension === '.prisma' || isDataMapFile(path)) return true;
-  if (MIGRATION_PLACE.test(path.split(sep).join('/'))) return true;
+  if (inMigrationPlace(path)) return true;
   return text !== undefined && MIGRATION_TEXT.test(text);
 }
 

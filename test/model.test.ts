@@ -46,6 +46,29 @@ test('files replay in natural order: numeric runs compare as numbers', () => {
   );
 });
 
+test('application code replays after the migrations; a data migration keeps its place', () => {
+  const script = (file: string) =>
+    f.copy(file, 3, 'users', [item(file, 3, 'email', [col('invitations', 'email')])], 'script');
+  const ordered = orderFacts([
+    script('src/app/controllers/users.js'),
+    script('src/database/migrations/003_backfill.js'),
+    f.table('src/database/migrations/001_users.js', 1, 'users'),
+    f.table('src/database/migrations/005_drop.js', 1, 'drops'),
+    // Code outside a migration place that changes the schema is a migration too.
+    f.table('src/bootstrap.js', 1, 'settings'),
+  ]);
+  assert.equal(
+    ordered.map((group) => group.file),
+    [
+      'src/bootstrap.js',
+      'src/database/migrations/001_users.js',
+      'src/database/migrations/003_backfill.js',
+      'src/database/migrations/005_drop.js',
+      'src/app/controllers/users.js',
+    ],
+  );
+});
+
 test('a drop in a later-numbered file wins over an earlier create (2_ before 10_)', () => {
   const built = model([
     f.dropColumn('db/10_drop.sql', 1, 'patients', 'ssn'),

@@ -1,4 +1,5 @@
 import type { Fact } from '../facts.js';
+import { inMigrationPlace } from '../migration-place.js';
 
 /**
  * Compares paths in the order migration tools apply them. Tools that stamp files with a timestamp
@@ -51,12 +52,34 @@ export interface FileFacts {
   facts: Fact[];
   /** A schema file (Prisma, Drizzle, TypeORM entities) that declares state rather than migrating it. */
   declaredSchema: boolean;
+  /**
+   * Application code or a one-off script outside every migration place that only reads, writes,
+   * sends or protects data: it runs against the schema the migrations leave, whatever its path.
+   */
+  application: boolean;
+}
+
+/** What application code does to data, as opposed to what migrations do to the schema. */
+function isApplicationFact(fact: Fact): boolean {
+  switch (fact.kind) {
+    case 'data-sent':
+    case 'column-written':
+    case 'protecting-function':
+    case 'platform-hint':
+    case 'parse-error':
+      return true;
+    case 'data-copied':
+      return fact.via === 'script' || fact.via === 'orm';
+    default:
+      return false;
+  }
 }
 
 /**
  * Groups facts by file and puts the files in replay order: declared schema files first (they are
- * the state scripts and data copies work against), then every other file in natural path order.
- * Within a file, facts keep their order.
+ * the state scripts and data copies work against), then migrations in natural path order, then
+ * application code and scripts (`src/app/controllers/…` sorts before `src/database/migrations/…`
+ * but runs against the tables they make). Within a file, facts keep their order.
  */
 export function orderFacts(facts: readonly Fact[]): FileFacts[] {
   const byFile = new Map<string, FileFacts>();
@@ -64,14 +87,13 @@ export function orderFacts(facts: readonly Fact[]): FileFacts[] {
     const file = fact.at.file;
     let group = byFile.get(file);
     if (group === undefined) {
-      group = { file, facts: [], declaredSchema: false };
+      group = { file, facts: [], declaredSchema: false, application: !inMigrationPlace(file) };
       byFile.set(file, group);
     }
     group.facts.push(fact);
     if (fact.kind === 'table-created' && fact.declared === true) group.declaredSchema = true;
+    if (group.application && !isApplicationFact(fact)) group.application = false;
   }
-  return [...byFile.values()].sort((a, b) => {
-    if (a.declaredSchema !== b.declaredSchema) return a.declaredSchema ? -1 : 1;
-    return compareNaturally(a.file, b.file);
-  });
+  const rank = (group: FileFacts) => (group.declaredSchema ? 0 : group.application ? 2 : 1);
+  return [...byFile.values()].sort((a, b) => rank(a) - rank(b) || compareNaturally(a.file, b.file));
 }

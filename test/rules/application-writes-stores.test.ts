@@ -101,4 +101,35 @@ export async function addRegistry(id: string, password: string) {
   assert.equal(findings.map(where), []);
 });
 
+test('application code that sorts before the migrations folder writes the tables the migrations make', async () => {
+  // A clinic's Express back end: `src/app/…` sorts before `src/database/migrations/…`.
+  const findings = await findingsOf({
+    'src/database/migrations/20201117205136_users.js': `exports.up = (knex) =>
+  knex.schema.createTable('users', (table) => {
+    table.increments('id');
+    table.string('email');
+    table.string('password');
+  });
+`,
+    'src/database/connection.js': `const knex = require('knex');
+module.exports = knex({ client: 'mysql2', connection: process.env.DATABASE_URL });
+`,
+    'src/app/controllers/UserController.js': `const bcrypt = require('bcryptjs');
+const knex = require('../../database/connection');
+
+class UserController {
+  async create(req, res) {
+    const { email, password } = req.body;
+    const invite = await knex('invitations').where({ email }).first();
+    const hashed = await bcrypt.hash(password, 8);
+    await knex('users').insert({ email: invite.email, password: hashed });
+    return res.json({ email });
+  }
+}
+module.exports = new UserController();
+`,
+  });
+  assert.equal(findings.map(where), []);
+});
+
 test.run();
