@@ -1324,4 +1324,14 @@ test('a health or medical condition is a diagnosis, also typed as an enum; a bar
   assert.equal(categoriesOf('health_condition_updated_at', donors), []);
 });
 
+test("national identity numbers by their country's name are government ids", () => {
+  // A Hong Kong clinic's `hkid`, a Brazilian clinic's `cpf`, an Argentine audit's `dni_paciente`.
+  for (const column of ['hkid', 'cpf', 'dni_paciente', 'paciente_dni', 'rut', 'curp', 'nric']) {
+    assert.equal(categoriesOf(column, CUSTOMERS), ['government_id.ssn'], column);
+  }
+  // Whole words only: `truncate` holds no RUT, a date of a DNI check is a date.
+  assert.equal(categoriesOf('truncate', CUSTOMERS), []);
+  assert.equal(categoriesOf('dni_verified_at', CUSTOMERS), []);
+});
+
 test.run();

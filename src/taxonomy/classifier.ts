@@ -268,6 +268,10 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // India's PAN and other taxpayer numbers: `pan_number`, `pan_card`, `tin`, `taxpayer_id`.
     'pan number', 'pan card', 'pan card number', 'pan no', 'tin', 'tin number', 'taxpayer id',
     'tax identification number', 'tax number',
+    // National identity numbers by their own country's name: Brazil's CPF, Hong Kong's HKID,
+    // Chile's RUT, Mexico's CURP, Spain's and Argentina's DNI, Singapore's NRIC, Poland's PESEL,
+    // the Netherlands' BSN, Portugal's and Spain's NIF (seen as `dni_paciente`, `hkid`, `cpf`).
+    'cpf', 'hkid', 'hk id', 'rut', 'curp', 'dni', 'nric', 'pesel', 'bsn', 'nif',
   ],
   'government_id.drivers_license': [
     'driving license', 'driving licence', 'driving license number', 'driving licence number',
