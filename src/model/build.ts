@@ -994,8 +994,14 @@ class ModelBuilder {
       const open = [...access.policies.values()].filter(({ fact }) =>
         this.policyOpensToEveryone(fact),
       );
+      // A policy `TO public` (or with no TO) applies to every role, anon's grant included.
       reaches = reaches.filter((reach) =>
-        open.some(({ fact }) => fact.roles.length === 0 || fact.roles.includes(reach.role)),
+        open.some(
+          ({ fact }) =>
+            fact.roles.length === 0 ||
+            fact.roles.includes('public') ||
+            fact.roles.includes(reach.role),
+        ),
       );
       if (reaches.length === 0) return undefined;
     }

@@ -183,6 +183,22 @@ test('Supabase by its folder: a 2024 table with RLS never enabled is reported at
   assert.match(findings[0]?.fix ?? '', /ENABLE ROW LEVEL SECURITY.*REVOKE ALL/);
 });
 
+test('Supabase: a policy TO public that reads every row opens an RLS table to anon, as one with no TO does', () => {
+  // A hospital audit app that uses the anon key and no login.
+  const init: Migration = {
+    file: 'supabase/migrations/20251005191112_audits.sql',
+    sql: `${patientsTable}alter table patients enable row level security;\n`,
+  };
+  for (const roles of ['to public ', '', 'to anon ', 'to authenticated ']) {
+    const open: Migration = {
+      file: 'supabase/migrations/20260115000000_anon.sql',
+      sql: `create policy "read" on patients for select ${roles}using (true);\n`,
+    };
+    const expected = roles === 'to authenticated ' ? [] : [at(open, 'create policy')];
+    assert.equal(where(findingsOf([init, open])), expected, roles);
+  }
+});
+
 test('Supabase: a migration dated 2026-11-15 that creates a table with no grant is clean under auto', () => {
   const late: Migration = {
     file: 'supabase/migrations/20261115093000_init.sql',
