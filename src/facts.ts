@@ -293,6 +293,11 @@ export interface ColumnWritten extends FactBase {
    */
   hook?: boolean;
   /**
+   * Not a write: the stored value is checked as a hash (`bcrypt.compare(input, doctor.password)`),
+   * which shows the column holds one even when the scan sees no write (accounts made elsewhere).
+   */
+  checked?: boolean;
+  /**
    * Where the written table is defined, when the write says: `prisma` for a Prisma delegate, or
    * the path (from the scan's folder, without extension) of the module a Drizzle table object or
    * TypeORM entity is imported from (`src/db/schema`). The write belongs to that table's store.

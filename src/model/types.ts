@@ -71,6 +71,8 @@ export interface ColumnWrite {
   writer: string;
   /** A model hook or setter that rewrites the column on every save. */
   hook: boolean;
+  /** A check of the stored value as a hash, not a write (`bcrypt.compare`). */
+  checked: boolean;
 }
 
 export interface ModelColumn {

@@ -140,6 +140,7 @@ export function attachApplicationWrites(
         evidence: judged.evidence,
         writer: fact.writer,
         hook: fact.hook === true,
+        checked: fact.checked === true,
       });
     }
   }

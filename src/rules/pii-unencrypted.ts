@@ -148,7 +148,7 @@ function judgeByWrites(
     }
     const others = protecting[0];
     const beside = others
-      ? `, while ${describeWrite(others)} ${others.protection === 'hash' ? 'hashes' : 'encrypts'} it`
+      ? `, while ${describeWrite(others)} ${others.checked ? 'checks it as a hash' : others.protection === 'hash' ? 'hashes' : 'encrypts'}${others.checked ? '' : ' it'}`
       : '';
     return draftFor(
       store,

@@ -418,4 +418,72 @@ export async function importLegacy(name: string, ssn: string) {
   );
 });
 
+const DOCTORS_MIGRATION = `exports.up = (knex) =>
+  knex.schema.createTable('doctors', (table) => {
+    table.increments('id');
+    table.string('email');
+    table.string('password');
+    table.string('password_hash');
+  });
+`;
+
+test('a stored password checked with bcrypt.compare is a hash, though no write is seen; a hedge between two columns is not', async () => {
+  // Doctors' accounts are made by hand; the app only logs them in.
+  const login = (stored: string) => `import bcrypt from 'bcrypt';
+import { db } from '../db';
+
+export async function login(email: string, password: string) {
+  const doctor = await db('doctors').where({ email }).first();
+  const stored = ${stored};
+  return bcrypt.compare(password, stored);
+}
+`;
+  assert.equal(
+    (
+      await findingsOf({
+        'migrations/001_doctors.js': DOCTORS_MIGRATION,
+        'src/auth/login.ts': login('doctor.password'),
+      })
+    ).map(where),
+    [],
+  );
+  // "stored as plain text or a bcrypt hash": the password column may hold either.
+  assert.equal(
+    (
+      await findingsOf({
+        'migrations/001_doctors.js': DOCTORS_MIGRATION,
+        'src/auth/login.ts': login('doctor.password || doctor.password_hash'),
+      })
+    ).map(where),
+    ['pii-unencrypted migrations/001_doctors.js:5:5 doctors.password'],
+  );
+});
+
+test('a plain write beside a hash check is reported at the write', async () => {
+  const findings = await findingsOf({
+    'migrations/001_doctors.js': DOCTORS_MIGRATION,
+    'src/auth/login.ts': `import bcrypt from 'bcryptjs';
+import { db } from '../db';
+
+export async function login(email: string, password: string) {
+  const doctor = await db('doctors').where({ email }).first();
+  return bcrypt.compare(password, doctor.password);
+}
+`,
+    'scripts/add-doctor.ts': `import { db } from '../src/db';
+
+export async function addDoctor(email: string, password: string) {
+  await db('doctors').insert({ email, password });
+}
+`,
+  });
+  assert.equal(findings.map(where).slice(0, 1), [
+    'pii-unencrypted scripts/add-doctor.ts:4:39 doctors.password',
+  ]);
+  assert.match(
+    findings[0]?.message ?? '',
+    /in plain text, while src\/auth\/login\.ts:6 \(checked as a hash by compare from bcryptjs\) checks it as a hash\./,
+  );
+});
+
 test.run();

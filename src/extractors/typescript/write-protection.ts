@@ -149,6 +149,25 @@ function packageInside(expression: ts.Node, scope: JudgeScope, depth = 0): strin
   return found;
 }
 
+/** Password-hash packages' checks of a typed value against a stored hash. */
+const HASH_CHECK_MODULES =
+  /^(?:bcrypt|bcryptjs|bcrypt-ts|bcrypt-nodejs|@node-rs\/bcrypt|argon2|@node-rs\/argon2)$/;
+const HASH_CHECK_FUNCTIONS = /^(?:compare|compareSync|verify|verifySync)$/;
+
+/**
+ * `bcrypt.compare(input, user.password)`, `argon2.verify(user.password, input)`: the call that
+ * checks a stored password hash (`compare from bcrypt`), by the file's imports; undefined for
+ * anything else.
+ */
+export function hashCheckOf(node: ts.CallExpression, scope: JudgeScope): string | undefined {
+  const name = calleeName(node.expression);
+  if (name === undefined || !HASH_CHECK_FUNCTIONS.test(name)) return undefined;
+  const module = moduleOf(node.expression, scope);
+  return module !== undefined && HASH_CHECK_MODULES.test(module)
+    ? `${name} from ${module}`
+    : undefined;
+}
+
 /** A call or constructor of a hashing or cipher package, by the file's imports. */
 export function primitiveOf(
   node: ts.CallExpression | ts.NewExpression,

@@ -30,7 +30,7 @@ import { leavesOf, scalarOf } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
 import { scriptClients } from '../tools.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
-import { columnWrittenFact, judgeWrittenValue } from '../write-protection.js';
+import { columnWrittenFact, hashCheckOf, judgeWrittenValue } from '../write-protection.js';
 import type { JudgeScope } from '../write-protection.js';
 import { checkConstructedSend } from './object-stores.js';
 import type { Script } from './script.js';
@@ -56,10 +56,14 @@ const WRITE_OR_SINK_HINT =
 const STORED_WRITE_HINT =
   /\.(?:create|createMany|update|updateMany|upsert|save|insert|values|set|bulkCreate)\s*\(|\binsert\s+into\b|\bupdate\s+["`\w.]+\s+set\b/i;
 
+/** A login that checks a stored password hash: `bcrypt.compare(password, user.password)`. */
+const HASH_CHECK_HINT = /\b(?:bcrypt|argon2)\w*\b[\s\S]*\.(?:compare|verify)(?:Sync)?\s*\(/;
+
 export const dataScriptsExtractor: OrmExtractor = {
   name: 'data-scripts',
   applies: (text) =>
-    (READ_HINT.test(text) && WRITE_OR_SINK_HINT.test(text)) || STORED_WRITE_HINT.test(text),
+    (READ_HINT.test(text) && (WRITE_OR_SINK_HINT.test(text) || HASH_CHECK_HINT.test(text))) ||
+    STORED_WRITE_HINT.test(text),
   extract(context) {
     try {
       return new DataScriptReader(context).read();
@@ -129,6 +133,7 @@ class DataScriptReader implements Script {
       if (ts.isCallExpression(node)) {
         this.checkWrite(node);
         checkSend(this, node);
+        this.checkHashCheck(node);
       } else if (ts.isNewExpression(node)) {
         checkConstructedSend(this, node);
       } else if (ts.isTaggedTemplateExpression(node)) {
@@ -598,6 +603,37 @@ class DataScriptReader implements Script {
       declarationOf: (identifier) => this.tracker.declarationOf(identifier),
       importOf: (declared) => this.imports.get(declared),
     };
+  }
+
+  /**
+   * `bcrypt.compare(input, doctor.password)` where `doctor` is a row read from a table: the column
+   * holds a password hash, whoever writes it (accounts made by hand or by another service). Only
+   * a value read from one column counts: `user.password || user.password_hash` hedges between a
+   * hash and a legacy plain-text column.
+   */
+  private checkHashCheck(call: ts.CallExpression): void {
+    const via = hashCheckOf(call, this.judgeScope());
+    if (via === undefined) return;
+    for (const argument of call.arguments) {
+      const sources = leavesOf(this.tracker.valueOf(argument)).flatMap((leaf) =>
+        leaf.transform === 'copy' ? leaf.from : [],
+      );
+      const source = sources[0];
+      const oneColumn = sources.every(
+        (other) => other.column === source?.column && other.table.name === source.table.name,
+      );
+      if (source === undefined || source.column === '*' || !oneColumn) continue;
+      this.facts.push({
+        ...columnWrittenFact(
+          this.locate(argument),
+          source.table,
+          source.column,
+          { protection: 'hash', via },
+          `checked as a hash by ${via}`,
+        ),
+        checked: true,
+      });
+    }
   }
 
   /** One `column-written` fact per column the call writes, with the value's protection. */
