@@ -1334,4 +1334,18 @@ test("national identity numbers by their country's name are government ids", () 
   assert.equal(categoriesOf('dni_verified_at', CUSTOMERS), []);
 });
 
+test('Spanish and Portuguese column names of a clinic read as their categories; a bare nombre does not', () => {
+  const audits = { table: 'auditorias', linked: true, siblings: ['id', 'dni_paciente'] };
+  assert.equal(categoriesOf('nombre_paciente', audits), ['person.name']);
+  assert.equal(categoriesOf('apellidos', CUSTOMERS), ['person.last_name']);
+  assert.equal(categoriesOf('fecha_nacimiento', CUSTOMERS), ['demographic.birth_date']);
+  assert.equal(categoriesOf('telefone', CUSTOMERS), ['contact.phone']);
+  assert.equal(categoriesOf('correo', CUSTOMERS), ['contact.email']);
+  assert.equal(categoriesOf('nome_completo', CUSTOMERS), ['person.name']);
+  assert.equal(categoriesOf('diagnostico', audits), ['health.diagnosis']);
+  // A file's or a product's name.
+  assert.equal(categoriesOf('nombre_archivo', audits), []);
+  assert.equal(categoriesOf('nombre', { ...audits, table: 'productos' }), []);
+});
+
 test.run();

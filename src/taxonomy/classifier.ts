@@ -241,6 +241,29 @@ const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 // ---------------------------------------------------------------------------------------------
 // Hints beyond the spec table: inflections and compact spellings the table implies.
 
+/**
+ * Clinics of Spain, Latin America, Portugal and Brazil name their columns in their language
+ * (`nombre_paciente`, `fecha_nacimiento`, `telefone`). Only unambiguous names: a bare `nombre` or
+ * `nome` is also a file's or a product's (`nombre_archivo`), so it needs a person beside it.
+ */
+// prettier-ignore
+const SPANISH_AND_PORTUGUESE: Record<string, string[]> = {
+  'person.name': [
+    'nombre completo', 'nombre paciente', 'paciente nombre', 'nombre del paciente',
+    'nome completo', 'nome paciente', 'nome do paciente',
+  ],
+  'person.first_name': ['nombres', 'primer nombre', 'primeiro nome'],
+  'person.last_name': ['apellido', 'apellidos', 'sobrenome'],
+  'contact.phone': ['telefono', 'celular', 'telefone'],
+  'contact.email': ['correo', 'correo electronico'],
+  'contact.address.street': ['direccion', 'domicilio', 'endereco'],
+  'demographic.birth_date': [
+    'fecha nacimiento', 'fecha de nacimiento', 'data nascimento', 'data de nascimento',
+  ],
+  'health.diagnosis': ['diagnostico', 'diagnosticos'],
+  'health.record_number': ['historia clinica', 'prontuario'],
+};
+
 // prettier-ignore
 const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   'person.name': ['fullname', 'physician name'],
@@ -570,7 +593,11 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
 }
 
 for (const info of CATEGORIES) {
-  const hints = [...info.hints, ...(SUPPLEMENTARY_HINTS[info.id] ?? [])];
+  const hints = [
+    ...info.hints,
+    ...(SUPPLEMENTARY_HINTS[info.id] ?? []),
+    ...(SPANISH_AND_PORTUGUESE[info.id] ?? []),
+  ];
   for (const hint of hints) {
     const words = [...nameWords(hint)];
     addHint(info.id, hint, words);
