@@ -1348,4 +1348,16 @@ test('Spanish and Portuguese column names of a clinic read as their categories; 
   assert.equal(categoriesOf('nombre', { ...audits, table: 'productos' }), []);
 });
 
+test("a clinician's license number is a licence to practise; a therapy intake's concerns and history are health data", () => {
+  for (const table of ['doctors', 'therapist_profiles', 'pharmacists']) {
+    assert.equal(categoriesOf('license_number', { ...CUSTOMERS, table }), [], table);
+  }
+  assert.equal(categoriesOf('license_number', CUSTOMERS), ['government_id.drivers_license']);
+  const intake = { table: 'client_profiles', linked: true, siblings: ['id', 'client_id'] };
+  assert.equal(categoriesOf('presenting_concerns', intake), ['health.diagnosis']);
+  assert.equal(categoriesOf('therapy_history', intake), ['health.sensitive_condition']);
+  assert.equal(categoriesOf('psychiatric_history', intake), ['health.sensitive_condition']);
+  assert.equal(categoriesOf('risk_level', intake), []);
+});
+
 test.run();

@@ -235,6 +235,13 @@ const PHOTO_REFERENCE_WORDS = new Set([
 /** `session id` is a cookie id only where a browser's session is meant (see `contextAllows`). */
 const SESSION_ID_HINT = 'device.cookie_id|session id';
 
+/** Tables of people licensed to practise: their `license_number` is no driving licence. */
+// prettier-ignore
+const CLINICIAN_WORDS = new Set([
+  'doctor', 'physician', 'therapist', 'practitioner', 'provider', 'clinician', 'nurse',
+  'pharmacist', 'prescriber', 'dentist', 'psychologist', 'counselor', 'counsellor', 'surgeon',
+]);
+
 /** Hints that mean a postal address unless the table moves mail (`EmailTransport.fromAddress`). */
 const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 
@@ -321,6 +328,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // A clinician's history and the complaint a visit starts from (a hospital app's assessments).
     'medical history', 'past medical history', 'past history', 'family history',
     'chief complaint', 'chief complaints', 'presenting complaint', 'presenting complaints',
+    'presenting concern', 'presenting concerns', 'presenting problem', 'presenting problems',
   ],
   'health.sensitive_condition': [
     'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
@@ -328,6 +336,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'smoking status', 'smoker', 'drug use', 'recreational drug use',
     'pregnant', 'hiv status', 'mental illness', 'substance abuse', 'addiction', 'abortion',
     'depression', 'bipolar', 'schizophrenia', 'psychiatry', 'opioids', 'opioid use',
+    // A therapy practice's intake: what brought the client, and earlier treatment.
+    'therapy history', 'psychiatric history', 'mental health history', 'suicide risk',
+    'self harm', 'suicidal ideation',
   ],
   'health.clinical_note': [
     'notes', 'note', 'clinical note', 'progress note', 'soap notes',
@@ -1054,6 +1065,10 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   if (category === 'contact.address.state' || PIN_CODE_HINTS.has(key)) {
     if (!hasAddressSibling(context.siblingColumns, context.column)) return false;
     notes.push('beside address columns');
+  }
+  if (key === 'government_id.drivers_license|license number') {
+    // A doctor's, therapist's or pharmacist's licence to practise, found in a public register.
+    if ([...table.singularWords].some((word) => CLINICIAN_WORDS.has(word))) return false;
   }
   if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
     if (!table.personTable || !scope.healthScope) return false;
