@@ -1,7 +1,7 @@
 /**
  * The folder walk behind discovery. Every name Node can open is seen — dotfiles and dot-folders,
- * names with `\`, CR or LF — except `.git`, the dependency and build folders, and what the
- * repository's `.gitignore` files ignore. What cannot be read is said, never skipped in silence:
+ * names with `\`, CR or LF — except `.git`, the dependency and build folders, migrations a tool
+ * discarded, and what the repository's `.gitignore` files ignore. What cannot be read is said, never skipped in silence:
  * a folder that cannot be listed (EACCES) or a name that is not UTF-8 becomes an unread problem.
  * The walk is a loop over a stack, not a recursion, so 500 nested folders cost nothing extra.
  */
@@ -14,6 +14,15 @@ import type { ParseProblem } from './facts.js';
 
 /** Folders never read: dependencies, build output and git's own store. */
 export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
+/**
+ * Migrations a tool set aside and never applied: Bolt keeps the ones it discarded in
+ * `.bolt/supabase_discarded_migrations`. Reading them would report tables no database has.
+ */
+const DISCARDED_MIGRATIONS = /(?:^|[_-])discarded[_-]migrations$/i;
+
+function skippedDirectory(name: string): boolean {
+  return SKIPPED_DIRECTORIES.has(name) || DISCARDED_MIGRATIONS.test(name);
+}
 
 interface IgnoreFile {
   /** Folder the `.gitignore` sits in; its patterns are relative to it. */
@@ -77,7 +86,7 @@ export function walkFolder(root: string, options: WalkOptions): WalkResult {
         continue;
       }
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRECTORIES.has(name) || isIgnored(ignores, path, true)) continue;
+        if (skippedDirectory(name) || isIgnored(ignores, path, true)) continue;
         stack.push({ folder: path, ignores });
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         // A link is read only when it leads to a file (discovery then checks it stays inside the root).

@@ -296,6 +296,20 @@ test(
 );
 
 test(
+  "migrations a tool discarded are not read: Bolt's .bolt/supabase_discarded_migrations",
+  withFolder(async (folder) => {
+    write(folder, '.bolt/supabase_discarded_migrations/20250708152617_lively_bird.sql', PATIENTS);
+    write(folder, 'supabase/migrations/20250709083918_warm_thunder.sql', PATIENTS);
+    const outcome = await scanFolder(folder);
+    assert.ok(outcome.findings.length > 0);
+    assert.ok(
+      outcome.findings.every((line) => line.includes(' supabase/migrations/')),
+      outcome.findings.join('\n'),
+    );
+  }),
+);
+
+test(
   'a minified bundle that builds data grids is a note; a table builder with a name keeps it a migration',
   withFolder(async (folder) => {
     const longLine = ' a'.repeat(6000);
