@@ -54,4 +54,11 @@ test('a variable of an enum type among INTO targets: the body is read, not a par
   assert.equal(await findingsIn(folder), [`pii-logged ${folder}/0001_invitations.sql:18:3`]);
 });
 
+test('EXECUTE of a dollar-quoted literal is read as SQL, located inside the quotes', async () => {
+  // A therapy practice enables row-level security through EXECUTE $sql$…$sql$ in a DO block.
+  const folder = 'test/fixtures/sql/plpgsql-dollar-execute';
+  const file = `${folder}/supabase/migrations/20250927000000_sessions.sql`;
+  assert.equal(await findingsIn(folder), [`public-access-grant ${file}:15:16`]);
+});
+
 test.run();

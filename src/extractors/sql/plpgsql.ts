@@ -306,12 +306,23 @@ class BodyReader {
     this.walk(loop.body, bindings);
   }
 
-  /** `EXECUTE 'ALTER TABLE …'`: a literal string is SQL like any other; built strings are run-time. */
+  /**
+   * `EXECUTE 'ALTER TABLE …'` or `EXECUTE $sql$ALTER TABLE …$sql$`: a literal string is SQL like
+   * any other; built strings are run-time.
+   */
   private dynamicExecute(statement: DynExecute): void {
     const expression = statement.query?.PLpgSQL_expr?.query?.trim();
-    if (!expression || !/^'(?:[^']|'')*'$/.test(expression)) return;
+    if (!expression) return;
+    const dollarQuoted = /^\$([A-Za-z_]\w*)?\$([\s\S]*)\$\1\$$/.exec(expression);
+    if (!dollarQuoted && !/^'(?:[^']|'')*'$/.test(expression)) return;
     const literalStart = this.queryStart(expression, statement.lineno);
     if (literalStart === undefined) return;
+    if (dollarQuoted) {
+      // Nothing is escaped between dollar quotes: the body stands where it is written.
+      const opening = `$${dollarQuoted[1] ?? ''}$`.length;
+      this.readEmbedded(dollarQuoted[2] as string, literalStart + opening, this.facts);
+      return;
+    }
     // Undo the doubled quotes, remembering where each character came from.
     const sourceOffsets: number[] = [];
     let sql = '';
