@@ -212,6 +212,29 @@ console.log(label('name', patient.full_name));
   ]);
 });
 
+test("supabase-js reads: data is the rows, one row after single(); PostgREST's column list", async () => {
+  // An edge function of a therapy practice, and a debug script of a hospital.
+  const facts = await factsOf(`import { createClient } from 'npm:@supabase/supabase-js@2';
+const admin = createClient(Deno.env.get('SUPABASE_URL')!, Deno.env.get('SERVICE_ROLE_KEY')!);
+const { data: therapist } = await admin.from('profiles').select('email, name:full_name, clinic(name)').eq('id', id).single();
+console.log('Referral sent to', therapist.email, therapist.name);
+const { data: rows } = await admin.from('patients').select('*').limit(5);
+for (const row of rows) console.log(row.phone);
+const { count } = await admin.from('patients').select('*', { count: 'exact', head: true });
+console.log(count, therapist.clinic);
+`);
+  assert.equal(facts, [
+    'send 4:1-4:65 type=log logger=console',
+    '  admin:profiles.email (copy)',
+    '    3:35 read profiles.email, profiles.full_name through admin → 4:1 logged with console.log',
+    '  admin:profiles.full_name (copy)',
+    '    3:35 read profiles.email, profiles.full_name through admin → 4:1 logged with console.log',
+    'send 6:25-6:47 type=log logger=console',
+    '  admin:patients.phone (copy)',
+    '    5:30 read patients.* through admin → 6:12 each item of rows as row → 6:25 logged with console.log',
+  ]);
+});
+
 test('sending non-personal values and logging counts, ids and statuses is no fact', async () => {
   const facts = await factsOf(`import axios from 'axios';
 const db = knex({});

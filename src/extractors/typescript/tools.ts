@@ -13,6 +13,7 @@ import { postgresJs } from './postgres-js/index.js';
 import { prisma } from './prisma/index.js';
 import { sequelize } from './sequelize/index.js';
 import { slonik } from './slonik/index.js';
+import { supabaseJs } from './supabase-js/index.js';
 import type { ClientCalls, Tool } from './tool.js';
 import { typeorm } from './typeorm/index.js';
 
@@ -30,6 +31,7 @@ export const tools: readonly Tool[] = [
   postgresJs,
   slonik,
   prisma,
+  supabaseJs,
 ];
 
 /**
@@ -43,6 +45,8 @@ export const scriptClients: readonly ClientCalls[] = [
   postgresJs,
   prisma,
   kysely,
+  // Before Knex: `supabase.from('t').select('a, b')` would read to Knex as one column `a, b`.
+  supabaseJs,
   knex,
   drizzle,
   mikroOrm,
