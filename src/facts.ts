@@ -73,6 +73,8 @@ export interface TableCreated extends FactBase {
   declared?: boolean;
   /** `CREATE TEMP TABLE`: lives for one session, never reachable through an API. */
   temporary?: boolean;
+  /** `CREATE TABLE IF NOT EXISTS`: nothing at all when the table is there already. */
+  ifNotExists?: boolean;
   /** A view created `WITH (security_invoker = true)`: it reads with the caller's rights, so row-level security applies. */
   securityInvoker?: boolean;
 }

@@ -192,6 +192,10 @@ class ModelBuilder {
   private readonly columnStates = new WeakMap<ModelColumn, ColumnState>();
   private readonly accessStates = new WeakMap<ModelTable, AccessState>();
   private readonly resolved = new Map<string, ResolvedName>();
+  /** The statement of a `CREATE TABLE IF NOT EXISTS` that did nothing: its column facts are skipped. */
+  private skippedCreate: SourceLocation | undefined;
+  /** Tables a CREATE statement made (not ones known only from an INSERT or a reference to them). */
+  private readonly createdByStatement = new WeakSet<ModelTable>();
   private readonly anonymousRoles: Set<string>;
   private readonly extraPatterns: ReturnType<typeof compileExtraPatterns>;
   private readonly copies: ResolvedCopy[] = [];
@@ -622,11 +626,28 @@ class ModelBuilder {
     const { table: name, objectType, at } = fact;
     const resolved = this.resolveName(name, at.file, false);
     const existing = resolved.store.tables.get(resolved.key);
+    this.skippedCreate = undefined;
+    if (
+      existing !== undefined &&
+      this.createdByStatement.has(existing) &&
+      fact.ifNotExists &&
+      objectType === 'table' &&
+      SEQUENCED_MIGRATION.test(at.file)
+    ) {
+      // `CREATE TABLE IF NOT EXISTS` of a table an earlier migration made does nothing: the
+      // columns it lists (a "consolidated schema" file's) are not the table's. Only in a numbered
+      // migration, whose place in the order is known: loose setup scripts (`azure-setup.sql`)
+      // are run by hand on some database or other, and their columns may well be real.
+      this.skippedCreate = at;
+      return;
+    }
     if (existing === undefined) {
       const table = this.tableFor(name, at, objectType, false);
+      this.createdByStatement.add(table);
       this.createdInCode(table, fact);
       return;
     }
+    this.createdByStatement.add(existing);
     // A view is redefined as a whole (CREATE OR REPLACE VIEW); a table already known (from the data
     // map or a declared schema file) is the same table: keep what is known about it.
     if (objectType !== 'table') {
@@ -791,6 +812,7 @@ class ModelBuilder {
   }
 
   private applyColumnDefined(fact: ColumnDefined): void {
+    if (this.skippedCreate !== undefined && within(fact.at, this.skippedCreate)) return;
     const table = this.tableFor(fact.table, fact.at);
     let column = table.columns.get(fact.column);
     if (column === undefined) column = this.createColumn(table, fact.column, fact.at, true);
@@ -1917,6 +1939,20 @@ function isPseudonymising(transform: Transform): boolean {
 }
 
 /** Keeps one entry per category and source, the strongest evidence first (map, flow, classifier). */
+/** A migration a tool runs in order: a numbered file, or a file in a numbered folder (Prisma). */
+const SEQUENCED_MIGRATION = /(?:^|[\\/])(?:\d{3,}|V\d+__)[^\\/]*(?:[\\/]migration\.sql)?$/;
+
+/** Whether `inner` lies inside `outer`, both in the same file. */
+function within(inner: SourceLocation, outer: SourceLocation): boolean {
+  if (inner.file !== outer.file) return false;
+  const starts =
+    inner.line > outer.line || (inner.line === outer.line && inner.column >= outer.column);
+  const ends =
+    inner.endLine < outer.endLine ||
+    (inner.endLine === outer.endLine && inner.endColumn <= outer.endColumn);
+  return starts && ends;
+}
+
 function strongestFirst(entries: CategoryEvidence[]): CategoryEvidence[] {
   const sorted = [...entries].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
   const kept: CategoryEvidence[] = [];

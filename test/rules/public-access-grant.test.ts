@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { findingsOfFiles } from './_scan-files.js';
 import { publicAccessGrant } from '../../src/rules/public-access-grant.js';
 import { check, col, config, dataMap, facts as f, item, where } from './_helpers.js';
 
@@ -190,6 +191,29 @@ test('policy.public.allow: exposing only allowed categories is no finding', () =
     f.grant('db/2.sql', 1, 'users', ['anon']),
   ];
   assert.equal(check(publicAccessGrant, input, { dataMap: map }), []);
+});
+
+test('CREATE TABLE IF NOT EXISTS (or guarded by IF NOT EXISTS in PL/pgSQL) of a table an earlier migration made adds no columns', async () => {
+  // A therapy practice's "consolidated schema" file lists columns the table never got.
+  const findings = await findingsOfFiles({
+    'db/001_notes.sql':
+      'CREATE TABLE session_notes (id uuid PRIMARY KEY, appointment_id uuid);\n' +
+      'GRANT SELECT ON session_notes TO anon;\n',
+    'db/002_consolidated.sql':
+      'CREATE TABLE IF NOT EXISTS session_notes (id uuid PRIMARY KEY, client_email text);\n',
+    // The same, guarded in PL/pgSQL.
+    'db/002_dashboard.sql':
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'session_notes') THEN\n" +
+      '  CREATE TABLE public.session_notes (id uuid PRIMARY KEY, client_email text);\n' +
+      'END IF; END $$;\n',
+    'db/003_add_email.sql': 'ALTER TABLE session_notes ADD COLUMN client_email text;\n',
+  });
+  assert.equal(
+    findings.map(
+      (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
+    ),
+    ['public-access-grant db/003_add_email.sql:1:38'],
+  );
 });
 
 test.run();

@@ -17,7 +17,13 @@ test('CREATE TABLE: each column at its own definition, with types, primary and f
   ].join('\n');
   const table = { schema: 'clinic', name: 'patients' };
   assert.equal(extract(sql), [
-    { kind: 'table-created', at: spanOf(sql, sql.slice(0, -1)), table, objectType: 'table' },
+    {
+      kind: 'table-created',
+      at: spanOf(sql, sql.slice(0, -1)),
+      table,
+      objectType: 'table',
+      ifNotExists: true,
+    },
     {
       kind: 'column-defined',
       at: spanOf(sql, 'id integer PRIMARY KEY'),

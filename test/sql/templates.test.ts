@@ -17,6 +17,7 @@ test('Go templates (supabase/auth): tables under a template schema are read at t
       at: spanOf(sql, sql.slice(sql.indexOf('CREATE TABLE'), sql.indexOf(');') + 1)),
       table: users,
       objectType: 'table',
+      ifNotExists: true,
     },
     {
       kind: 'column-defined',

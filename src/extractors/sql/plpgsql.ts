@@ -57,6 +57,16 @@ interface PendingTriggerLog {
   level: string;
 }
 
+/** `NOT EXISTS (SELECT … FROM information_schema.tables WHERE … table_name = 'notes')`. */
+const ABSENT_TABLE =
+  /^\s*not\s+exists\s*\(\s*select\b[\s\S]*\binformation_schema\s*\.\s*tables\b[\s\S]*\btable_name\s*=\s*'([^']+)'/i;
+
+/** A PL/pgSQL `IF`: its condition and branches (`elsif_list`, `else_body` are walked as they are). */
+interface IfStatement {
+  cond?: { PLpgSQL_expr?: { query?: string } };
+  then_body?: unknown;
+}
+
 const pendingTriggerLogs = new WeakMap<object, Map<string, PendingTriggerLog[]>>();
 
 /** Facts of a DO block's or function's body; nothing for other statements. */
@@ -261,8 +271,33 @@ class BodyReader {
     if (dynamic) return this.dynamicExecute(dynamic);
     const raise = record.PLpgSQL_stmt_raise as Raise | undefined;
     if (raise) return this.raise(raise, bindings);
+    const branch = record.PLpgSQL_stmt_if as IfStatement | undefined;
+    if (branch) return this.ifStatement(branch, bindings);
     for (const [key, value] of Object.entries(record)) {
       if (key !== 'datums') this.walk(value, bindings);
+    }
+  }
+
+  /**
+   * `IF NOT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'notes') THEN
+   * CREATE TABLE notes …`: the table is created only when it is not there, as by
+   * `CREATE TABLE IF NOT EXISTS`.
+   */
+  private ifStatement(statement: IfStatement, bindings: Bindings): void {
+    const guarded = ABSENT_TABLE.exec(
+      statement.cond?.PLpgSQL_expr?.query ?? '',
+    )?.[1]?.toLowerCase();
+    const before = this.facts.length;
+    this.walk(statement.then_body, bindings);
+    if (guarded !== undefined) {
+      for (const fact of this.facts.slice(before)) {
+        if (fact.kind === 'table-created' && fact.table.name.toLowerCase() === guarded) {
+          fact.ifNotExists = true;
+        }
+      }
+    }
+    for (const [key, value] of Object.entries(statement)) {
+      if (key !== 'then_body' && key !== 'cond') this.walk(value, bindings);
     }
   }
 

@@ -240,6 +240,7 @@ function createTable(
     table,
     objectType,
     ...(temporary ? { temporary } : {}),
+    ...(statement.if_not_exists === true ? { ifNotExists: true } : {}),
   });
   const primary = new Set<string>();
   const references = new Map<string, ColumnName>();
