@@ -28,6 +28,7 @@ import {
   joinUrl,
   memberPath,
   objectProperty,
+  receiverName,
   sourceOf,
   stripParentheses,
 } from './syntax.js';
@@ -84,11 +85,7 @@ export function checkSend(script: Script, call: ts.CallExpression): void {
 export function isLogger(script: Script, expression: ts.Expression, depth = 0): boolean {
   if (depth > 4) return false;
   const node = stripParentheses(expression);
-  const name = ts.isIdentifier(node)
-    ? node.text
-    : ts.isPropertyAccessExpression(node)
-      ? node.name.text
-      : undefined;
+  const name = receiverName(node);
   if (name && LOGGER_NAME.test(name)) {
     return !(
       ts.isIdentifier(node) &&

@@ -34,6 +34,13 @@ export function chainOf(expression: ts.Expression): Chain {
   }
 }
 
+/** The name a receiver goes by: `db` of `db`, `logger` of `this.logger`; undefined for anything else. */
+export function receiverName(node: ts.Expression): string | undefined {
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  return undefined;
+}
+
 export function stripParentheses(node: ts.Expression): ts.Expression {
   let current = node;
   while (

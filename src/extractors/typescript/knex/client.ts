@@ -7,7 +7,7 @@ import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import type { Leaf, Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
-import { chainOf, stripParentheses } from '../data-scripts/syntax.js';
+import { chainOf, receiverName, stripParentheses } from '../data-scripts/syntax.js';
 import type { Chain, ChainLink, SelectItem, WriteTarget } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
 
@@ -47,11 +47,7 @@ export const CLIENT_NAME = /(?:db|knex|trx|tx|sql|database|conn|connection|clien
 
 export function isClientLike(script: Script, expression: ts.Expression): boolean {
   const node = stripParentheses(expression);
-  const name = ts.isIdentifier(node)
-    ? node.text
-    : ts.isPropertyAccessExpression(node)
-      ? node.name.text
-      : undefined;
+  const name = receiverName(node);
   if (name && CLIENT_NAME.test(name)) return true;
   const definition = script.definitionOf(node);
   if (ts.isCallExpression(definition)) {

@@ -14,7 +14,7 @@ import type { Value } from '../data-flow/values.js';
 import { propertyNameText } from '../data-flow.js';
 import { decoratorOption, entityClassOf, snakeCase } from '../data-scripts/entities.js';
 import type { Script } from '../data-scripts/script.js';
-import { chainOf, objectProperty, stripParentheses } from '../data-scripts/syntax.js';
+import { chainOf, objectProperty, receiverName, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
 
@@ -42,11 +42,7 @@ interface EntityNames {
 function isEntityManager(script: Script, expression: ts.Expression, depth = 0): boolean {
   if (depth > 4) return false;
   const node = stripParentheses(expression);
-  const name = ts.isIdentifier(node)
-    ? node.text
-    : ts.isPropertyAccessExpression(node)
-      ? node.name.text
-      : undefined;
+  const name = receiverName(node);
   if (name && /^(?:em|\w*Em|\w*[eE]ntityManager)$/.test(name)) return true;
   if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
     const method = node.expression.name.text;

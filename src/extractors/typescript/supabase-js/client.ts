@@ -10,7 +10,7 @@ import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
-import { chainOf, stripParentheses } from '../data-scripts/syntax.js';
+import { chainOf, receiverName, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
 
@@ -25,11 +25,7 @@ const READ_LINKS =
 /** `supabase`, `supabaseAdmin`, `this.supabase`, or a name bound to `createClient(…)` of supabase-js. */
 function isSupabaseClient(script: Script, expression: ts.Expression): boolean {
   const node = stripParentheses(expression);
-  const name = ts.isIdentifier(node)
-    ? node.text
-    : ts.isPropertyAccessExpression(node)
-      ? node.name.text
-      : undefined;
+  const name = receiverName(node);
   if (name !== undefined && /supabase/i.test(name)) return true;
   const definition = script.definitionOf(node);
   if (!ts.isCallExpression(definition)) return false;
