@@ -8,8 +8,8 @@ import {
   realpathSync,
   statSync,
 } from 'node:fs';
-import { inMigrationPlace } from './migration-place.js';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { inMigrationPlace } from './migration-place.js';
 import { gitRoot } from './project-root.js';
 import { UsageError } from './errors.js';
 import { compileGlob, GlobError } from './util/glob.js';

@@ -3,10 +3,24 @@
  * numbered or dated file name, or an ORM's schema folder. Discovery uses it to decide how loudly an
  * unread file is reported; the replay, to keep such files in their place in the migration order.
  */
-const MIGRATION_PLACE =
-  /(?:^|\/)(?:migrations?|migrate|seeds?|seeders|supabase|prisma|drizzle|db|database|schema|sql)\/|(?:^|\/)(?:\d{3,}|V\d+__)[^/]*$/i;
+const MIGRATION_FOLDER =
+  /(?:^|\/)(?:migrations?|migrate|seeds?|seeders|supabase|prisma|drizzle|db|database|schema|sql)\//i;
+/** A numbered or dated file name (`0003_…`, `20240101_…`, Flyway's `V3__…`). */
+const NUMBERED = String.raw`(?:^|\/)(?:\d{3,}|V\d+__)[^/]*`;
+const NUMBERED_FILE = new RegExp(`${NUMBERED}$`, 'i');
+/** Also Prisma's `migrations/20240101_init/migration.sql`. */
+const SEQUENCED = new RegExp(`${NUMBERED}(?:\\/migration\\.sql)?$`);
 
-/** `path` with `/` or `\` separators. */
+function withSlashes(path: string): string {
+  return path.replaceAll('\\', '/');
+}
+
 export function inMigrationPlace(path: string): boolean {
-  return MIGRATION_PLACE.test(path.replaceAll('\\', '/'));
+  const slashed = withSlashes(path);
+  return MIGRATION_FOLDER.test(slashed) || NUMBERED_FILE.test(slashed);
+}
+
+/** A migration a tool runs in a known order: a numbered file, or a file in a numbered folder. */
+export function inSequencedMigration(path: string): boolean {
+  return SEQUENCED.test(withSlashes(path));
 }

@@ -1,8 +1,9 @@
 /**
  * The folder walk behind discovery. Every name Node can open is seen — dotfiles and dot-folders,
  * names with `\`, CR or LF — except `.git`, the dependency and build folders, migrations a tool
- * discarded, and what the repository's `.gitignore` files ignore. What cannot be read is said, never skipped in silence:
- * a folder that cannot be listed (EACCES) or a name that is not UTF-8 becomes an unread problem.
+ * discarded, and what the repository's `.gitignore` files ignore. What cannot be read is said,
+ * never skipped in silence: a folder that cannot be listed (EACCES) or a name that is not UTF-8
+ * becomes an unread problem.
  * The walk is a loop over a stack, not a recursion, so 500 nested folders cost nothing extra.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

@@ -36,6 +36,7 @@ import { ColumnClassifications, bareTableName } from './classifications.js';
 import { formatLocation, formatRef, orderPath, pathStep } from './describe.js';
 import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
+import { inSequencedMigration } from '../migration-place.js';
 import { orderFacts } from './order.js';
 import { safely } from './safely.js';
 import { checkDeadline } from '../util/budget.js';
@@ -632,7 +633,7 @@ class ModelBuilder {
       this.createdByStatement.has(existing) &&
       fact.ifNotExists &&
       objectType === 'table' &&
-      SEQUENCED_MIGRATION.test(at.file)
+      inSequencedMigration(at.file)
     ) {
       // `CREATE TABLE IF NOT EXISTS` of a table an earlier migration made does nothing: the
       // columns it lists (a "consolidated schema" file's) are not the table's. Only in a numbered
@@ -1938,10 +1939,6 @@ function isPseudonymising(transform: Transform): boolean {
   return transform === 'hash' || transform === 'mask' || transform === 'generalize';
 }
 
-/** Keeps one entry per category and source, the strongest evidence first (map, flow, classifier). */
-/** A migration a tool runs in order: a numbered file, or a file in a numbered folder (Prisma). */
-const SEQUENCED_MIGRATION = /(?:^|[\\/])(?:\d{3,}|V\d+__)[^\\/]*(?:[\\/]migration\.sql)?$/;
-
 /** Whether `inner` lies inside `outer`, both in the same file. */
 function within(inner: SourceLocation, outer: SourceLocation): boolean {
   if (inner.file !== outer.file) return false;
@@ -1953,6 +1950,7 @@ function within(inner: SourceLocation, outer: SourceLocation): boolean {
   return starts && ends;
 }
 
+/** Keeps one entry per category and source, the strongest evidence first (map, flow, classifier). */
 function strongestFirst(entries: CategoryEvidence[]): CategoryEvidence[] {
   const sorted = [...entries].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin]);
   const kept: CategoryEvidence[] = [];

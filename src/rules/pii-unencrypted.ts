@@ -80,6 +80,12 @@ function acceptsEncryption(kind: CredentialKind): boolean {
   return kind !== 'password';
 }
 
+/** What a protecting write does to the column, for a message. */
+function whatItDoes(write: ColumnWrite): string {
+  if (write.checked) return 'checks it as a hash';
+  return write.protection === 'hash' ? 'hashes it' : 'encrypts it';
+}
+
 function describeWrite(write: ColumnWrite): string {
   return `${formatLocation(write.at)} (${write.writer})`;
 }
@@ -147,9 +153,7 @@ function judgeByWrites(
       return undefined;
     }
     const others = protecting[0];
-    const beside = others
-      ? `, while ${describeWrite(others)} ${others.checked ? 'checks it as a hash' : others.protection === 'hash' ? 'hashes' : 'encrypts'}${others.checked ? '' : ' it'}`
-      : '';
+    const beside = others ? `, while ${describeWrite(others)} ${whatItDoes(others)}` : '';
     return draftFor(
       store,
       table,

@@ -114,6 +114,16 @@ export class ValueTracker {
     return this.scopes.declarationOf(identifier);
   }
 
+  /** `updates.iban = …`: the fields assigned one level deep to the object `declared` names. */
+  fieldAssignments(declared: ts.Identifier): Array<{ name: string; value: ts.Expression }> {
+    this.indexFile();
+    return (this.mutations?.get(declared) ?? []).flatMap((mutation) =>
+      mutation.kind === 'field' && mutation.path.length === 1
+        ? [{ name: mutation.path[0] as string, value: mutation.value }]
+        : [],
+    );
+  }
+
   /** The initializer of a `const`/`let` that `identifier` names (`const X_URL = '…'`). */
   initializerOf(identifier: ts.Identifier): ts.Expression | undefined {
     const declared = this.declarationOf(identifier);

@@ -57,12 +57,15 @@ const STORED_WRITE_HINT =
   /\.(?:create|createMany|update|updateMany|upsert|save|insert|values|set|bulkCreate)\s*\(|\binsert\s+into\b|\bupdate\s+["`\w.]+\s+set\b/i;
 
 /** A login that checks a stored password hash: `bcrypt.compare(password, user.password)`. */
-const HASH_CHECK_HINT = /\b(?:bcrypt|argon2)\w*\b[\s\S]*\.(?:compare|verify)(?:Sync)?\s*\(/;
+const HASH_PACKAGE_HINT = /\b(?:bcrypt|argon2)/;
+const HASH_CHECK_HINT = /\.(?:compare|verify)(?:Sync)?\s*\(/;
 
 export const dataScriptsExtractor: OrmExtractor = {
   name: 'data-scripts',
   applies: (text) =>
-    (READ_HINT.test(text) && (WRITE_OR_SINK_HINT.test(text) || HASH_CHECK_HINT.test(text))) ||
+    (READ_HINT.test(text) &&
+      (WRITE_OR_SINK_HINT.test(text) ||
+        (HASH_PACKAGE_HINT.test(text) && HASH_CHECK_HINT.test(text)))) ||
     STORED_WRITE_HINT.test(text),
   extract(context) {
     try {
@@ -96,9 +99,6 @@ class DataScriptReader implements Script {
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
   private readonly mentioned = new Map<RegExp, boolean>();
-  /** Fields assigned to objects (`updates.iban = …`), by the object's declaration; built on first use. */
-  private assignedFields:
-    Map<ts.Identifier, Array<{ name: string; value: ts.Expression }>> | undefined;
 
   constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
@@ -667,8 +667,7 @@ class DataScriptReader implements Script {
 
   /**
    * `const updates = { account_id: id }; updates.iban = apiAccount.iban; ….update(updates)`: the
-   * fields assigned to the written object before the call. Assignments are indexed once per file,
-   * by the declaration of the object they fill.
+   * fields assigned to the written object before the call.
    */
   private fieldsAssignedBefore(
     call: ts.Node,
@@ -676,32 +675,11 @@ class DataScriptReader implements Script {
     target: WriteTarget,
   ): Array<{ column: string; value: ts.Expression }> {
     const object = stripParentheses(data);
-    if (!ts.isIdentifier(object)) return [];
-    const declared = this.tracker.declarationOf(object);
+    const declared = ts.isIdentifier(object) ? this.tracker.declarationOf(object) : undefined;
     if (declared === undefined) return [];
-    if (this.assignedFields === undefined) {
-      const assigned = new Map<ts.Identifier, Array<{ name: string; value: ts.Expression }>>();
-      const visit = (node: ts.Node): void => {
-        if (
-          ts.isBinaryExpression(node) &&
-          node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-          ts.isPropertyAccessExpression(node.left) &&
-          ts.isIdentifier(node.left.expression)
-        ) {
-          const owner = this.tracker.declarationOf(node.left.expression);
-          if (owner !== undefined) {
-            const list = assigned.get(owner) ?? [];
-            list.push({ name: node.left.name.text, value: node.right });
-            assigned.set(owner, list);
-          }
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(this.sourceFile);
-      this.assignedFields = assigned;
-    }
     const before = call.getStart(this.sourceFile);
-    return (this.assignedFields.get(declared) ?? [])
+    return this.tracker
+      .fieldAssignments(declared)
       .filter((field) => field.value.getStart(this.sourceFile) < before)
       .map((field) => ({ column: columnOf(target, field.name), value: field.value }));
   }
