@@ -38,6 +38,17 @@ import { relativeToRoot } from '../project-root.js';
 import { migrationDateFromName } from './migration-date.js';
 import { inSequencedMigration } from '../migration-place.js';
 import { orderFacts } from './order.js';
+import type {
+  AccessState,
+  DefaultPrivileges,
+  FunctionState,
+  Opening,
+  Reach,
+  Stamp,
+  SupabaseEvidence,
+} from './access-state.js';
+import { SIGNED_IN_ROLE, functionKey } from './access-state.js';
+import { judgeFinalAccess } from './final-access.js';
 import { safely } from './safely.js';
 import { checkDeadline } from '../util/budget.js';
 import { attachApplicationWrites } from './writes.js';
@@ -87,13 +98,6 @@ export function buildModel(input: BuildModelInput): Model {
   return new ModelBuilder(input).build();
 }
 
-/** A moment in the replay: later events have a larger `seq`. */
-interface Stamp {
-  at: SourceLocation;
-  seq: number;
-  description: string;
-}
-
 /** What the replay knows about a column beyond what rules read. */
 interface ColumnState {
   /** Categories the column had under an earlier name (renames keep categories). */
@@ -102,55 +106,6 @@ interface ColumnState {
   flows: CategoryEvidence[];
   /** Encryption evidence from the column's type or transformer. */
   typeEncryption?: string;
-}
-
-/** One way an anonymous role can read a table: a grant, default privileges, or the platform's default. */
-interface Reach extends Stamp {
-  origin: 'grant' | 'default-privileges' | 'platform-default';
-  role: string;
-  /** Column-level grant: only these columns (undefined: the whole table). */
-  columns?: Set<string>;
-  /** For default privileges: the `ALTER DEFAULT PRIVILEGES` statement that set them. */
-  setAt?: SourceLocation;
-}
-
-interface AccessState {
-  /** Every grant of SELECT/ALL to an anonymous role still in force. */
-  reaches: Reach[];
-  /** The statement that last turned row-level security off, while it is off. */
-  rlsDisabled?: Stamp;
-  policies: Map<string, Stamp & { fact: PolicyCreated }>;
-  created: Stamp;
-  /** Personal columns already reported as readable, so a later file reports only new ones. */
-  reportedColumns: Set<string>;
-}
-
-/** A statement of the current file that may open a table to everyone, judged when the file ends. */
-interface Opening {
-  kind: 'grant' | 'default-privileges' | 'platform-default' | 'rls-disabled' | 'policy';
-  table: ModelTable;
-  stamp: Stamp;
-  /** For grants: the reach the statement added (it must still be in force when the file ends). */
-  reach?: Reach;
-  /** For policies: the policy's name (it must still exist). */
-  policy?: string;
-}
-
-/** Default privileges of one store: `schema` (`*` for every schema) → role → the statement. */
-type DefaultPrivileges = Map<string, Map<string, Stamp>>;
-
-/** The first evidence in a store's own files that it runs on Supabase. */
-interface SupabaseEvidence {
-  evidence: string;
-  at: SourceLocation;
-}
-
-/** What a `CREATE FUNCTION` left in the model, for `SECURITY DEFINER` functions. */
-interface FunctionState {
-  fact: FunctionCreated;
-  store: ModelStore;
-  /** Roles that may execute it: PUBLIC unless revoked (and on Supabase, anon and authenticated). */
-  executors: Set<string>;
 }
 
 /** Supabase granted new `public` tables to anon and authenticated until this day (its changelog, 2026-04-28). */
@@ -291,7 +246,23 @@ class ModelBuilder {
       });
     });
     this.finalize();
-    this.judgeFinalAccess();
+    this.publicAccessEvents.push(
+      ...judgeFinalAccess({
+        stores: [...this.stores.values()],
+        earlierEvents: this.publicAccessEvents,
+        access: (table) => this.access(table),
+        functions: this.functions,
+        buckets: this.buckets,
+        copies: this.copies,
+        tableOfCopy: (copy) => this.copyTables.get(copy),
+        tableNamed: (name, file) => {
+          const resolved = this.resolveName(name, file);
+          return resolved.store.tables.get(resolved.key);
+        },
+        anonymousRoles: this.anonymousRoles,
+        exposedSchemas: this.exposedSchemas,
+      }),
+    );
     return {
       stores: this.stores,
       copies: this.copies,
@@ -1232,169 +1203,6 @@ class ModelBuilder {
     }
   }
 
-  // ---------------------------------------------------------------- access, judged on the final state
-
-  /**
-   * What Supabase's database linter reports on a live database, read from the final state of the
-   * migrations: policies that protect nothing because row-level security is off, policies that
-   * trust user-editable metadata, `SECURITY DEFINER` functions anyone may call, public buckets
-   * anyone may list, and views that hand `auth.users` to signed-in users.
-   */
-  private judgeFinalAccess(): void {
-    const reportedAt = new Set(this.publicAccessEvents.map((event) => locationKey(event.at)));
-    for (const store of this.stores.values()) {
-      for (const table of store.tables.values()) {
-        const personal = [...table.columns.values()].filter(
-          (column) => column.categories.length > 0,
-        );
-        if (personal.length === 0) continue;
-        const access = this.access(table);
-        const policies = [...access.policies.values()].sort((a, b) => a.seq - b.seq);
-        if (table.objectType === 'table' && !table.rowLevelSecurity && policies.length > 0) {
-          const first = policies[0] as (typeof policies)[number];
-          const at = access.rlsDisabled?.at ?? first.at;
-          // Already an error at that statement (RLS turned off on a reachable table): say it once.
-          if (reportedAt.has(locationKey(at))) continue;
-          this.publicAccessEvents.push({
-            objectKind: table.objectType,
-            kind: 'policies-without-rls',
-            store: store.id,
-            name: table.name,
-            at,
-            description: `${table.name} has ${policies.length === 1 ? `policy "${first.fact.name}"` : `${policies.length} policies`} (${formatLocation(first.at)}) but row-level security is ${access.rlsDisabled ? 'disabled here' : 'never enabled'}, so the policies restrict nothing`,
-            exposedColumns: personal,
-            alreadyPublic: false,
-            file: at.file,
-            severity: 'warning',
-          });
-        }
-        for (const policy of policies) {
-          const text = `${policy.fact.using ?? ''} ${policy.fact.withCheck ?? ''}`;
-          if (!USER_METADATA.test(text)) continue;
-          this.publicAccessEvents.push({
-            objectKind: table.objectType,
-            kind: 'user-metadata-policy',
-            store: store.id,
-            name: table.name,
-            at: policy.at,
-            description: `policy "${policy.fact.name}" on ${table.name} trusts user metadata, which every signed-in user can edit about themselves`,
-            exposedColumns: personal,
-            alreadyPublic: false,
-            file: policy.at.file,
-            severity: 'warning',
-          });
-        }
-      }
-    }
-    this.judgeDefinerFunctions();
-    this.judgeBucketListing();
-    this.judgeAuthUsersViews();
-  }
-
-  private judgeDefinerFunctions(): void {
-    for (const { fact, store, executors } of this.functions.values()) {
-      // Only a function that hands rows back can expose them, and one scoped to auth.uid() hands
-      // back the caller's own; triggers, procedures returning void and writers expose nothing.
-      if (!fact.securityDefiner || !fact.returnsRows || fact.callerScoped) continue;
-      if (!this.exposedSchemas.has((fact.schema ?? 'public').toLowerCase())) continue;
-      const callers = [...executors].filter((role) => this.anonymousRoles.has(role));
-      if (callers.length === 0) continue;
-      const mentions = new Set(fact.mentions);
-      const exposed: ModelColumn[] = [];
-      for (const name of fact.reads) {
-        const resolved = this.resolveName(name, fact.at.file);
-        const table = resolved.store.tables.get(resolved.key);
-        for (const column of table?.columns.values() ?? []) {
-          if (column.categories.length === 0) continue;
-          if (mentions.has('*') || mentions.has(column.name.toLowerCase())) exposed.push(column);
-        }
-      }
-      if (exposed.length === 0) continue;
-      this.publicAccessEvents.push({
-        objectKind: 'function',
-        kind: 'definer-function',
-        store: store.id,
-        name: fact.schema === undefined ? fact.name : `${fact.schema}.${fact.name}`,
-        at: fact.at,
-        description: `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${callers.includes('public') ? ' (Postgres grants EXECUTE to PUBLIC by default)' : ''}`,
-        exposedColumns: exposed,
-        alreadyPublic: false,
-        file: fact.at.file,
-      });
-    }
-  }
-
-  /** A SELECT policy on `storage.objects` for everyone lets anyone list a public bucket's files. */
-  private judgeBucketListing(): void {
-    const publicBuckets = [...this.buckets]
-      .filter(([, state]) => state.public)
-      .map(([name]) => name);
-    if (publicBuckets.length === 0) return;
-    for (const store of this.stores.values()) {
-      const objects = store.tables.get('storage.objects');
-      if (objects === undefined) continue;
-      for (const policy of this.access(objects).policies.values()) {
-        const { fact } = policy;
-        const reads = fact.command === 'select' || fact.command === 'all';
-        const everyone =
-          fact.roles.length === 0 || fact.roles.some((role) => this.anonymousRoles.has(role));
-        if (!fact.permissive || !reads || !everyone) continue;
-        const using = fact.using ?? '';
-        const listed = publicBuckets.filter(
-          (bucket) => bucket === '*' || fact.usingAlwaysTrue || using.includes(`'${bucket}'`),
-        );
-        if (listed.length === 0) continue;
-        this.publicAccessEvents.push({
-          objectKind: 'bucket',
-          kind: 'bucket-listing',
-          name: listed.join(', '),
-          at: policy.at,
-          description: `policy "${fact.name}" on storage.objects lets ${fact.roles.length === 0 ? 'every role' : fact.roles.join(', ')} list every file of public bucket ${listed.join(', ')}; a public bucket serves files by URL without any SELECT policy`,
-          exposedColumns: [],
-          alreadyPublic: false,
-          file: policy.at.file,
-        });
-      }
-    }
-  }
-
-  /** A view in an exposed schema over `auth.users` that signed-in users can read hands them every account. */
-  private judgeAuthUsersViews(): void {
-    const reported = new Set(
-      this.publicAccessEvents.map((event) => `${event.store ?? ''}\u0000${event.name}`),
-    );
-    for (const copy of this.copies) {
-      if (copy.fact.via !== 'view') continue;
-      const view = this.copyTables.get(copy);
-      if (view === undefined || view.droppedAt !== undefined) continue;
-      if (!this.exposedSchemas.has((view.schema ?? 'public').toLowerCase())) continue;
-      if (
-        !copy.columns.some((column) =>
-          column.sources.some((source) => source.table === 'auth.users'),
-        )
-      )
-        continue;
-      if (reported.has(`${view.store}\u0000${view.name}`)) continue;
-      const roles = [...new Set(this.access(view).reaches.map((reach) => reach.role))].filter(
-        (role) => role === 'authenticated' || this.anonymousRoles.has(role),
-      );
-      if (roles.length === 0) continue;
-      const exposed = [...view.columns.values()].filter((column) => column.categories.length > 0);
-      if (exposed.length === 0) continue;
-      this.publicAccessEvents.push({
-        objectKind: view.objectType,
-        kind: 'auth-users-view',
-        store: view.store,
-        name: view.name,
-        at: copy.at,
-        description: `view ${view.name} exposes auth.users to ${roles.join(', ')}: every signed-in user can read every account`,
-        exposedColumns: exposed,
-        alreadyPublic: false,
-        file: copy.at.file,
-      });
-    }
-  }
-
   /** A copy of the column as it is now, for events judged before the end of the replay. */
   private snapshot(table: ModelTable, column: ModelColumn): ModelColumn {
     const categories = this.currentCategories(table, column);
@@ -1902,20 +1710,6 @@ class ModelBuilder {
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** Policies that read `raw_user_meta_data` or `user_metadata`: the user writes those about themselves. */
-const USER_METADATA = /raw_user_meta_data|user_metadata/i;
-
-/** Supabase's role for signed-in users: not anonymous, yet anyone can sign up. */
-const SIGNED_IN_ROLE = 'authenticated';
-
-function locationKey(at: SourceLocation): string {
-  return `${at.file}:${at.line}:${at.column}`;
-}
-
-function functionKey(name: string, schema: string | undefined): string {
-  return `${(schema ?? 'public').toLowerCase()}.${name.toLowerCase()}`;
-}
 
 function refOf(column: ModelColumn): ColumnRef {
   return { store: column.store, table: column.table, column: column.name };
