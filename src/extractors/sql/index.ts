@@ -26,6 +26,7 @@ import {
 import { extractMysqlStatement } from './mysql.js';
 import { asPostgresSpelling, looksLikeMysql } from './mysql-dialect.js';
 import { rewriteMysqlStatement } from './mysql-rewrites.js';
+import { sqliteAsPostgres } from './sqlite-spelling.js';
 import { storeDialectOf } from '../store-dialect.js';
 import { readProceduralBody, readTrigger } from './plpgsql.js';
 import type { EmbeddedSqlReader } from './plpgsql.js';
@@ -218,7 +219,13 @@ function extractSource(written: SqlSource): Fact[] {
   const failures = new StatementFailures(source);
   for (const span of splitStatements(text)) {
     const sql = text.slice(span.start, span.end);
-    const parsed = tryParse(sql);
+    let parsed = tryParse(sql);
+    // SQLite's own words (`AUTOINCREMENT`, `) STRICT`), blanked in place: offsets stay the same.
+    const sqlite = 'statements' in parsed ? undefined : sqliteAsPostgres(sql);
+    if (sqlite !== undefined) {
+      const spelled = tryParse(sqlite);
+      if ('statements' in spelled) parsed = spelled;
+    }
     if ('statements' in parsed) {
       const toChar = byteToCharOffsets(sql);
       const context: StatementContext = {

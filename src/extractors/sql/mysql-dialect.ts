@@ -76,11 +76,14 @@ function respell(text: string, names: boolean): string {
     }
   }
   if (!names) return out.join('');
-  return out
-    .join('')
-    .replace(/\bREPLACE(\s+INTO)\b/gi, (_match, into: string) => `INSERT ${into}`)
-    .replace(/\b(INSERT\s+)IGNORE\b/gi, (_match, insert: string) => `${insert}      `)
-    .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blank(tail));
+  return (
+    out
+      .join('')
+      // SQLite's `INSERT OR REPLACE INTO` is left to sqlite-spelling.ts.
+      .replace(/(?<!\bOR\s+)\bREPLACE(\s+INTO)\b/gi, (_match, into: string) => `INSERT ${into}`)
+      .replace(/\b(INSERT\s+)IGNORE\b/gi, (_match, insert: string) => `${insert}      `)
+      .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blank(tail))
+  );
 }
 
 /**
