@@ -1360,4 +1360,86 @@ test("a clinician's license number is a licence to practise; a therapy intake's 
   assert.equal(categoriesOf('risk_level', intake), []);
 });
 
+test('an EHR charting schema: SOAP sections, problem lists, clinical-history conditions and typed observation values', () => {
+  const soap = { table: 'soap_notes', linked: true, health: true, siblings: ['id', 'patient_id'] };
+  for (const column of ['subjective', 'objective', 'assessment', 'plan']) {
+    assert.equal(categoriesOf(column, soap), ['health.clinical_note'], column);
+  }
+  // A subscription's plan and a course's assessment are not notes.
+  assert.equal(categoriesOf('plan', { ...CUSTOMERS, table: 'subscriptions' }), []);
+  assert.equal(categoriesOf('assessment', { ...soap, table: 'course_modules' }), []);
+  const problems = { table: 'patient_problems', linked: true, health: true };
+  assert.equal(categoriesOf('problem_code', problems), ['health.diagnosis']);
+  assert.equal(categoriesOf('problem_label', problems), ['health.diagnosis']);
+  // The name of the code system is the same in every row.
+  assert.equal(categoriesOf('problem_code_system', problems), []);
+  assert.equal(categoriesOf('allergen_code_system', problems), []);
+  assert.equal(categoriesOf('allergen_label', problems), ['health.allergy']);
+  const history = { table: 'medical_history', linked: true, health: true };
+  assert.equal(categoriesOf('condition', history), ['health.diagnosis']);
+  assert.equal(categoriesOf('condition', { ...history, table: 'family_history' }), [
+    'health.diagnosis',
+  ]);
+  // A bare condition of an unlinked or non-health table stays a state.
+  assert.equal(categoriesOf('condition', { ...history, linked: false }), []);
+  assert.equal(categoriesOf('condition', { ...CUSTOMERS, table: 'vehicle_history' }), []);
+  const observations = { table: 'patient_observations', linked: true, health: true };
+  for (const column of ['value_string', 'value_numeric', 'value_code']) {
+    assert.equal(categoriesOf(column, observations), ['health.lab_result'], column);
+  }
+  assert.equal(categoriesOf('value_set_url', observations), []);
+  const progress = { table: 'progress_notes', linked: true, health: true };
+  assert.equal(categoriesOf('visit_reason', progress), ['health.diagnosis']);
+  assert.equal(categoriesOf('current_concerns', progress), ['health.diagnosis']);
+  assert.equal(categoriesOf('provider_observations', progress), ['health.clinical_note']);
+  assert.equal(categoriesOf('recreational_drugs', PATIENTS), ['health.sensitive_condition']);
+  assert.equal(categoriesOf('diagnos', PATIENTS), ['health.diagnosis']);
+  assert.equal(categoriesOf('quantity_prescribed', PATIENTS), ['health.prescription']);
+});
+
+test('vital signs with a unit after the name are vitals in health care; a product weight in kg is not', () => {
+  const vitals = { table: 'patient_vitals', linked: true, health: true };
+  for (const column of [
+    'height_cm',
+    'weight_kg',
+    'temperature_celsius',
+    'waist_circumference_cm',
+  ]) {
+    assert.equal(categoriesOf(column, vitals), ['health.vitals'], column);
+  }
+  assert.equal(categoriesOf('weight_kg', { table: 'products', linked: false, health: false }), []);
+  // A unit must follow the sign, not lead it.
+  assert.equal(categoriesOf('kg_weight_limit', vitals), []);
+});
+
+test('a government id is a national identity number; a date of birth kept as epoch seconds is a birth date', () => {
+  assert.equal(categoriesOf('government_id', CUSTOMERS), ['government_id.ssn']);
+  // SQLite keeps dates as integers (Drizzle `integer('date_of_birth', { mode: 'timestamp' })`).
+  assert.equal(categoriesOf('date_of_birth', { ...CUSTOMERS, type: 'integer' }), [
+    'demographic.birth_date',
+  ]);
+  assert.equal(categoriesOf('birth_date', { ...CUSTOMERS, type: 'bigint' }), [
+    'demographic.birth_date',
+  ]);
+  // Money-like numbers are no dates.
+  assert.equal(categoriesOf('date_of_birth', { ...CUSTOMERS, type: 'numeric(10,2)' }), []);
+});
+
+test('a staff member who recorded a row does not link a drug catalogue to a person', () => {
+  const catalogue = [
+    { name: 'id' },
+    { name: 'generic_name' },
+    { name: 'brand_name' },
+    { name: 'recorded_by_user_id' },
+    { name: 'entered_by' },
+  ];
+  assert.is(isPersonLinked('drug_catalogue', catalogue), false);
+  assert.is(
+    isPersonLinked('patient_vitals', [{ name: 'patient_id' }, { name: 'recorded_by_user_id' }]),
+    true,
+  );
+  // Assigned to a person names the person responsible: a real link.
+  assert.is(isPersonLinked('tasks', [{ name: 'assigned_to_user_id' }]), true);
+});
+
 test.run();

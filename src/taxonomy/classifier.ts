@@ -112,10 +112,11 @@ const AUDIT_VERBS = new Set([
 ]);
 
 /**
- * Verbs that make an audit column only as `<verb> by` (`assigned_by`): `assigned_to_user_id` and
- * `assigned_user_id` name the person responsible, a real person link.
+ * Verbs that make an audit column only as `<verb> by` (`assigned_by`, `recorded_by_user_id`):
+ * `assigned_to_user_id` and `assigned_user_id` name the person responsible, a real person link.
+ * The staff member who entered a drug catalogue's row does not make the catalogue personal.
  */
-const BY_ONLY_AUDIT_VERBS = new Set(['assigned']);
+const BY_ONLY_AUDIT_VERBS = new Set(['assigned', 'recorded', 'entered', 'added', 'uploaded']);
 
 /** Words that say a column stores ciphertext (`ssn_encrypted`, `enc_diagnosis`). */
 const ENCRYPTION_WORDS = new Set([
@@ -298,6 +299,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // India's PAN and other taxpayer numbers: `pan_number`, `pan_card`, `tin`, `taxpayer_id`.
     'pan number', 'pan card', 'pan card number', 'pan no', 'tin', 'tin number', 'taxpayer id',
     'tax identification number', 'tax number',
+    // A clinic's record of the identity document number it was shown (`patients.government_id`).
+    'government id', 'government id number', 'gov id', 'govt id',
     // National identity numbers by their own country's name: Brazil's CPF, Hong Kong's HKID,
     // Chile's RUT, Mexico's CURP, Spain's and Argentina's DNI, Singapore's NRIC, Poland's PESEL,
     // the Netherlands' BSN, Portugal's and Spain's NIF (seen as `dni_paciente`, `hkid`, `cpf`).
@@ -318,6 +321,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'sbp', 'dbp', 'systolic bp', 'diastolic bp', 'bp', 'pulse', 'pulse rate', 'respiratory rate',
     'respiration rate', 'spo 2', 'sp o 2', 'oxygen saturation', 'temperature', 'body temperature',
     'blood glucose', 'blood sugar', 'weight', 'height', 'body mass index',
+    'waist circumference', 'head circumference', 'hip circumference',
   ],
   'financial.bank_account': ['bank acct', 'bank account no', 'account holder number'],
   'financial.card': ['credit card number', 'cc number', 'credit card', 'debit card number'],
@@ -329,11 +333,15 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'medical history', 'past medical history', 'past history', 'family history',
     'chief complaint', 'chief complaints', 'presenting complaint', 'presenting complaints',
     'presenting concern', 'presenting concerns', 'presenting problem', 'presenting problems',
+    'current concern', 'current concerns', 'visit reason', 'reason for visit',
+    // A problem list's entries (`patient_problems.problem_code`), and a diagnosis cut short.
+    'problem code', 'problem label', 'problem name', 'problem description', 'diagnos',
   ],
   'health.sensitive_condition': [
     'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
     'substance use', 'alcohol use', 'alcohol consumption', 'alcohol intake', 'tobacco use',
-    'smoking status', 'smoker', 'drug use', 'recreational drug use',
+    'smoking status', 'smoker', 'drug use', 'recreational drug use', 'recreational drugs',
+    'illicit drugs', 'illicit drug use',
     'pregnant', 'hiv status', 'mental illness', 'substance abuse', 'addiction', 'abortion',
     'depression', 'bipolar', 'schizophrenia', 'psychiatry', 'opioids', 'opioid use',
     // A therapy practice's intake: what brought the client, and earlier treatment.
@@ -342,6 +350,11 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'health.clinical_note': [
     'notes', 'note', 'clinical note', 'progress note', 'soap notes',
+    // What a clinician saw, and a recorded session's words (a telehealth or therapy app).
+    'provider observations', 'clinical observations', 'clinician observations',
+    'session transcript', 'transcript', 'transcript text',
+    // The four parts of a SOAP note, as columns of a note table (see SOAP_SECTION_HINTS).
+    'subjective', 'objective', 'assessment', 'plan',
     // The body of a note table's row (see NOTE_TABLE_HINTS).
     'content', 'body', 'text', 'note text', 'note content',
   ],
@@ -358,7 +371,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'admitted at', 'discharged at', 'dispensed at', 'filled at', 'date of service', 'death date',
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
-  'health.allergy': ['allergen', 'allergens'],
+  'health.allergy': ['allergen', 'allergens', 'allergen label', 'allergen name'],
+  'health.prescription': ['quantity prescribed', 'prescribed quantity'],
   'health.lab_result': [
     'lab results', 'test results', 'hba 1 c', 'blood group', 'blood type', 'rh factor',
     // The value columns of a lab or observation table (see LAB_TABLE_HINTS).
@@ -440,6 +454,37 @@ const NOTE_TABLE_HINTS = new Set([
 ]);
 const NOTE_TABLE_WORDS = new Set(['note', 'notes', 'comment', 'comments', 'narrative', 'soap']);
 
+/**
+ * The sections of a SOAP note (`soap_notes.subjective` … `plan`): clinical notes only as a whole
+ * column name of a clinical note's table in health care; elsewhere `plan` and `assessment` are a
+ * subscription's or a course's.
+ */
+// prettier-ignore
+const SOAP_SECTION_HINTS = new Set([
+  'health.clinical_note|subjective', 'health.clinical_note|objective',
+  'health.clinical_note|assessment', 'health.clinical_note|plan',
+]);
+const SOAP_TABLE_WORDS = new Set(['soap', 'progress', 'encounter', 'consultation', 'clinical']);
+
+/** Tables of a clinical history, where a bare `condition` is a diagnosis (`medical_history.condition`). */
+const CONDITION_TABLE_WORDS = new Set(['history', 'problem', 'condition', 'diagnosis', 'medical']);
+
+/** Last words naming a code system rather than a code (`problem_code_system`). */
+const TERMINOLOGY_WORDS = new Set(['system', 'terminology', 'vocabulary']);
+
+/** Units written after a vital sign's name (`height_cm`, `weight_kg`, `temperature_celsius`). */
+// prettier-ignore
+const VITAL_UNIT_WORDS = new Set([
+  'cm', 'mm', 'm', 'in', 'inch', 'inches', 'ft', 'kg', 'kgs', 'g', 'lb', 'lbs', 'pounds', 'oz',
+  'c', 'f', 'celsius', 'fahrenheit', 'bpm', 'mmhg', 'percent',
+]);
+
+/** FHIR-style typed value columns of an observation (`value_string`, `value_quantity`). */
+// prettier-ignore
+const OBSERVATION_VALUE_TYPES = new Set([
+  'string', 'numeric', 'number', 'code', 'text', 'quantity', 'integer', 'decimal', 'boolean',
+]);
+
 /** Vital signs that are other things elsewhere (`products.weight`, `rooms.temperature`): only in a health table or store. */
 // prettier-ignore
 const HEALTH_SCOPE_VITALS = new Set([
@@ -447,6 +492,8 @@ const HEALTH_SCOPE_VITALS = new Set([
   'health.vitals|temperature', 'health.vitals|weight', 'health.vitals|height',
   'health.vitals|body temperature', 'health.vitals|respiratory rate',
   'health.vitals|respiration rate', 'health.vitals|spo 2', 'health.vitals|sp o 2',
+  'health.vitals|waist circumference', 'health.vitals|head circumference',
+  'health.vitals|hip circumference',
 ]);
 
 /** Hints that the spec ties to a person table (by name, or by a person link). */
@@ -458,6 +505,20 @@ const LINKED_HINTS = new Set([
 
 /** Ambiguous hints that mean health data only in a health store or a health table. */
 const HEALTH_SCOPE_HINTS = new Set([
+  'health.clinical_note|provider observations',
+  'health.clinical_note|clinical observations',
+  'health.clinical_note|clinician observations',
+  'health.clinical_note|session transcript',
+  'health.clinical_note|transcript',
+  'health.clinical_note|transcript text',
+  'health.diagnosis|current concern',
+  'health.diagnosis|current concerns',
+  'health.diagnosis|visit reason',
+  'health.diagnosis|reason for visit',
+  'health.diagnosis|problem code',
+  'health.diagnosis|problem label',
+  'health.diagnosis|problem name',
+  'health.diagnosis|problem description',
   'health.prescription|sig',
   'health.prescription|directions',
   'health.lab_result|test result',
@@ -643,6 +704,9 @@ const NUMERIC_TYPES = new Set([
   'numeric', 'decimal', 'dec', 'real', 'double', 'double precision', 'float', 'float4', 'float8',
   'int2', 'int4', 'int8', 'money', 'smallmoney', 'number', 'long', 'short', 'byte',
 ]);
+
+/** Integer types a timestamp is kept in as epoch seconds or milliseconds. */
+const EPOCH_TYPES = new Set(['int', 'integer', 'bigint', 'biginteger', 'int8', 'long']);
 
 const BOOLEAN_TYPES = new Set(['boolean', 'bool', 'bit', 'bit(1)', 'tinyint(1)']);
 
@@ -1053,6 +1117,11 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   const notes: string[] = [];
 
   if (EXACT_ONLY_HINTS.has(key) && match.end - match.start !== words.length) return false;
+  // `allergen_code_system`, `problem_code_system`: the name of a terminology (SNOMED, ICD-10),
+  // the same in every row, not a value of it.
+  if (category.startsWith('health.') && TERMINOLOGY_WORDS.has(words[words.length - 1] as string)) {
+    if (match.end < words.length) return false;
+  }
 
   if (key === 'person.name|name') {
     if (!table.personTable) return false;
@@ -1071,8 +1140,16 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if ([...table.singularWords].some((word) => CLINICIAN_WORDS.has(word))) return false;
   }
   if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
-    if (!table.personTable || !scope.healthScope) return false;
-    notes.push(`in person table "${context.table}"`);
+    const historyTable = [...table.singularWords].some((word) => CONDITION_TABLE_WORDS.has(word));
+    if (!(table.personTable || (historyTable && scope.linked)) || !scope.healthScope) return false;
+    notes.push(`in ${table.personTable ? 'person' : 'clinical history'} table "${context.table}"`);
+  }
+  if (SOAP_SECTION_HINTS.has(key)) {
+    if (match.end - match.start !== words.length || !scope.healthScope) return false;
+    const tableWords = table.singularWords;
+    const noteTable = tableWords.has('note') || tableWords.has('soap');
+    if (!noteTable || ![...tableWords].some((word) => SOAP_TABLE_WORDS.has(word))) return false;
+    notes.push(`in clinical note table "${context.table}"`);
   }
   if (key === 'health.clinical_note|notes' || key === 'health.clinical_note|note') {
     if (!table.personTable || !scope.healthScope) return false;
@@ -1080,14 +1157,20 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   }
   if (LAB_TABLE_HINTS.has(key) || NOTE_TABLE_HINTS.has(key)) {
     const vocabulary = LAB_TABLE_HINTS.has(key) ? LAB_TABLE_WORDS : NOTE_TABLE_WORDS;
-    if (match.end - match.start !== words.length) return false;
+    const typedValue =
+      key === 'health.lab_result|value' &&
+      match.start === 0 &&
+      words.slice(match.end).every((word) => OBSERVATION_VALUE_TYPES.has(word));
+    if (match.end - match.start !== words.length && !typedValue) return false;
     if (![...table.singularWords].some((word) => vocabulary.has(word)) || !scope.healthScope) {
       return false;
     }
     notes.push(`in ${LAB_TABLE_HINTS.has(key) ? 'lab' : 'note'} table "${context.table}"`);
   }
   if (HEALTH_SCOPE_VITALS.has(key)) {
-    if (match.end - match.start !== words.length || !scope.healthScope) return false;
+    const withUnit =
+      match.start === 0 && words.slice(match.end).every((word) => VITAL_UNIT_WORDS.has(word));
+    if (!withUnit || !scope.healthScope) return false;
     notes.push(describeHealth(scope));
   }
   if (key === 'biometric.template|fingerprint' && match.start === 0 && !table.namesPerson) {
@@ -1189,7 +1272,13 @@ function typeAllows(context: ColumnContext, match: Match): boolean {
     if (!BOOLEAN_CATEGORIES.has(category)) return false;
     return category !== 'health.diagnosis' || BOOLEAN_DIAGNOSIS_HINTS.has(hint);
   }
-  if (isNumericType(dataType)) return getCategory(category)?.numericAllowed === true;
+  if (isNumericType(dataType)) {
+    // SQLite has no date type: Drizzle's `integer('date_of_birth', { mode: 'timestamp' })` and
+    // hand-written SQLite schemas keep a date of birth as epoch seconds in an integer.
+    const epoch = EPOCH_TYPES.has(baseType(dataType).replace(/\s*\(.*$/, ''));
+    if (category === 'demographic.birth_date' && epoch) return true;
+    return getCategory(category)?.numericAllowed === true;
+  }
   if (isTemporalType(dataType)) {
     // A timestamp named after a contact or an identifier records an event, not the value; dates
     // of birth and of care are the value.
