@@ -486,4 +486,30 @@ export async function addDoctor(email: string, password: string) {
   );
 });
 
+test("a seed's default admin with a bcrypt hash written out is a hash; a literal password is plain", async () => {
+  const findings = await findingsOf({
+    'db/migrations/001_users.sql': SQL_MIGRATION,
+    'db/migrations/002_admin.ts': `import type { Kysely } from 'kysely';
+export async function up(db: Kysely<any>) {
+  await db
+    .insertInto('users')
+    .values({
+      email: 'admin@clinic.example',
+      password:
+        '$2b$14$PPY9X2ZxFG93IU9CK4FUtOJW0d11zjHuODO6oJM5UNn59aXjp5h..',
+    })
+    .execute();
+}
+`,
+    'db/migrations/003_demo.ts': `import type { Kysely } from 'kysely';
+export async function up(db: Kysely<any>) {
+  await db.insertInto('users').values({ email: 'demo@clinic.example', password: 'demo1234' }).execute();
+}
+`,
+  });
+  assert.equal(findings.map(where), [
+    'pii-unencrypted db/migrations/003_demo.ts:3:81 users.password',
+  ]);
+});
+
 test.run();

@@ -329,6 +329,13 @@ export function judgeWrittenValue(
     return byName(node.name.text, node, scope) ?? plain(node, scope);
   }
   if (ts.isElementAccessExpression(node)) return plain(node, scope);
+  if (ts.isStringLiteralLike(node) && STORED_HASH.test(node.text)) {
+    // A seed's default admin with a bcrypt hash written out: already a hash, not the password.
+    return {
+      protection: 'hash',
+      via: `${shown(node, scope.sourceFile)} (a hash in modular crypt format)`,
+    };
+  }
   if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node)) return plain(node, scope);
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;
@@ -342,6 +349,13 @@ export function judgeWrittenValue(
   }
   return undefined;
 }
+
+/**
+ * A password hash as libraries store it (modular crypt format): bcrypt `$2b$12$…`, argon2
+ * `$argon2id$…`, scrypt `$scrypt$…`/`$7$…`, SHA-crypt `$5$…`/`$6$…`, Django's `pbkdf2_sha256$…`.
+ */
+const STORED_HASH =
+  /^(?:\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$\S+|\$(?:scrypt|7|5|6)\$\S{16,}|pbkdf2_sha(?:1|256|512)\$\d+\$\S+)$/;
 
 function plain(node: ts.Node, scope: JudgeScope): Judgement {
   return { protection: 'plain', via: shown(node, scope.sourceFile) };
