@@ -772,6 +772,12 @@ test('implicit store ids: the migration folder, one level up for per-migration f
   assert.is(implicitStoreId('src/schema/users.ts'), 'schema');
   assert.is(implicitStoreId('services/billing/src/migrations/001.sql'), 'billing');
   assert.is(implicitStoreId('init.sql'), 'default');
+  // A Supabase project's edge functions use the database its migrations build.
+  assert.is(implicitStoreId('supabase/functions/get_patients/index.ts'), 'supabase');
+  assert.is(implicitStoreId('supabase/functions/_shared/db.ts'), 'supabase');
+  assert.is(implicitStoreId('mobile/supabase/functions/send-sms/index.ts'), 'supabase');
+  // A `functions` folder elsewhere still names its own store.
+  assert.is(implicitStoreId('firebase/functions/src/migrations/001.sql'), 'functions');
 });
 
 test('migration globs: **, *, ?, {a,b} and plain folders', () => {

@@ -170,6 +170,19 @@ const GENERIC_FOLDERS = new Set(['db', 'database', 'databases', 'schema', 'schem
 const DATABASE_FOLDERS = new Set(['db', 'database', 'databases']);
 
 /**
+ * A Supabase project's edge functions (`supabase/functions/<name>/index.ts`, `_shared/`) query the
+ * database its `supabase/migrations` build: their folders stop at `supabase`, so both name one
+ * store instead of a store per function.
+ */
+function withinSupabaseProject(folders: string[]): string[] {
+  const project = folders.findIndex(
+    (folder, index) =>
+      folder.toLowerCase() === 'supabase' && folders[index + 1]?.toLowerCase() === 'functions',
+  );
+  return project < 0 ? folders : folders.slice(0, project + 1);
+}
+
+/**
  * The implicit store of a file no store claims, named after its migration folder so findings read
  * `pps.patients.email` rather than a path: the nearest folder above the file that names a database
  * (`db/pps/migrations/001.sql` → `pps`, `supabase/migrations/…` → `supabase`). Per-migration folders
@@ -178,12 +191,14 @@ const DATABASE_FOLDERS = new Set(['db', 'database', 'databases']);
  * is used only when nothing better names it. Files of one folder always share one store.
  */
 export function implicitStoreId(file: string): string {
-  const folders = posix
-    .dirname(file.split('\\').join('/'))
-    .split('/')
-    .filter((folder) => folder !== '' && folder !== '.' && folder !== '..')
-    .filter((folder) => !MIGRATION_FOLDER.test(folder));
   const lowered = (folder: string) => folder.toLowerCase();
+  const folders = withinSupabaseProject(
+    posix
+      .dirname(file.split('\\').join('/'))
+      .split('/')
+      .filter((folder) => folder !== '' && folder !== '.' && folder !== '..')
+      .filter((folder) => !MIGRATION_FOLDER.test(folder)),
+  );
   const named = folders.findLast(
     (folder) =>
       !MIGRATION_WORDS.has(lowered(folder)) &&

@@ -1,3 +1,4 @@
+import { inMigrationPlace } from '../migration-place.js';
 import type { FindingDraft } from '../findings.js';
 import {
   categoryIds,
@@ -24,7 +25,7 @@ export const piiLogged: Rule = {
       if (send.sink.type !== 'log' || send.categories.length === 0) continue;
       findings.push({
         at: send.at,
-        message: `${describeData(send.categories)} written to the log by ${send.sink.logger}; migration output lands in CI logs and log aggregators. Log a count or a non-personal id instead.`,
+        message: `${describeData(send.categories)} written to the log by ${send.sink.logger}; ${whereLogsLand(send.at.file)}. Log a count or a non-personal id instead.`,
         severity: lowerWhenPseudonymous(send.categories, 'warning'),
         categories: categoryIds(send.categories),
         source: sourceRef(send.categories),
@@ -38,3 +39,17 @@ export const piiLogged: Rule = {
     return findings;
   },
 };
+
+/** Edge functions, API routes and request handlers: code that logs while it serves requests. */
+const SERVING_CODE = /(?:^|\/)(?:functions|api|routes|handlers|controllers|middleware)\//i;
+
+/** Where the log line ends up, in the reviewer's terms: a migration's, a server's, a script's. */
+function whereLogsLand(file: string): string {
+  const path = file.replaceAll('\\', '/');
+  if (SERVING_CODE.test(path)) {
+    return "runtime logs land in the platform's log service and log aggregators";
+  }
+  return inMigrationPlace(path)
+    ? 'migration output lands in CI logs and log aggregators'
+    : 'script output lands in terminals, CI logs and log aggregators';
+}

@@ -25,7 +25,7 @@ test('an email written to the log, with its path', () => {
   assert.equal(findings.map(where), [`${SCRIPT}:8:5`]);
   assert.is(
     findings[0]?.message,
-    'Personal data (contact.email from db.patients.email) written to the log by console.log; migration output lands in CI logs and log aggregators. Log a count or a non-personal id instead.',
+    'Personal data (contact.email from db.patients.email) written to the log by console.log; script output lands in terminals, CI logs and log aggregators. Log a count or a non-personal id instead.',
   );
   assert.is(findings[0]?.severity, 'warning');
   assert.equal(findings[0]?.categories, ['contact.email']);
@@ -59,6 +59,23 @@ test('a masked value is one severity lower; an HTTP send is not a log', () => {
     { from: [col('patients', 'email')], transform: 'copy' },
   ]);
   assert.equal(check(piiLogged, [...schema, http]), []);
+});
+
+test('the message says where the log line lands: a migration, an edge function or a script', () => {
+  const logIn = (file: string) =>
+    f.send(file, 8, { type: 'log', logger: 'console.log' }, [
+      { from: [col('patients', 'email')], transform: 'copy' },
+    ]);
+  const places: Array<[string, string]> = [
+    ['db/migrations/002_backfill.ts', 'migration output lands in CI logs'],
+    ['supabase/functions/get-patient/index.ts', "runtime logs land in the platform's log service"],
+    ['src/app/api/patients/route.ts', "runtime logs land in the platform's log service"],
+    ['scripts/export.ts', 'script output lands in terminals'],
+  ];
+  for (const [file, words] of places) {
+    const [finding] = check(piiLogged, [...schema, logIn(file)]);
+    assert.ok(finding?.message.includes(`; ${words}`), `${file}: ${finding?.message}`);
+  }
 });
 
 test.run();
