@@ -178,6 +178,14 @@ class ModelBuilder {
   private readonly migrationDates = new Map<string, Date | undefined>();
   private readonly fileStores = new Map<string, string>();
   private seq = 0;
+  /** Events of tables opened to everyone, with the replay position of the file that opened them. */
+  private readonly tableOpenings: Array<{
+    event: PublicAccessEvent;
+    table: ModelTable;
+    fileIndex: number;
+  }> = [];
+  /** Files at whose end a table stopped being readable by everyone, in replay order. */
+  private readonly closings = new WeakMap<ModelTable, Array<{ file: string; fileIndex: number }>>();
   /** Tables a fact of the current file touched: only their access can have changed. */
   private readonly touched = new Set<ModelTable>();
   /** The classifier's answers per column, kept while what each depends on is unchanged. */
@@ -224,7 +232,7 @@ class ModelBuilder {
         } else this.apply(fact);
       }
       if (release) group.facts = [];
-      this.judgeAccessAtEndOfFile(group.file);
+      this.judgeAccessAtEndOfFile(group.file, fileIndex);
       this.classifications.nextFile();
       for (const copy of fileCopies) this.settleCopyExposure(copy, fileStart);
     });
@@ -245,6 +253,7 @@ class ModelBuilder {
         return held ? [held] : [];
       });
     });
+    this.lowerClosedOpenings();
     this.finalize();
     this.publicAccessEvents.push(
       ...judgeFinalAccess({
@@ -1030,9 +1039,14 @@ class ModelBuilder {
    * model's state decides which columns are personal, it never swallows a later opening.
    * A file that opens nothing but adds personal columns to a readable table reports each column.
    */
-  private judgeAccessAtEndOfFile(file: string): void {
+  private judgeAccessAtEndOfFile(file: string, fileIndex: number): void {
     const openings = this.openings;
     this.openings = [];
+    for (const table of this.touched) {
+      if (table.droppedAt !== undefined && table.publicCause !== undefined) {
+        this.recordClosing(table, file, fileIndex);
+      }
+    }
     const tables = [...this.touched].filter((table) => table.droppedAt === undefined);
     this.touched.clear();
     const opened = new Set<ModelTable>();
@@ -1057,7 +1071,7 @@ class ModelBuilder {
       const exposed = this.personalColumns(table, covered);
       if (exposed.length === 0) continue;
       opened.add(table);
-      this.publicAccessEvents.push({
+      this.reportOpening(table, fileIndex, {
         objectKind: table.objectType,
         kind: opening.kind,
         store: table.store,
@@ -1075,9 +1089,11 @@ class ModelBuilder {
     for (const table of tables) {
       const readable = this.readableNow(table);
       const access = this.access(table);
+      const wasReadable = table.publicCause !== undefined;
       table.publicCause = undefined;
       if (readable === undefined) {
         access.reportedColumns.clear();
+        if (wasReadable) this.recordClosing(table, file, fileIndex);
         continue;
       }
       const cause = readable.reaches.reduce((a, b) => (b.seq < a.seq ? b : a));
@@ -1092,7 +1108,7 @@ class ModelBuilder {
       const first = fresh[0];
       if (first === undefined) continue;
       // One finding per table and file, at the first new column, listing every new one.
-      this.publicAccessEvents.push({
+      this.reportOpening(table, fileIndex, {
         objectKind: table.objectType,
         kind: 'column-added',
         store: table.store,
@@ -1104,6 +1120,39 @@ class ModelBuilder {
         file,
       });
       for (const column of fresh) access.reportedColumns.add(column.name);
+    }
+  }
+
+  /** A table-opening event, remembered so a later migration that closes the table can lower it. */
+  private reportOpening(table: ModelTable, fileIndex: number, event: PublicAccessEvent): void {
+    this.publicAccessEvents.push(event);
+    this.tableOpenings.push({ event, table, fileIndex });
+  }
+
+  /** The file at whose end a table readable by everyone stopped being readable (or was dropped). */
+  private recordClosing(table: ModelTable, file: string, fileIndex: number): void {
+    const closings = this.closings.get(table) ?? [];
+    closings.push({ file, fileIndex });
+    this.closings.set(table, closings);
+  }
+
+  /**
+   * An opening a later migration closed again (row-level security turned back on after seeding,
+   * a grant revoked, a table created one file before its policies) exposed the table only between
+   * the two migrations: still reported, as a warning naming the file that closed it. An opening
+   * nothing closed keeps its severity, and so does one in a loose script.
+   */
+  private lowerClosedOpenings(): void {
+    for (const { event, table, fileIndex } of this.tableOpenings) {
+      // Loose scripts (`FIX_RLS.sql`, `setup.sql`) run in an order nobody wrote down: one sorted
+      // after another is no evidence that it ran later.
+      if (!inSequencedMigration(event.at.file)) continue;
+      const closing = this.closings
+        .get(table)
+        ?.find((entry) => entry.fileIndex > fileIndex && inSequencedMigration(entry.file));
+      if (closing === undefined) continue;
+      event.closedLaterIn = closing.file;
+      event.severity = 'warning';
     }
   }
 

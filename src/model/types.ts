@@ -254,8 +254,10 @@ export interface PublicAccessEvent {
   setAt?: SourceLocation;
   /** A view with its owner's rights over these tables, whose row-level security it bypasses. */
   bypassesRowSecurityOf?: string[];
-  /** Lower than the rule's default for findings that need a second mistake to leak. */
+  /** Lower than the rule's default for findings that need a second mistake to leak, or closed later. */
   severity?: 'warning';
+  /** A later migration made the table unreadable again: the file at whose end it was closed. */
+  closedLaterIn?: string;
 }
 
 /** A place where encrypted values became plain text. */

@@ -71,7 +71,7 @@ export const publicAccessGrant: Rule = {
       const target = `${event.store}.${event.name}`;
       findings.push({
         at: event.at,
-        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}`,
+        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}${closedNote(event)}`,
         ...(event.severity ? { severity: event.severity } : {}),
         categories,
         target: { store: event.store ?? '', table: event.name, exposure: 'public' },
@@ -106,6 +106,12 @@ function consequence(event: PublicAccessEvent, target: string): string {
     default:
       return `this makes ${target} readable by everyone`;
   }
+}
+
+/** A later migration closed what this statement opened: readable in between, not today. */
+function closedNote(event: PublicAccessEvent): string {
+  if (event.closedLaterIn === undefined) return '';
+  return ` A later migration (${event.closedLaterIn}) closes it again: everyone could read it between the two, and a copy taken then stays taken (a warning, not an error).`;
 }
 
 function bypassNote(event: PublicAccessEvent): string {

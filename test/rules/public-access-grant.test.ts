@@ -216,4 +216,50 @@ test('CREATE TABLE IF NOT EXISTS (or guarded by IF NOT EXISTS in PL/pgSQL) of a 
   );
 });
 
+test('an opening a later numbered migration closes is a warning naming that file; one nothing closes stays an error', async () => {
+  // An EHR turned row-level security off for seeding and on again in the next migration.
+  const findings = await findingsOfFiles({
+    'supabase/migrations/20250101000000_vitals.sql':
+      'CREATE TABLE vital_signs (id uuid PRIMARY KEY, patient_id uuid, systolic_bp int);\n' +
+      'ALTER TABLE vital_signs ENABLE ROW LEVEL SECURITY;\n' +
+      'CREATE TABLE patient_notes (id uuid PRIMARY KEY, patient_id uuid, email text);\n' +
+      'ALTER TABLE patient_notes ENABLE ROW LEVEL SECURITY;\n',
+    'supabase/migrations/20250102000000_disable_for_seeding.sql':
+      'ALTER TABLE vital_signs DISABLE ROW LEVEL SECURITY;\n' +
+      'ALTER TABLE patient_notes DISABLE ROW LEVEL SECURITY;\n',
+    'supabase/migrations/20250103000000_enable_after_seeding.sql':
+      'ALTER TABLE vital_signs ENABLE ROW LEVEL SECURITY;\n',
+  });
+  const grants = findings.filter((finding) => finding.ruleId === 'public-access-grant');
+  assert.equal(
+    grants.map(
+      (finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.severity}`,
+    ),
+    [
+      'supabase/migrations/20250102000000_disable_for_seeding.sql:1:25 warning',
+      'supabase/migrations/20250102000000_disable_for_seeding.sql:2:27 error',
+    ],
+  );
+  assert.ok(
+    grants[0]?.message.endsWith(
+      'A later migration (supabase/migrations/20250103000000_enable_after_seeding.sql) closes it again: everyone could read it between the two, and a copy taken then stays taken (a warning, not an error).',
+    ),
+    grants[0]?.message,
+  );
+});
+
+test('loose setup scripts run in no known order: one sorted after another does not lower it', async () => {
+  const findings = await findingsOfFiles({
+    'sql/DISABLE_RLS.sql':
+      'CREATE TABLE patients (id uuid PRIMARY KEY, email text, auth_id uuid REFERENCES auth.users);\n',
+    'sql/FIX_RLS.sql': 'ALTER TABLE patients ENABLE ROW LEVEL SECURITY;\n',
+  });
+  assert.equal(
+    findings
+      .filter((finding) => finding.ruleId === 'public-access-grant')
+      .map((finding) => `${finding.file}:${finding.line} ${finding.severity}`),
+    ['sql/DISABLE_RLS.sql:1 error'],
+  );
+});
+
 test.run();
