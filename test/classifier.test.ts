@@ -1365,6 +1365,11 @@ test('an EHR charting schema: SOAP sections, problem lists, clinical-history con
   for (const column of ['subjective', 'objective', 'assessment', 'plan']) {
     assert.equal(categoriesOf(column, soap), ['health.clinical_note'], column);
   }
+  // A SOAP note is clinical by its name, whatever store it is in (a therapy app's, keyed to an appointment).
+  assert.equal(
+    categoriesOf('assessment', { ...soap, health: false, siblings: ['appointment_id'] }),
+    ['health.clinical_note'],
+  );
   // A subscription's plan and a course's assessment are not notes.
   assert.equal(categoriesOf('plan', { ...CUSTOMERS, table: 'subscriptions' }), []);
   assert.equal(categoriesOf('assessment', { ...soap, table: 'course_modules' }), []);

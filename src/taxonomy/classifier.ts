@@ -73,6 +73,7 @@ const HEALTH_TABLE_WORDS = new Set([
   'insulin', 'glucose', 'cgm', 'pdm', 'dispense', 'dispensing', 'refill', 'ehr', 'emr', 'chart',
   'therapy', 'treatment', 'prescriber', 'formulary', 'admission', 'discharge', 'appointment',
   'observation', 'laboratory', 'specimen', 'pathology', 'triage', 'nursing', 'consultation',
+  'soap', 'telehealth', 'telemedicine', 'psychotherapy',
 ]);
 
 /** Words that make a name an aggregate rather than a person's value. */
