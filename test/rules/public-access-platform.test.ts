@@ -422,4 +422,25 @@ create policy "read records" on storage.objects for select using (bucket_id = 'r
   assert.equal(findingsOf([privateBucket]), []);
 });
 
+test('a definer function returning its own columns (RETURNS TABLE) exposes only the columns its body names', () => {
+  // An EHR's scheduling function reads buffer minutes from a settings table that also holds the
+  // clinic's sender address: it hands back two numbers.
+  const definer = `create table system_settings (id uuid primary key, buffer_minutes int, contact_email text);
+create function public.get_buffer(p_clinic uuid) returns table (pre_minutes int, post_minutes int)
+language plpgsql security definer as $$ begin
+  return query select coalesce(s.buffer_minutes, 0), coalesce(s.buffer_minutes, 0) from system_settings s limit 1;
+end $$;
+`;
+  const file: Migration = { file: 'db/migrations/001_init.sql', sql: `${patientsTable}${definer}` };
+  assert.equal(findingsOf([file]), []);
+  // RETURNS SETOF a table hands back every column of it.
+  const setof: Migration = {
+    ...file,
+    sql: `${patientsTable}create function public.all_patients() returns setof patients
+language sql security definer as $$ select * from patients $$;
+`,
+  };
+  assert.equal(where(findingsOf([setof])), [at(setof, 'create function public.all_patients')]);
+});
+
 test.run();

@@ -45,7 +45,14 @@ export function createFunction(
   body = body.slice(0, MAX_BODY);
   const reads: TableName[] = [];
   const returnNames = stringsOf(statement.returnType?.names);
-  if (statement.returnType?.setof === true && returnNames.length > 0) {
+  // `RETURNS TABLE (pre_minutes int, …)` is a set of records with its own columns: what it hands
+  // back is what the body selects, not every column of some table.
+  const returnsOwnColumns = (statement.parameters ?? []).some(
+    (parameter) =>
+      'FunctionParameter' in parameter && parameter.FunctionParameter.mode === 'FUNC_PARAM_TABLE',
+  );
+  const returnsTableRows = statement.returnType?.setof === true && !returnsOwnColumns;
+  if (returnsTableRows && returnNames.length > 0) {
     reads.push(tableOfParts(returnNames.map((part) => part.toLowerCase())));
   }
   for (const match of body.matchAll(TABLE_REFERENCE)) {
@@ -56,7 +63,7 @@ export function createFunction(
   for (const match of body.matchAll(IDENTIFIER)) {
     mentions.add(match[1] ?? (match[2] as string).toLowerCase());
   }
-  if (EVERY_COLUMN.test(body) || statement.returnType?.setof === true) mentions.add('*');
+  if (EVERY_COLUMN.test(body) || returnsTableRows) mentions.add('*');
   facts.push({
     kind: 'function-created',
     at: statementLocation(context),
