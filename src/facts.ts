@@ -180,6 +180,11 @@ export interface FunctionCreated extends FactBase {
   securityDefiner: boolean;
   /** Tables the body reads or returns (`FROM`, `JOIN`, `RETURNS SETOF t`). */
   reads: TableName[];
+  /**
+   * Rows the body deletes or updates on the caller's say (the statement uses a parameter): the
+   * table, and for an UPDATE the columns it sets.
+   */
+  changes?: Array<{ table: TableName; columns?: string[] }>;
   /** Identifiers the body mentions, lowercased, to tell which columns it reads; `*` when it selects every column. */
   mentions: string[];
   /** Returns rows or values a caller can read (not `trigger`, `void` or a plain flag). */

@@ -5,7 +5,7 @@
  * anyone may list, and views that hand `auth.users` to signed-in users. Statements that open a
  * table are judged per file by the builder; these need the whole history first.
  */
-import type { SourceLocation, TableName } from '../facts.js';
+import type { FunctionCreated, SourceLocation, TableName } from '../facts.js';
 import type { AccessState, FunctionState } from './access-state.js';
 import { SIGNED_IN_ROLE } from './access-state.js';
 import { formatLocation } from './describe.js';
@@ -106,22 +106,26 @@ class FinalAccessJudge {
 
   private judgeDefinerFunctions(): void {
     for (const { fact, store, executors } of this.replay.functions.values()) {
-      // Only a function that hands rows back can expose them, and one scoped to auth.uid() hands
-      // back the caller's own; triggers, procedures returning void and writers expose nothing.
-      if (!fact.securityDefiner || !fact.returnsRows || fact.callerScoped) continue;
+      // A function scoped to auth.uid() reads and changes the caller's own rows.
+      if (!fact.securityDefiner || fact.callerScoped) continue;
       if (!this.replay.exposedSchemas.has((fact.schema ?? 'public').toLowerCase())) continue;
       const callers = [...executors].filter((role) => this.replay.anonymousRoles.has(role));
       if (callers.length === 0) continue;
       const mentions = new Set(fact.mentions);
       const exposed: ModelColumn[] = [];
-      for (const name of fact.reads) {
+      // Only a function that hands rows back can expose them; triggers and procedures returning
+      // void or a flag expose nothing (what they change is judged below).
+      for (const name of fact.returnsRows ? fact.reads : []) {
         const table = this.replay.tableNamed(name, fact.at.file);
         for (const column of table?.columns.values() ?? []) {
           if (column.categories.length === 0) continue;
           if (mentions.has('*') || mentions.has(column.name.toLowerCase())) exposed.push(column);
         }
       }
-      if (exposed.length === 0) continue;
+      if (exposed.length === 0) {
+        this.judgeDefinerWrites(fact, store, callers);
+        continue;
+      }
       this.found.push({
         objectKind: 'function',
         kind: 'definer-function',
@@ -134,6 +138,39 @@ class FinalAccessJudge {
         file: fact.at.file,
       });
     }
+  }
+
+  /**
+   * A definer function anyone may call that deletes or updates rows of a table holding personal
+   * data changes them past row-level security (a therapist app's `delete_patient_by_id(id,
+   * user_id)`, callable with the anon key and guessable ids). Reported once, at the function.
+   */
+  private judgeDefinerWrites(fact: FunctionCreated, store: ModelStore, callers: string[]): void {
+    const changed = new Map<ModelTable, ModelColumn[]>();
+    for (const change of fact.changes ?? []) {
+      const table = this.replay.tableNamed(change.table, fact.at.file);
+      if (table === undefined || changed.has(table)) continue;
+      // A DELETE takes every column of the row; an UPDATE only what it sets.
+      const set = change.columns === undefined ? undefined : new Set(change.columns);
+      const personal = [...table.columns.values()].filter(
+        (column) =>
+          column.categories.length > 0 && (set === undefined || set.has(column.name.toLowerCase())),
+      );
+      if (personal.length > 0) changed.set(table, personal);
+    }
+    const [first] = changed.keys();
+    if (first === undefined) return;
+    this.found.push({
+      objectKind: 'function',
+      kind: 'definer-function-write',
+      store: store.id,
+      name: first.name,
+      at: fact.at,
+      description: `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${callers.includes('public') ? ' (Postgres grants EXECUTE to PUBLIC by default)' : ''}`,
+      exposedColumns: [...changed.values()].flat(),
+      alreadyPublic: false,
+      file: fact.at.file,
+    });
   }
 
   /** A SELECT policy on `storage.objects` for everyone lets anyone list a public bucket's files. */

@@ -238,6 +238,7 @@ export interface PublicAccessEvent {
     | 'policies-without-rls'
     | 'user-metadata-policy'
     | 'definer-function'
+    | 'definer-function-write'
     | 'auth-users-view';
   store?: string;
   /** Table, view or function key, or the bucket name. */

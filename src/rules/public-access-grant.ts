@@ -28,6 +28,8 @@ const FIXES: Record<PublicAccessEvent['kind'], string> = {
     'Base the policy on auth.uid() or on app_metadata (which only the server can write), never on user_metadata, which each user can edit about themselves.',
   'definer-function':
     'Make the function SECURITY INVOKER, or revoke EXECUTE from PUBLIC and the anonymous roles (REVOKE EXECUTE ON FUNCTION … FROM PUBLIC, anon), or move it to a schema the API does not expose.',
+  'definer-function-write':
+    'Make the function SECURITY INVOKER so row-level security decides whose rows it may change, check the caller inside it (WHERE user_id = auth.uid()), or revoke EXECUTE from PUBLIC and the anonymous roles.',
   'auth-users-view':
     'Do not expose auth.users through a view in an exposed schema: keep a profiles table with only the fields users may see, guarded by row-level security, or revoke the view from anon and authenticated.',
 };
@@ -99,6 +101,8 @@ function consequence(event: PublicAccessEvent, target: string): string {
       return `any signed-in user can grant themselves the rows of ${target}`;
     case 'definer-function':
       return `calling it reads personal columns past row-level security`;
+    case 'definer-function-write':
+      return `calling it deletes or changes rows of ${target} past row-level security, whoever owns them`;
     case 'auth-users-view':
       return `every account's data is readable through the API`;
     case 'column-added':

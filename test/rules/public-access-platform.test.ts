@@ -443,4 +443,34 @@ language sql security definer as $$ select * from patients $$;
   assert.equal(where(findingsOf([setof])), [at(setof, 'create function public.all_patients')]);
 });
 
+test('a definer function anyone may call that deletes or updates personal rows on the caller say; a counter or a fixed purge is not', () => {
+  // A therapist app's RPC: anyone with the anon key deletes any patient by guessing two ids.
+  const deletes = `create function public.delete_patient_by_id(patient_id_param bigint, user_id_param bigint)
+returns table (success boolean, deleted_id bigint) language plpgsql security definer as $$
+begin
+  delete from patients where id = patient_id_param and user_id = user_id_param;
+  return query select true, patient_id_param;
+end $$;
+`;
+  const file: Migration = { file: 'db/migrations/001_init.sql', sql: `${patientsTable}${deletes}` };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create function public.delete_patient_by_id')]);
+  assert.match(
+    findings[0]?.message ?? '',
+    /delete_patient_by_id .* may execute it .*: calling it deletes or changes rows of [\w-]+\.patients past row-level security, whoever owns them, exposing .*email/,
+  );
+  const updates: Migration = {
+    ...file,
+    sql: `${patientsTable}create function public.set_email(p_id uuid, p_email text) returns void
+language sql security definer as $$ update patients set email = p_email where id = p_id $$;
+create function public.touch(p_id uuid) returns void
+language sql security definer as $$ update patients set date_of_birth = date_of_birth where false; update patients set id = id where id = p_id $$;
+create function public.purge() returns void
+language sql security definer as $$ delete from patients where date_of_birth < '1900-01-01' $$;
+`,
+  };
+  // Only set_email: touch sets no personal column on the caller's say, purge takes no argument.
+  assert.equal(where(findingsOf([updates])), [at(updates, 'create function public.set_email')]);
+});
+
 test.run();

@@ -212,7 +212,7 @@ console.log(label('name', patient.full_name));
   ]);
 });
 
-test("supabase-js reads: data is the rows, one row after single(); PostgREST's column list", async () => {
+test("supabase-js reads: data is the rows, one row after single(); PostgREST's column list, embedded relations as fields", async () => {
   // An edge function of a therapy practice, and a debug script of a hospital.
   const facts = await factsOf(`import { createClient } from 'npm:@supabase/supabase-js@2';
 const admin = createClient(Deno.env.get('SUPABASE_URL')!, Deno.env.get('SERVICE_ROLE_KEY')!);
@@ -232,6 +232,34 @@ console.log(count, therapist.clinic);
     'send 6:25-6:47 type=log logger=console',
     '  admin:patients.phone (copy)',
     '    5:30 read patients.* through admin → 6:12 each item of rows as row → 6:25 logged with console.log',
+    // The embedded relation is a field of its own table's columns (the model judges them).
+    'send 8:1-8:37 type=log logger=console',
+    '  admin:clinic.name (copy)',
+    '    3:35 read clinic.name through admin → 8:1 logged with console.log',
+  ]);
+});
+
+test('supabase-js: a query built in steps is read from where its variable starts; embedded rows are logged with their row', async () => {
+  // An EHR's edge function: filters added under a condition, the query awaited later.
+  const facts = await factsOf(`import { createClient } from 'npm:@supabase/supabase-js@2';
+const client = createClient(Deno.env.get('SUPABASE_URL')!, Deno.env.get('ANON_KEY')!);
+let query = client
+  .from('medications')
+  .select('id, dosage, prescriber:users!prescribed_by(full_name), patients!inner(first_name)')
+  .eq('is_deleted', false);
+if (patientId) query = query.eq('patient_id', patientId);
+const { data: medications } = await query.order('start_date');
+console.log('preview', medications?.slice(0, 2));
+`);
+  assert.equal(facts, [
+    // Read where the query runs (the awaited call); a row id alone is not a value worth a fact.
+    'send 9:1-9:49 type=log logger=console',
+    '  client:medications.dosage (copy)',
+    '    8:37 read medications.id, medications.dosage through client → 9:1 logged with console.log',
+    '  client:users.full_name (copy)',
+    '    8:37 read users.full_name through client → 9:1 logged with console.log',
+    '  client:patients.first_name (copy)',
+    '    8:37 read patients.first_name through client → 9:1 logged with console.log',
   ]);
 });
 

@@ -14,6 +14,14 @@ import { stringsOf } from './lineage.js';
 const TABLE_REFERENCE =
   /\b(?:from|join)\s+((?:"[^"]+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[a-z_][\w$]*))?)/gi;
 const IDENTIFIER = /"([^"]+)"|([a-z_][\w$]*)/gi;
+/** A statement that deletes or updates rows: `delete from patients`, `update public.patients`. */
+const TABLE_CHANGE =
+  /\b(delete\s+from|update)\s+(?:only\s+)?((?:"[^"]+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|[a-z_][\w$]*))?)([^;]*)/gi;
+/** Words after `update` that are no table: `do update set`, `for update of|skip|nowait`. */
+const NOT_A_TABLE = new Set(['set', 'of', 'skip', 'nowait']);
+/** An UPDATE's SET list, up to its WHERE, FROM or RETURNING. */
+const SET_LIST =
+  /^\s+(?:as\s+)?(?:[a-z_]\w*\s+)?set\s+([\s\S]*?)(?:\bwhere\b|\bfrom\b|\breturning\b|$)/i;
 /** `select *`, `t.*`, `returning *`: every column. */
 const EVERY_COLUMN = /(?:select|returning|,)\s*(?:[a-z_][\w$]*\s*\.\s*)?\*/i;
 /** Return types that hand nothing personal back to the caller. */
@@ -59,11 +67,26 @@ export function createFunction(
     const parts = (match[1] as string).split('.').map((part) => unquote(part.trim()));
     reads.push(tableOfParts(parts));
   }
+  const changes = changedRows(body, parameterNames(statement));
   const mentions = new Set<string>();
-  for (const match of body.matchAll(IDENTIFIER)) {
-    mentions.add(match[1] ?? (match[2] as string).toLowerCase());
+  if (returnsOwnColumns) {
+    // What reaches the caller are the declared columns: `returns table (full_name text, email
+    // text)` hands back those, `(success boolean, deleted_id bigint)` nothing personal, whatever
+    // its WHERE clauses name. An output named after its table (`patient_last_name` from
+    // `patients.last_name`) stands for the column its last words name.
+    for (const parameter of statement.parameters ?? []) {
+      if (!('FunctionParameter' in parameter)) continue;
+      const { mode, name: output } = parameter.FunctionParameter;
+      if (mode !== 'FUNC_PARAM_TABLE' || !output) continue;
+      const words = output.toLowerCase().split('_');
+      for (let start = 0; start < words.length; start++) mentions.add(words.slice(start).join('_'));
+    }
+  } else {
+    for (const match of body.matchAll(IDENTIFIER)) {
+      mentions.add(match[1] ?? (match[2] as string).toLowerCase());
+    }
+    if (EVERY_COLUMN.test(body) || returnsTableRows) mentions.add('*');
   }
-  if (EVERY_COLUMN.test(body) || returnsTableRows) mentions.add('*');
   facts.push({
     kind: 'function-created',
     at: statementLocation(context),
@@ -71,6 +94,7 @@ export function createFunction(
     ...(schema !== undefined ? { schema } : {}),
     securityDefiner,
     reads,
+    ...(changes.length > 0 ? { changes } : {}),
     mentions: [...mentions],
     returnsRows: !NO_ROWS.has((returnNames[returnNames.length - 1] ?? 'void').toLowerCase()),
     callerScoped: CALLER_SCOPED.test(body),
@@ -116,6 +140,53 @@ export function functionAccess(
       roles,
     });
   }
+}
+
+function parameterNames(statement: CreateFunctionStmt): string[] {
+  return (statement.parameters ?? []).flatMap((parameter) =>
+    'FunctionParameter' in parameter && parameter.FunctionParameter.name
+      ? [parameter.FunctionParameter.name.toLowerCase()]
+      : [],
+  );
+}
+
+/**
+ * The DELETEs and UPDATEs of a body that the caller steers: the statement names a parameter (or
+ * `$1`). A maintenance function that purges what is old by a fixed rule changes no row on a
+ * caller's say; `delete_patient_by_id(id, user_id)` does.
+ */
+function changedRows(
+  body: string,
+  parameters: string[],
+): Array<{ table: TableName; columns?: string[] }> {
+  const changes: Array<{ table: TableName; columns?: string[] }> = [];
+  const steered = (text: string) =>
+    /\$\d/.test(text) ||
+    parameters.some((name) =>
+      new RegExp(`(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`, 'i').test(text),
+    );
+  for (const match of body.matchAll(TABLE_CHANGE)) {
+    const parts = (match[2] as string).split('.').map((part) => unquote(part.trim()));
+    if (parts.length === 1 && NOT_A_TABLE.has((parts[0] as string).toLowerCase())) continue;
+    const rest = match[3] as string;
+    if (!steered(rest)) continue;
+    const table = tableOfParts(parts);
+    if (/^delete/i.test(match[1] as string)) {
+      changes.push({ table });
+      continue;
+    }
+    const set = SET_LIST.exec(rest)?.[1];
+    if (set === undefined) continue;
+    const columns = [...set.matchAll(/(?:^|,)\s*"?([a-z_][\w$]*)"?\s*=/gi)].map((column) =>
+      (column[1] as string).toLowerCase(),
+    );
+    if (columns.length > 0) changes.push({ table, columns });
+  }
+  return changes;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function tableOfParts(parts: string[]): TableName {

@@ -2,12 +2,12 @@
  * supabase-js reads in edge functions and scripts:
  * `const { data } = await supabase.from('profiles').select('email, full_name').eq('id', id)`.
  * The result is `{ data, error }`: `data` holds the rows, or one row after `.single()` or
- * `.maybeSingle()`. The columns are PostgREST's list (`alias:column`, `column::cast`, `*`);
- * embedded relations (`clinic(name)`) are left out. Writes (`.from('t').update(row)`) read as
+ * `.maybeSingle()`. The columns are PostgREST's list (`alias:column`, `column::cast`, `*`), and
+ * an embedded relation (`patients!inner(first_name)`) is a field holding that table's rows. Writes (`.from('t').update(row)`) read as
  * Knex's do, so they are the Knex reader's.
  */
 import { ts } from '../morph.js';
-import type { TableName } from '../../../facts.js';
+import type { SourceLocation, TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
 import { chainOf, receiverName, stripParentheses } from '../data-scripts/syntax.js';
@@ -39,12 +39,27 @@ function isSupabaseClient(script: Script, expression: ts.Expression): boolean {
   );
 }
 
-/** `'email, name:full_name, dob::text, clinic(name)'` → its columns and whether `*` is among them. */
-function selectedColumns(list: string): {
+/** An embedded relation of a select list: `patients!inner(first_name)`, `author:users!fk(name)`. */
+interface EmbeddedRelation {
+  output: string;
+  table: string;
+  list: string;
+}
+
+/** What a PostgREST select list asks for: its own columns, `*`, and the relations it embeds. */
+interface SelectList {
   columns: Array<{ output: string; column: string }>;
   star: boolean;
-} {
+  embedded: EmbeddedRelation[];
+}
+
+/** `alias:` (optional), the relation, `!hint`s (`!inner`, a foreign key's name), its own list. */
+const EMBEDDED = /^(?:([A-Za-z_]\w*)\s*:\s*)?([A-Za-z_]\w*)((?:\s*!\s*\w+)*)\s*\(([\s\S]*)\)$/;
+
+/** `'email, name:full_name, dob::text, clinic(name)'` → its columns, `*`, and embedded relations. */
+function selectedColumns(list: string): SelectList {
   const columns: Array<{ output: string; column: string }> = [];
+  const embedded: EmbeddedRelation[] = [];
   let star = false;
   let depth = 0;
   let item = '';
@@ -52,10 +67,18 @@ function selectedColumns(list: string): {
     const text = item.trim();
     item = '';
     if (text === '*') star = true;
-    // `alias:column::cast`; an embedded relation (`clinic(name)`, `clinic!inner(*)`) is another table's.
+    // `alias:column::cast`.
     const match = /^(?:([A-Za-z_]\w*)\s*:\s*)?([A-Za-z_]\w*)(?:::\w+)?$/.exec(text);
-    if (match)
+    if (match) {
       columns.push({ output: match[1] ?? (match[2] as string), column: match[2] as string });
+      return;
+    }
+    // Another table's rows, nested under the alias or the relation's name.
+    const relation = EMBEDDED.exec(text);
+    if (relation) {
+      const table = relation[2] as string;
+      embedded.push({ output: relation[1] ?? table, table, list: relation[4] as string });
+    }
   };
   for (const character of list) {
     if (character === '(') depth++;
@@ -64,11 +87,63 @@ function selectedColumns(list: string): {
     else item += character;
   }
   take();
-  return { columns, star };
+  return { columns, star, embedded };
+}
+
+/** The row a select list gives, with each embedded relation's rows as a field (one or many). */
+function selectedRow(
+  script: Script,
+  call: ts.CallExpression,
+  list: SelectList,
+  table: TableName,
+  at: SourceLocation,
+  client: ts.Expression,
+  depth = 0,
+): Value {
+  const items: SelectItem[] = list.columns.map(({ output, column }) => ({
+    output,
+    table,
+    column,
+    at,
+  }));
+  const row = script.rowValue(call, items, list.star ? table : undefined);
+  if (list.embedded.length === 0 || depth > 3) return row;
+  const fields = new Map(row.fields ?? []);
+  for (const relation of list.embedded) {
+    const nested = selectedRow(
+      script,
+      call,
+      selectedColumns(relation.list),
+      script.tableName(relation.table, client),
+      at,
+      client,
+      depth + 1,
+    );
+    // A to-one relation embeds an object, a to-many one an array: the value stands for both.
+    fields.set(relation.output, { ...nested, element: nested });
+  }
+  return { ...row, fields };
+}
+
+/** The call's chain, continued back through variables holding the query's start (a few deep). */
+function queryChain(script: Script, call: ts.CallExpression): ReturnType<typeof chainOf> {
+  const chain = chainOf(call);
+  for (let depth = 0; depth < 4 && chain.links[0]?.name !== 'from'; depth++) {
+    if (!ts.isIdentifier(chain.root)) break;
+    const start = script.definitionOf(chain.root);
+    if (start === chain.root || !ts.isCallExpression(start)) break;
+    const inner = chainOf(start);
+    if (inner.links.length === 0) break;
+    chain.links.unshift(...inner.links);
+    chain.root = inner.root;
+  }
+  return chain;
 }
 
 export function supabaseRead(script: Script, call: ts.CallExpression): Value | undefined {
-  const { links, root } = chainOf(call);
+  // A query built in steps (`let query = supabase.from('t').select(…); query = query.eq(…);
+  // await query.order(…)`) is read from where the variable's chain starts.
+  const { links, root } = queryChain(script, call);
   const from = links[0];
   const select = links.find((link) => link.name === 'select');
   if (from?.name !== 'from' || select === undefined) return undefined;
@@ -83,10 +158,7 @@ export function supabaseRead(script: Script, call: ts.CallExpression): Value | u
   const list = listArgument === undefined ? '*' : script.stringOf(listArgument);
   if (list === undefined) return undefined;
   const at = script.locate(listArgument ?? select.call);
-  const { columns, star } = selectedColumns(list);
-  const items: SelectItem[] = columns.map(({ output, column }) => ({ output, table, column, at }));
-  const starTable: TableName | undefined = star ? table : undefined;
-  const row = script.rowValue(call, items, starTable);
+  const row = selectedRow(script, call, selectedColumns(list), table, at, root);
   const oneRow = links.some((link) => link.name === 'single' || link.name === 'maybeSingle');
   return { fields: new Map([['data', oneRow ? row : { element: row }]]) };
 }
