@@ -12,7 +12,7 @@ import { Project, ts } from './morph.js';
 import type { Node } from './morph.js';
 import type { SourceFile } from 'ts-morph';
 import type { ScannedFile } from '../types.js';
-import { projectFile } from '../project-files.js';
+import { forgetWithProjectFiles, projectFile } from '../project-files.js';
 
 /** How many modules a name is followed through (`a` imports `b` re-exporting `c`). */
 const MAX_IMPORT_DEPTH = 3;
@@ -153,10 +153,11 @@ function parsedModule(file: ScannedFile): SourceFile | undefined {
 }
 
 /** Forgets the modules parsed for one scan (the next scan may read other versions of them). */
-export function forgetImportedModules(): void {
+function forgetImportedModules(): void {
   parsedModules.clear();
   moduleProject = undefined;
 }
+forgetWithProjectFiles(forgetImportedModules);
 
 /** The declaration a module exports under `name`, following one re-export or local alias. */
 function exportedDeclaration(module: SourceFile, name: string, depth: number): Node | undefined {
