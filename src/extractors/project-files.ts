@@ -14,8 +14,8 @@ const forgetters: Array<() => void> = [];
 
 /**
  * Called once per scan, before extraction, with every file the scan read, and with none after it.
- * A later scan in the same process (the editor, the test suite) may read other versions of the
- * same paths, so what readers kept of the previous files is forgotten.
+ * A later scan in the same process (the test suite, a program calling `scan`) may read other
+ * versions of the same paths, so what readers kept of the previous files is forgotten.
  */
 export function setProjectFiles(files: readonly ScannedFile[]): void {
   projectFiles = new Map(files.map((file) => [file.absolutePath, file]));
