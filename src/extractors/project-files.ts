@@ -37,6 +37,15 @@ export function projectFile(absolutePath: string): ScannedFile | undefined {
 }
 
 /**
+ * Records lookups a reader answered from what it kept (a config it parsed for an earlier file):
+ * the file being extracted rests on those files as much as the first one did.
+ */
+export function recordLookups(absolutePaths: Iterable<string>): void {
+  if (!lookups) return;
+  for (const path of absolutePaths) lookups.add(path);
+}
+
+/**
  * Runs one file's extraction and returns, with its result, the project files it asked for: the
  * facts cache keys the file's entry on them (a changed helper must re-read its importers).
  */
