@@ -55,6 +55,25 @@ export function isDataMapFile(path: string): boolean {
   return /^datamap\.ya?ml$/.test(name) || /\.datamap\.ya?ml$/.test(name);
 }
 
+/**
+ * TypeScript configs: `tsconfig.json`, `jsconfig.json`, and the configs they extend by a name of
+ * that kind (`tsconfig.base.json`, `tsconfig-paths.json`). Their path aliases say which project
+ * module `import … from '@src/db/schema'` names (see extractors/typescript/path-aliases.ts).
+ */
+const PROJECT_CONFIG_FILE = /^(?:ts|js)config(?:[.-][^/\\]*)?\.json$/;
+
+/**
+ * A TypeScript config, read beside the source files so that imports through its path aliases can
+ * be followed. Discovered rather than read from the disk when an import asks, for two reasons: it
+ * is then read only where the scan reads (inside the scanned folder, never through a link out of
+ * it, never ignored), and it is a project file like any module, so the facts cache keys the
+ * entries of the files resolved through it on its content (cache.ts). It is never parsed for
+ * facts, never counted as scanned and never reported, not even when it cannot be read.
+ */
+export function isProjectConfigFile(path: string): boolean {
+  return PROJECT_CONFIG_FILE.test(basename(path));
+}
+
 export function isSourceFile(path: string): boolean {
   if (path.endsWith('.d.ts')) return false; // declarations carry types, never data flows
   return SOURCE_EXTENSIONS.includes(extname(path));
@@ -98,6 +117,8 @@ export interface Discovered {
   /** Absolute paths, sorted, without duplicates. */
   sourceFiles: string[];
   dataMapFiles: string[];
+  /** TypeScript configs under the scanned folders (absolute, sorted): read for path aliases only. */
+  projectConfigFiles: string[];
   /** Test files left out (absolute paths, sorted): said with `--debug`. */
   skippedTestFiles: string[];
   /** Folders that could not be listed and names that cannot be represented: never skipped in silence. */
@@ -122,10 +143,16 @@ export function isTestFile(pathInsideRoot: string): boolean {
 export async function discoverFiles(options: DiscoveryOptions): Promise<Discovered> {
   const found = new Set<string>();
   const skippedTests = new Set<string>();
+  const configs = new Set<string>();
   const problems: ParseProblem[] = [];
   for (const path of options.paths.length > 0 ? options.paths : ['.']) {
     const problemsBefore = problems.length;
-    const files = filesOfPath(path, options.cwd, problems);
+    const files: string[] = [];
+    for (const file of filesOfPath(path, options.cwd, problems)) {
+      // A config alone is not something to scan: a folder holding only one still matches nothing.
+      if (isProjectConfigFile(file) && !isSourceOrMap(file)) configs.add(file);
+      else files.push(file);
+    }
     // A path whose only file was refused is reported as such, not as matching nothing.
     const refused = problems.length > problemsBefore;
     if (files.length === 0 && !refused && options.errorOnUnmatched !== false) {
@@ -154,10 +181,14 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
     }
   }
   let files = [...found];
+  let projectConfigFiles = [...configs];
   const exclude = options.exclude ?? [];
   if (exclude.length > 0) {
-    const excluded = matchGlobs(exclude, files, globBase);
+    const excluded = matchGlobs(exclude, [...files, ...projectConfigFiles], globBase);
     files = files.filter((file) => !excluded.has(file));
+    // `include` names what is scanned; a config is only read to follow imports, so only
+    // `exclude` keeps one out.
+    projectConfigFiles = projectConfigFiles.filter((file) => !excluded.has(file));
   }
   const dataMapFiles = files.filter(isDataMapFile).sort();
   let sourceFiles = files.filter((file) => !isDataMapFile(file)).sort();
@@ -168,6 +199,7 @@ export async function discoverFiles(options: DiscoveryOptions): Promise<Discover
   return {
     sourceFiles,
     dataMapFiles,
+    projectConfigFiles: projectConfigFiles.sort(),
     skippedTestFiles: [...skippedTests].sort(),
     problems: problems.sort((a, b) => (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : 0)),
   };
@@ -239,7 +271,7 @@ function compiledPattern(pattern: string, what: string) {
  */
 function filesUnder(root: string, cwd: string, problems: ParseProblem[]): string[] {
   const walked = walkFolder(root, {
-    wanted: (name) => isSourceOrMap(name),
+    wanted: (name) => isSourceOrMap(name) || isProjectConfigFile(name),
     unread: (path, reason, isFolder) =>
       unreadProblem(displayPath(cwd, path) + (isFolder ? '/' : ''), reason),
   });
@@ -248,9 +280,12 @@ function filesUnder(root: string, cwd: string, problems: ParseProblem[]): string
   const files: string[] = [];
   for (const path of walked.files) {
     const file = resolve(path);
-    if (!isSourceOrMap(file)) continue;
+    const isConfig = !isSourceOrMap(file);
+    if (isConfig && !isProjectConfigFile(file)) continue;
     // A file that is no link lies where the walk found it, below the root: no need to ask.
     if (!walked.links.has(path) || isInside(realRoot, file)) files.push(file);
+    // A config linked from outside is not read either, but it is no migration: nothing to say.
+    else if (isConfig) continue;
     // Never read, never silent: a migration linked from outside fails the gate like any unread one.
     else
       problems.push(

@@ -96,7 +96,10 @@ export interface ScanResult {
    * from it. A file changed since it was read has none.
    */
   sources: SourceTexts;
-  /** Display paths of every file read (data maps and sources): a report must not overwrite them. */
+  /**
+   * Display paths of every file read (data maps, sources and the TypeScript configs read for path
+   * aliases): a report must not overwrite them.
+   */
   readFiles: string[];
   /** Test files discovery left out, as display paths (shown with `--debug`). */
   skippedTestFiles?: string[];
@@ -144,6 +147,7 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     {
       ...options,
       maxFileSize: config.maxFileSize,
+      projectConfigFiles: discovered.projectConfigFiles,
       engineOfFile: (path) => engineOfFile(dataMap, path, { cwd, root }),
     },
     root,
@@ -173,7 +177,11 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
 
   // Later steps, in this order (they need the fingerprints above):
   findings = applySuppressions(findings, reportSources.suppressionFiles(), ruleSettings);
-  const readFiles = reportSources.files.map((file) => file.absolutePath);
+  // The TypeScript configs read for path aliases are inputs too: no report goes over them.
+  const readFiles = [
+    ...reportSources.files.map((file) => file.absolutePath),
+    ...discovered.projectConfigFiles,
+  ];
   if (config.file !== undefined) readFiles.push(config.file);
   if (options.baseline) refuseLinkOut(root, resolve(cwd, options.baseline), cwd, 'baseline');
   const baseline = baselineStep(findings, options, readFiles);
@@ -189,7 +197,10 @@ export async function scan(requested: ScanOptions): Promise<ScanResult> {
     config,
     dataMap,
     sources: reportSources,
-    readFiles: reportSources.files.map((file) => file.path),
+    readFiles: [
+      ...reportSources.files.map((file) => file.path),
+      ...discovered.projectConfigFiles.map((file) => displayPath(cwd, file)),
+    ],
     skippedTestFiles: discovered.skippedTestFiles.map((file) => displayPath(cwd, file)),
     factsCache,
   };
@@ -394,6 +405,8 @@ export async function readFacts(
     maxFileSize?: number;
     /** The data map's `engine` of the store a file (display path) belongs to. */
     engineOfFile?: (path: string) => string | undefined;
+    /** TypeScript configs discovery found: their path aliases lead imports to project modules. */
+    projectConfigFiles?: readonly string[];
   },
 ): Promise<{ files: ScannedFile[]; facts: Fact[]; factsCache?: ScanResult['factsCache'] }> {
   const progress = options.onProgress ?? (() => undefined);
@@ -406,8 +419,13 @@ export async function readFacts(
     else files.push(outcome.file);
     progress('reading files', index + 1, sourceFiles.length);
   }
+  // A config that cannot be read only leaves its aliases unresolved: it is not a file to report.
+  const configs = (options.projectConfigFiles ?? []).flatMap((absolutePath) => {
+    const outcome = readScannedFile(absolutePath, options.cwd, options);
+    return 'file' in outcome ? [outcome.file] : [];
+  });
   // Helpers and table definitions imported from any file the scan read can be followed.
-  setProjectFiles(files);
+  setProjectFiles([...files, ...configs]);
   // One dialect per store: the data map's engine, else the project's configured client.
   const configured = configuredDialect(files);
   setStoreDialects((path) => dialectOfName(options.engineOfFile?.(path)) ?? configured);

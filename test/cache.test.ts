@@ -345,6 +345,38 @@ test('a changed helper module makes the migrations that import it read again', a
   assert.equal(after.stdout, (await piilint(['.', '--no-cache'], project)).stdout);
 });
 
+test('a changed tsconfig `paths` makes the files importing through it read again', async () => {
+  const project = join(SCRATCH, 'fall-alerts');
+  cpSync(join(ROOT, 'test', 'fixtures', 'typescript', 'path-aliases', 'fall-alerts'), project, {
+    recursive: true,
+  });
+  const cacheDir = join(SCRATCH, 'aliases-cache');
+  const located = (run: Run) =>
+    (JSON.parse(run.stdout) as { findings: Array<Record<string, unknown>> }).findings.map(
+      (finding) => `${finding.ruleId} ${finding.file}:${finding.line}:${finding.column}`,
+    );
+  const aliased = [
+    'pii-logged src/routes/alerts.ts:17:3',
+    'pii-logged src/routes/alerts.ts:24:5',
+    'pii-third-party src/routes/alerts.ts:25:11',
+  ];
+  const before = await piilint(['.', '--cache-dir', cacheDir], project);
+  assert.equal(located(before), aliased);
+  // `@app/*` now names a folder that does not exist: no file of the project changed but the config.
+  const config = join(project, 'tsconfig.json');
+  const original = readFileSync(config, 'utf8');
+  writeFileSync(config, original.replace('"@app/*": ["src/*"]', '"@app/*": ["lib/*"]'));
+  const broken = await piilint(['.', '--cache-dir', cacheDir], project);
+  assert.equal(located(broken), []);
+  assert.equal(broken.stdout, (await piilint(['.', '--no-cache'], project)).stdout);
+  assert.ok(cacheUse(broken).parsed >= 1, 'the route importing through the alias is read again');
+  // Back as it was: the first scan's entries hold again.
+  writeFileSync(config, original);
+  const restored = await piilint(['.', '--cache-dir', cacheDir], project);
+  assert.equal(located(restored), aliased);
+  assert.equal(cacheUse(restored).parsed, 0);
+});
+
 test('a cache folder that cannot be written to is not an error: the scan runs without it', async () => {
   const blocked = join(SCRATCH, 'a-file-not-a-folder');
   writeFileSync(blocked, '');

@@ -24,6 +24,7 @@ const BIN = join(ROOT, 'bin', 'piilint.js');
 const SECRET = 'runner-secret-7f3a';
 
 const MIGRATION = 'CREATE TABLE patients (id int, ssn text);\nGRANT SELECT ON patients TO anon;\n';
+const TSCONFIG = '{ "compilerOptions": { "paths": { "@db/*": ["db/*"] } } }\n';
 const OUTSIDE_MAP = `version: 1\nstores:\n  ${SECRET}:\n    exposure: public\n`;
 
 interface Layout {
@@ -215,7 +216,7 @@ test('--output through a committed symbolic link is refused; the target is untou
 });
 
 test('--output never overwrites a file the scan read', () => {
-  const { repo, cleanup } = layout({ 'db/001.sql': MIGRATION });
+  const { repo, cleanup } = layout({ 'db/001.sql': MIGRATION, 'tsconfig.json': TSCONFIG });
   try {
     const run = piilint(['scan', '--format', 'json', '--output', 'db/001.sql', '.'], repo);
     assert.is(run.code, 2, run.stderr);
@@ -224,6 +225,14 @@ test('--output never overwrites a file the scan read', () => {
       /cannot write the report to db\/001\.sql \(it is a file the scan read/,
     );
     assert.is(readFileSync(join(repo, 'db', '001.sql'), 'utf8'), MIGRATION);
+    // A tsconfig is read for its path aliases: an input like the migrations.
+    const config = piilint(['scan', '--format', 'json', '--output', 'tsconfig.json', '.'], repo);
+    assert.is(config.code, 2, config.stderr);
+    assert.match(
+      config.stderr,
+      /cannot write the report to tsconfig\.json \(it is a file the scan read/,
+    );
+    assert.is(readFileSync(join(repo, 'tsconfig.json'), 'utf8'), TSCONFIG);
     // An ordinary new report file is still written.
     const fine = piilint(['scan', '--format', 'json', '--output', 'out/report.json', '.'], repo);
     assert.is(fine.code, 1, fine.stderr);

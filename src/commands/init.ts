@@ -68,6 +68,7 @@ export async function initDataMap(options: InitOptions): Promise<InitReport> {
   const { files, facts } = await readFacts(discovered.sourceFiles, {
     ...options,
     maxFileSize: config.maxFileSize,
+    projectConfigFiles: discovered.projectConfigFiles,
   });
   // No data map: every table lands in the implicit store of its migration folder, as in `scan`;
   // a client a script builds from an environment variable gets a store of its own, which the

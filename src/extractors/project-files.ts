@@ -9,16 +9,40 @@ import type { ScannedFile } from './types.js';
 let projectFiles = new Map<string, ScannedFile>();
 /** While a file is extracted for the facts cache: every path asked for, found or not. */
 let lookups: Set<string> | undefined;
+/** What readers keep of the files of one scan (parsed modules), dropped when the files change. */
+const forgetters: Array<() => void> = [];
 
-/** Called once per scan, before extraction, with every file the scan read. */
+/**
+ * Called once per scan, before extraction, with every file the scan read, and with none after it.
+ * A later scan in the same process (the test suite, a program calling `scan`) may read other
+ * versions of the same paths, so what readers kept of the previous files is forgotten.
+ */
 export function setProjectFiles(files: readonly ScannedFile[]): void {
   projectFiles = new Map(files.map((file) => [file.absolutePath, file]));
+  for (const forget of forgetters) forget();
+}
+
+/**
+ * Registers what a reader does to forget what it kept of one scan's files. Readers register
+ * themselves when they load, so the scan need not load them to reset them.
+ */
+export function forgetWithProjectFiles(forget: () => void): void {
+  forgetters.push(forget);
 }
 
 /** The project file at this absolute path, when the scan read one there. */
 export function projectFile(absolutePath: string): ScannedFile | undefined {
   lookups?.add(absolutePath);
   return projectFiles.get(absolutePath);
+}
+
+/**
+ * Records lookups a reader answered from what it kept (a config it parsed for an earlier file):
+ * the file being extracted rests on those files as much as the first one did.
+ */
+export function recordLookups(absolutePaths: Iterable<string>): void {
+  if (!lookups) return;
+  for (const path of absolutePaths) lookups.add(path);
 }
 
 /**

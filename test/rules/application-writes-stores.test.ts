@@ -61,6 +61,31 @@ export async function enable(id: string, secret: string) {
   ]);
 });
 
+test('a Drizzle table object imported through a tsconfig path alias fills the table of the module the alias names', async () => {
+  const findings = await findingsOf({
+    'apps/api/tsconfig.json': `{ "compilerOptions": { "paths": { "@api/*": ["./src/*"] } } }
+`,
+    'apps/api/src/db/schema.ts': `import { pgTable, text } from 'drizzle-orm/pg-core';
+export const members = pgTable('members', { id: text('id').primaryKey(), totpSecret: text('totp_secret') });
+`,
+    // A second service's own members table, in the folder of the writing file.
+    'apps/api/src/routes/billing/migrations/001_members.sql': `CREATE TABLE members (id text PRIMARY KEY, totp_secret text);
+`,
+    'apps/api/src/routes/billing/two-factor.ts': `import { createCipheriv, randomBytes } from 'node:crypto';
+import { db } from '@api/db';
+import { members } from '@api/db/schema';
+
+export async function enable(id: string, secret: string) {
+  const cipher = createCipheriv('aes-256-gcm', process.env.KEY!, randomBytes(12));
+  await db.update(members).set({ totpSecret: cipher.update(secret, 'utf8', 'hex') + cipher.final('hex') });
+}
+`,
+  });
+  assert.equal(findings.map(where), [
+    'pii-unencrypted apps/api/src/routes/billing/migrations/001_members.sql:1:44 members.totp_secret',
+  ]);
+});
+
 test('a Drizzle table object named in the plural fills its singular table', async () => {
   const findings = await findingsOf({
     'packages/db/schema.ts': `import { sqliteTable, text } from 'drizzle-orm/sqlite-core';

@@ -1,8 +1,9 @@
 /**
  * Following a name into another module of the scanned project, statically: `import { createTable }
- * from '../helpers'`, `const { dbcon } = require('./db')`, `export { x } from './y'`. Only relative
- * specifiers are resolved, only to files the scan itself read (see `project-files.ts`), and only a
- * few modules deep: a helper's own imports are followed, a whole dependency graph is not.
+ * from '../helpers'`, `const { dbcon } = require('./db')`, `export { x } from './y'`, and through
+ * the project's tsconfig path aliases (`from '@src/db/schema'`, see `path-aliases.ts`). Specifiers
+ * resolve only to files the scan itself read (see `project-files.ts`), and only a few modules
+ * deep: a helper's own imports are followed, a whole dependency graph is not.
  *
  * A module read this way is parsed once per scan and kept (in a project of its own, so the shared
  * project's recycling never frees a tree a reader still holds).
@@ -12,7 +13,8 @@ import { Project, ts } from './morph.js';
 import type { Node } from './morph.js';
 import type { SourceFile } from 'ts-morph';
 import type { ScannedFile } from '../types.js';
-import { projectFile } from '../project-files.js';
+import { forgetWithProjectFiles, projectFile } from '../project-files.js';
+import { aliasedPaths } from './path-aliases.js';
 
 /** How many modules a name is followed through (`a` imports `b` re-exporting `c`). */
 const MAX_IMPORT_DEPTH = 3;
@@ -21,6 +23,8 @@ const MAX_MODULES = 200;
 
 const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const INDEX_FILES = ['/index.ts', '/index.js', '/index.mjs'];
+/** Modules are code: a `tsconfig.json` the scan read for its aliases is never one. */
+const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /** The scanned file a parsed source file was made from (the scanned file itself or an imported module). */
 const scannedFileOf = new WeakMap<ts.SourceFile, ScannedFile>();
@@ -114,16 +118,38 @@ function requiredSpecifier(expression: ts.Expression | undefined): string | unde
   return ts.isStringLiteral(first) ? first.text : undefined;
 }
 
-/** The parsed module a relative specifier names, among the files the scan read. */
+/** The parsed module a specifier names, among the files the scan read. */
 function moduleAt(importerPath: string, specifier: string): SourceFile | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  const base = resolve(dirname(importerPath), specifier);
-  // `./db.js` in TypeScript sources names `./db.ts`.
-  const bases = /\.(m|c)?js$/.test(base) ? [base, base.replace(/\.(m|c)?js$/, '')] : [base];
-  for (const candidateBase of bases) {
-    for (const suffix of [...EXTENSIONS, ...INDEX_FILES]) {
-      const file = projectFile(candidateBase + suffix);
-      if (file) return parsedModule(file);
+  const file = moduleFileAt(importerPath, specifier);
+  return file && parsedModule(file);
+}
+
+/**
+ * The project file a specifier of this parsed file names: relative to it, or through the path
+ * aliases of its tsconfig. Undefined for packages and for modules the scan did not read.
+ */
+export function importedProjectFile(
+  sourceFile: ts.SourceFile,
+  specifier: string,
+): ScannedFile | undefined {
+  const importer = scannedFileOf.get(sourceFile);
+  return importer && moduleFileAt(importer.absolutePath, specifier);
+}
+
+function moduleFileAt(importerPath: string, specifier: string): ScannedFile | undefined {
+  // An absolute specifier names a file of the machine that built the project, not of the scan.
+  if (specifier.startsWith('/')) return undefined;
+  const bases = specifier.startsWith('.')
+    ? [resolve(dirname(importerPath), specifier)]
+    : aliasedPaths(importerPath, specifier);
+  for (const base of bases) {
+    // `./db.js` in TypeScript sources names `./db.ts`.
+    const spellings = /\.(m|c)?js$/.test(base) ? [base, base.replace(/\.(m|c)?js$/, '')] : [base];
+    for (const spelling of spellings) {
+      for (const suffix of [...EXTENSIONS, ...INDEX_FILES]) {
+        const file = projectFile(spelling + suffix);
+        if (file && CODE_FILE.test(file.absolutePath)) return file;
+      }
     }
   }
   return undefined;
@@ -153,10 +179,11 @@ function parsedModule(file: ScannedFile): SourceFile | undefined {
 }
 
 /** Forgets the modules parsed for one scan (the next scan may read other versions of them). */
-export function forgetImportedModules(): void {
+function forgetImportedModules(): void {
   parsedModules.clear();
   moduleProject = undefined;
 }
+forgetWithProjectFiles(forgetImportedModules);
 
 /** The declaration a module exports under `name`, following one re-export or local alias. */
 function exportedDeclaration(module: SourceFile, name: string, depth: number): Node | undefined {

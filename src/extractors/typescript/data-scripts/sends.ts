@@ -6,6 +6,7 @@
 import { ts } from '../morph.js';
 import type { DataSent, FlowStep, Sink } from '../../../facts.js';
 import { shortText } from '../data-flow.js';
+import { importedProjectFile } from '../imports.js';
 import { leavesOf } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
 import {
@@ -109,9 +110,15 @@ export function isLogger(script: Script, expression: ts.Expression, depth = 0): 
   return false;
 }
 
+/** A logger named like one is taken for one when it comes from a logging package or the project. */
 export function isLoggerModule(script: Script, identifier: ts.Identifier): boolean {
   const ref = script.importOf(identifier);
-  return !ref || /pino|winston|bunyan|log/i.test(ref.module) || ref.module.startsWith('.');
+  return (
+    !ref ||
+    /pino|winston|bunyan|log/i.test(ref.module) ||
+    ref.module.startsWith('.') ||
+    importedProjectFile(script.sourceFile, ref.module) !== undefined
+  );
 }
 
 export function checkLog(script: Script, call: ts.CallExpression): boolean {

@@ -11,7 +11,7 @@ import { ts } from '../morph.js';
 import type { TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import { propertyNameText } from '../data-flow.js';
-import { importedDeclaration } from '../imports.js';
+import { importedDeclaration, importedProjectFile } from '../imports.js';
 import type { Script } from '../data-scripts/script.js';
 import { chainOf, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
@@ -157,16 +157,25 @@ export function drizzleWrite(script: Script, call: ts.CallExpression): WriteTarg
 }
 
 /**
- * The file a relatively imported table object comes from (`../db/schema` from `src/services/x.ts`
- * is `src/db/schema`), from the scan's folder and without extension; nothing for packages and
- * path aliases, which need the build's configuration to resolve.
+ * The file an imported table object comes from, from the scan's folder and without extension:
+ * `../db/schema` from `src/services/x.ts` is `src/db/schema`, and so is `@src/db/schema` through
+ * a tsconfig path alias. Nothing for packages.
  */
 function definedInModule(script: Script, expression: ts.Expression): { definedIn?: string } {
   const module = script.importOf(expression)?.module;
-  if (module === undefined || !module.startsWith('.')) return {};
+  if (module === undefined) return {};
+  if (!module.startsWith('.')) {
+    // An alias names a module only when the scan read it: the module is then known by its path.
+    const file = importedProjectFile(script.sourceFile, module);
+    return file ? { definedIn: withoutExtension(file.path) } : {};
+  }
   const resolved = posix.normalize(posix.join(posix.dirname(script.file), module));
   if (resolved.startsWith('..')) return {};
-  return { definedIn: resolved.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '') };
+  return { definedIn: withoutExtension(resolved) };
+}
+
+function withoutExtension(path: string): string {
+  return path.replace(/\.[cm]?[jt]sx?$/, '').replace(/\/index$/, '');
 }
 
 export const drizzleClient: ClientCalls = {
