@@ -512,4 +512,44 @@ export async function up(db: Kysely<any>) {
   ]);
 });
 
+test('a password hashed in place before the write (directly or by a helper of the file) is a hash; one never hashed is plain', async () => {
+  // A forum's user model: a helper replaces the field on the object, an inner function inserts it.
+  const findings = await findingsOf({
+    'db/migrations/001_users.sql': SQL_MIGRATION,
+    'src/authentication.ts': `import bcryptjs from 'bcryptjs';
+export async function hashPassword(plain: string) {
+  return bcryptjs.hash(plain, 14);
+}
+`,
+    'src/user.ts': `import { pool } from './db';
+import { hashPassword } from './authentication';
+
+export async function create(posted: { email: string; password: string }) {
+  const validUserData = { ...posted };
+  await hashPasswordInObject(validUserData);
+  return runInsertQuery(validUserData);
+
+  async function runInsertQuery(validUserData: { email: string; password: string }) {
+    return pool.query('INSERT INTO users (email, password) VALUES ($1, $2)', [validUserData.email, validUserData.password]);
+  }
+}
+
+export async function changePassword(id: number, posted: { password: string }) {
+  posted.password = await hashPassword(posted.password);
+  await pool.query('UPDATE users SET password = $1 WHERE id = $2', [posted.password, id]);
+}
+
+export async function importLegacy(id: number, legacy: { password: string }) {
+  await pool.query('UPDATE users SET password = $1 WHERE id = $2', [legacy.password, id]);
+}
+
+async function hashPasswordInObject(userObject: { password: string }) {
+  userObject.password = await hashPassword(userObject.password);
+  return userObject;
+}
+`,
+  });
+  assert.equal(findings.map(where), ['pii-unencrypted src/user.ts:20:69 users.password']);
+});
+
 test.run();

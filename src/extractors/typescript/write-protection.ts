@@ -23,6 +23,16 @@ export interface JudgeScope {
   declarationOf(identifier: ts.Identifier): ts.Identifier | undefined;
   /** The package a declaring identifier was imported from. */
   importOf(declared: ts.Identifier): ImportedFrom | undefined;
+  /**
+   * What the file assigns to `object.field` before the write reads it: directly
+   * (`user.password = await bcrypt.hash(…)`), or in a helper of the file called with it
+   * (`hashPasswordInObject(user)` whose body sets `userObject.password`).
+   */
+  fieldAssignedBefore?(
+    object: ts.Identifier,
+    field: string,
+    read: ts.Node,
+  ): ts.Expression | undefined;
 }
 
 /** How a written value is stored, and the code that shows it. */
@@ -326,7 +336,20 @@ export function judgeWrittenValue(
   }
   if (ts.isIdentifier(node)) return judgeName(node, scope, depth);
   if (ts.isPropertyAccessExpression(node)) {
-    return byName(node.name.text, node, scope) ?? plain(node, scope);
+    const named = byName(node.name.text, node, scope);
+    if (named) return named;
+    const object = unwrap(node.expression);
+    const assigned = ts.isIdentifier(object)
+      ? scope.fieldAssignedBefore?.(object, node.name.text, node)
+      : undefined;
+    if (assigned !== undefined && assigned !== node) {
+      // The field was replaced in place before the write: that value is what is stored.
+      const judged = judgeWrittenValue(assigned, scope, depth + 1);
+      if (judged !== undefined && (judged.protection !== 'plain' || judged.helper !== undefined)) {
+        return judged;
+      }
+    }
+    return plain(node, scope);
   }
   if (ts.isElementAccessExpression(node)) return plain(node, scope);
   if (ts.isStringLiteralLike(node) && STORED_HASH.test(node.text)) {

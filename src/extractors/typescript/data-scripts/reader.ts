@@ -99,6 +99,8 @@ class DataScriptReader implements Script {
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
   private readonly mentioned = new Map<RegExp, boolean>();
+  /** Functions of the file that set a field on their first parameter, by field. */
+  private readonly fieldSetters = new Map<string, Array<{ name: string; value: ts.Expression }>>();
 
   constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
@@ -602,7 +604,64 @@ class DataScriptReader implements Script {
       sourceFile: this.sourceFile,
       declarationOf: (identifier) => this.tracker.declarationOf(identifier),
       importOf: (declared) => this.imports.get(declared),
+      fieldAssignedBefore: (object, field, read) => this.fieldAssignedBefore(object, field, read),
     };
+  }
+
+  /**
+   * The value last assigned to `object.field` before `read`: in the object's own scope, or by a
+   * function of this file that takes an object of that name and sets the field on its parameter
+   * (`await hashPasswordInObject(validUserData)`, then an inner `runInsertQuery(validUserData)`
+   * writes `validUserData.password`). Names are matched as written: the object handed on to an
+   * inner function keeps its name far more often than not.
+   */
+  private fieldAssignedBefore(
+    object: ts.Identifier,
+    field: string,
+    read: ts.Node,
+  ): ts.Expression | undefined {
+    const declared = this.tracker.declarationOf(object);
+    const before = read.getStart(this.sourceFile);
+    const direct = declared
+      ? this.tracker
+          .fieldAssignments(declared)
+          .filter((assigned) => assigned.name === field)
+          .filter((assigned) => assigned.value.getStart(this.sourceFile) < before)
+          .at(-1)?.value
+      : undefined;
+    if (direct !== undefined) return direct;
+    for (const helper of this.fieldSettingHelpers(field)) {
+      if (this.calledWithName(helper.name, object.text)) return helper.value;
+    }
+    return undefined;
+  }
+
+  /** Functions of this file that set `field` on their first parameter, by name (memoised per field). */
+  private fieldSettingHelpers(field: string): Array<{ name: string; value: ts.Expression }> {
+    const known = this.fieldSetters.get(field);
+    if (known !== undefined) return known;
+    const found: Array<{ name: string; value: ts.Expression }> = [];
+    const visit = (node: ts.Node): void => {
+      const declared = functionNameAndFirstParameter(node);
+      if (declared !== undefined) {
+        const value = this.tracker
+          .fieldAssignments(declared.parameter)
+          .filter((assigned) => assigned.name === field)
+          .at(-1)?.value;
+        if (value !== undefined) found.push({ name: declared.name, value });
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (this.sourceFile.text.includes(`.${field}`)) visit(this.sourceFile);
+    this.fieldSetters.set(field, found);
+    return found;
+  }
+
+  /** Whether the file calls `name(…)` with an argument written as `argument`. */
+  private calledWithName(name: string, argument: string): boolean {
+    const escaped = (text: string) => text.replace(/\$/g, '\\$');
+    const pattern = new RegExp(`\\b${escaped(name)}\\s*\\(\\s*${escaped(argument)}\\s*[,)]`);
+    return pattern.test(this.sourceFile.text);
   }
 
   /**
@@ -798,4 +857,28 @@ function mappedRows(expression: ts.Expression): ts.Expression[] | undefined {
 /** The column a written key lands in (a Drizzle table maps `displayName` to `display_name`). */
 function columnOf(target: WriteTarget, key: string): string {
   return target.columnOf?.(key) ?? key;
+}
+
+/** `function f(p) {…}`, `const f = (p) => …`, `async function f(p)`: its name and first parameter. */
+function functionNameAndFirstParameter(
+  node: ts.Node,
+): { name: string; parameter: ts.Identifier } | undefined {
+  let name: string | undefined;
+  let fn: ts.SignatureDeclaration | undefined;
+  if (ts.isFunctionDeclaration(node) && node.name) {
+    name = node.name.text;
+    fn = node;
+  } else if (
+    ts.isVariableDeclaration(node) &&
+    ts.isIdentifier(node.name) &&
+    node.initializer &&
+    (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
+  ) {
+    name = node.name.text;
+    fn = node.initializer;
+  }
+  const parameter = fn?.parameters[0]?.name;
+  if (name === undefined || parameter === undefined || !ts.isIdentifier(parameter))
+    return undefined;
+  return { name, parameter };
 }
