@@ -1447,4 +1447,18 @@ test('a staff member who recorded a row does not link a drug catalogue to a pers
   assert.is(isPersonLinked('tasks', [{ name: 'assigned_to_user_id' }]), true);
 });
 
+test("a clinic's insurance number, treatment plan and prescriptions are health data; a clinic's staff licence is a licence to practise", () => {
+  assert.equal(categoriesOf('insurance_number', PATIENTS), ['health.plan_member_id']);
+  assert.equal(categoriesOf('insurance_provider', PATIENTS), ['health.plan']);
+  // A key to an insurers table.
+  assert.equal(categoriesOf('insurance_id', PATIENTS), []);
+  const records = { table: 'MedicalRecords', linked: true, health: true, siblings: ['patient_id'] };
+  assert.equal(categoriesOf('treatment_plan', records), ['health.clinical_note']);
+  assert.equal(categoriesOf('prescriptions', records), ['health.prescription']);
+  assert.equal(categoriesOf('license_number', { table: 'Staff', linked: true, health: true }), []);
+  assert.equal(categoriesOf('license_number', { table: 'staff', linked: true, health: false }), [
+    'government_id.drivers_license',
+  ]);
+});
+
 test.run();

@@ -244,6 +244,9 @@ const CLINICIAN_WORDS = new Set([
   'pharmacist', 'prescriber', 'dentist', 'psychologist', 'counselor', 'counsellor', 'surgeon',
 ]);
 
+/** A staff table: in health care, its licence numbers are licences to practise. */
+const STAFF_WORDS = new Set(['staff', 'employee', 'worker', 'personnel']);
+
 /** Hints that mean a postal address unless the table moves mail (`EmailTransport.fromAddress`). */
 const POSTAL_ADDRESS_HINTS = new Set(['contact.address.street|address']);
 
@@ -317,7 +320,13 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'abha', 'abha number', 'abha id', 'abha address', 'health id', 'health id number',
     'nhs number', 'nhs no', 'health card', 'health card number', 'health insurance number',
   ],
-  'health.plan_member_id': ['medicare id', 'medicare card number'],
+  'health.plan_member_id': [
+    'medicare id', 'medicare card number',
+    // A clinic's record of the patient's health insurance (`Patient.insurance_number`).
+    // Not `insurance_id`: that is as often a key to an insurers table.
+    'insurance number', 'insurance member id', 'insurance policy number',
+  ],
+  'health.plan': ['insurance provider', 'insurance name'],
   'health.vitals': [
     'sbp', 'dbp', 'systolic bp', 'diastolic bp', 'bp', 'pulse', 'pulse rate', 'respiratory rate',
     'respiration rate', 'spo 2', 'sp o 2', 'oxygen saturation', 'temperature', 'body temperature',
@@ -353,6 +362,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'notes', 'note', 'clinical note', 'progress note', 'soap notes',
     // What a clinician saw, and a recorded session's words (a telehealth or therapy app).
     'provider observations', 'clinical observations', 'clinician observations',
+    'treatment plan', 'treatment plans', 'care plan', 'treatment notes',
     'session transcript', 'transcript', 'transcript text',
     // The four parts of a SOAP note, as columns of a note table (see SOAP_SECTION_HINTS).
     'subjective', 'objective', 'assessment', 'plan',
@@ -373,7 +383,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
   'health.allergy': ['allergen', 'allergens', 'allergen label', 'allergen name'],
-  'health.prescription': ['quantity prescribed', 'prescribed quantity'],
+  'health.prescription': ['quantity prescribed', 'prescribed quantity', 'prescriptions'],
   'health.lab_result': [
     'lab results', 'test results', 'hba 1 c', 'blood group', 'blood type', 'rh factor',
     // The value columns of a lab or observation table (see LAB_TABLE_HINTS).
@@ -1137,8 +1147,11 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     notes.push('beside address columns');
   }
   if (key === 'government_id.drivers_license|license number') {
-    // A doctor's, therapist's or pharmacist's licence to practise, found in a public register.
-    if ([...table.singularWords].some((word) => CLINICIAN_WORDS.has(word))) return false;
+    // A doctor's, therapist's or pharmacist's licence to practise, found in a public register;
+    // also a clinic's staff's (a trucking firm's staff hold driving licences).
+    const words = [...table.singularWords];
+    if (words.some((word) => CLINICIAN_WORDS.has(word))) return false;
+    if (scope.healthScope && words.some((word) => STAFF_WORDS.has(word))) return false;
   }
   if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
     const historyTable = [...table.singularWords].some((word) => CONDITION_TABLE_WORDS.has(word));

@@ -190,4 +190,17 @@ test('backticks in a Postgres comment do not make the file MySQL: its backslash 
   assert.ok(facts.some((fact) => fact.kind === 'column-defined' && fact.column === 'email'));
 });
 
+test("a MySQL dump's USE and LOCK TABLES statements are no parse errors; its schema is read", () => {
+  const sql = [
+    'USE `heroku_clinic`;',
+    'LOCK TABLES `patients` WRITE;',
+    "INSERT INTO `patients` VALUES (1,'1990-01-01');",
+    'UNLOCK TABLES;',
+    'CREATE TABLE `visits` (`id` int NOT NULL AUTO_INCREMENT, `diagnosis` text, PRIMARY KEY (`id`)) ENGINE=InnoDB;',
+  ].join('\n');
+  const kinds = extract(sql).map((fact) => fact.kind);
+  assert.not.ok(kinds.includes('parse-error'), kinds.join(', '));
+  assert.ok(kinds.includes('column-defined'), kinds.join(', '));
+});
+
 test.run();

@@ -259,11 +259,16 @@ function extractSource(written: SqlSource): Fact[] {
     }
     // SQL built around a `${…}` is only known at run time: failing to parse it says nothing.
     if (source.hasPlaceholders && hasRuntimeStandIn(sql)) continue;
+    // A MySQL dump's session statements (`USE clinic;`, `LOCK TABLES … WRITE;`) hold no schema.
+    if (DUMP_SESSION_STATEMENT.test(sql)) continue;
     failures.add(parseErrorFact(source, span.start, span.end, sql, parsed.error), facts);
   }
   failures.finish();
   return facts;
 }
+
+/** Statements of a MySQL dump that change the session, not the schema. */
+const DUMP_SESSION_STATEMENT = /^\s*(?:USE\s+[`"\w$.-]+\s*;?\s*$|(?:UN)?LOCK\s+TABLES\b)/i;
 
 /** Statement parse errors of one source reported in full before the rest are only counted. */
 const MAX_STATEMENT_ERRORS = 1;
