@@ -453,11 +453,14 @@ function utf16Text(bytes: Buffer): string | undefined {
   if ((!littleEndian && !bigEndian) || bytes.length % 2 !== 0) return undefined;
   // Node's decoder reads little-endian only: a big-endian file is swapped first.
   const units = bigEndian ? Buffer.from(bytes).swap16() : bytes;
-  try {
-    return new TextDecoder('utf-16le', { fatal: true }).decode(units);
-  } catch {
-    return undefined;
+  // Not fatal: an editor that saved a broken emoji (a lone surrogate) still saved text. A file
+  // that only starts like UTF-16 decodes to replacement characters everywhere: not text.
+  const text = new TextDecoder('utf-16le').decode(units);
+  let replaced = 0;
+  for (let index = text.indexOf('\ufffd'); index >= 0; index = text.indexOf('\ufffd', index + 1)) {
+    replaced++;
   }
+  return replaced * 100 > text.length ? undefined : text;
 }
 
 function utf8OrUndefined(bytes: Buffer): string | undefined {

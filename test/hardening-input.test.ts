@@ -248,13 +248,24 @@ test(
       'odd/migrations/001.sql',
       Buffer.concat([utf16le(PATIENTS), Buffer.from([0x41])]),
     );
+    // An editor saved half an emoji (a lone surrogate) in a comment: still text.
+    write(folder, 'emoji/migrations/001.sql', utf16le(`-- \ud83d note\n${PATIENTS}${GRANT}`));
+    // Random bytes after a byte-order mark: not text.
+    write(
+      folder,
+      'noise/migrations/001.sql',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(Array(200).fill([0x00, 0xd8]).flat())]),
+    );
     const outcome = await scanFolder(folder);
     assert.is(outcome.exit, 1);
     assert.equal(outcome.findings, [
       'pii-unencrypted be/migrations/001.sql:1:47',
       'public-access-grant be/migrations/001.sql:2:1',
+      'pii-unencrypted emoji/migrations/001.sql:2:47',
+      'public-access-grant emoji/migrations/001.sql:3:1',
       'pii-unencrypted le/migrations/001.sql:1:47',
       'public-access-grant le/migrations/001.sql:2:1',
+      'unreadable-migration noise/migrations/001.sql:1:1',
       'unreadable-migration odd/migrations/001.sql:1:1',
     ]);
   }),
