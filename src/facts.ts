@@ -252,7 +252,12 @@ export interface PlatformHint extends FactBase {
 }
 
 export type Sink =
-  | { type: 'log'; logger: string }
+  | {
+      type: 'log';
+      logger: string;
+      /** Code that runs in the browser (`'use client'`, React hooks, Angular): the user's console. */
+      browser?: boolean;
+    }
   | { type: 'http'; host?: string; url?: string; client: string }
   | { type: 'sdk'; sdk: string; vendor: string; host?: string }
   | {

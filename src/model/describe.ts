@@ -97,6 +97,24 @@ export function lowerWhenPseudonymous(
   return severity === 'error' ? 'warning' : 'note';
 }
 
+/** Categories of keys: what a row of a person, a prescriber or an order is looked up by. */
+const KEY_CATEGORIES = new Set([
+  'identifier.person_id',
+  'health.patient_id',
+  'health.prescriber_id',
+  'identifier.transaction_id',
+]);
+
+/**
+ * A surrogate key (`patient_id`, `doctorId`, `id` read from a person's row): a random or serial
+ * number that names nobody outside the database, unlike a name, an email or a medical record
+ * number. The data map decides for itself: a key it declares personal stays personal.
+ */
+export function isSurrogateKey(entry: CategoryEvidence): boolean {
+  if (entry.origin === 'map' || !KEY_CATEGORIES.has(entry.category)) return false;
+  return /(?:^|_|[a-z])(?:id|Id|ID|uuid|Uuid|UUID)$/.test(entry.from.column);
+}
+
 /** The finding's `source`: the first column the data was read from. */
 export function sourceRef(categories: readonly CategoryEvidence[]): DataRef | undefined {
   const from = categories[0]?.from;

@@ -4,6 +4,7 @@ import {
   categoryIds,
   describeData,
   evidenceOf,
+  isSurrogateKey,
   lowerWhenPseudonymous,
   sourceRef,
 } from '../model/describe.js';
@@ -23,10 +24,14 @@ export const piiLogged: Rule = {
     const findings: FindingDraft[] = [];
     for (const send of model.sends) {
       if (send.sink.type !== 'log' || send.categories.length === 0) continue;
+      // `console.log('booked', appointment.patient_id)`: a key names nobody outside the database.
+      if (send.categories.every(isSurrogateKey)) continue;
       findings.push({
         at: send.at,
-        message: `${describeData(send.categories)} written to the log by ${send.sink.logger}; ${whereLogsLand(send.at.file)}. Log a count or a non-personal id instead.`,
-        severity: lowerWhenPseudonymous(send.categories, 'warning'),
+        message: send.sink.browser
+          ? `${describeData(send.categories)} written to the browser console by ${send.sink.logger}; it stays on the user's machine unless a session-replay or error-tracking tool records the console (a note, not a warning). Log a count or a non-personal id instead.`
+          : `${describeData(send.categories)} written to the log by ${send.sink.logger}; ${whereLogsLand(send.at.file)}. Log a count or a non-personal id instead.`,
+        severity: send.sink.browser ? 'note' : lowerWhenPseudonymous(send.categories, 'warning'),
         categories: categoryIds(send.categories),
         source: sourceRef(send.categories),
         target: { store: 'log', table: send.sink.logger },

@@ -1,5 +1,11 @@
 import type { FindingDraft, PathStep } from '../findings.js';
-import { describeHeld, formatLocation, mergePaths, pathStep } from '../model/describe.js';
+import {
+  describeHeld,
+  formatLocation,
+  isSurrogateKey,
+  mergePaths,
+  pathStep,
+} from '../model/describe.js';
 import { isDeniedPublic } from '../model/policy.js';
 import type { PublicAccessEvent } from '../model/types.js';
 import type { Rule } from './types.js';
@@ -71,10 +77,16 @@ export const publicAccessGrant: Rule = {
       const listed = exposed.map(({ column, held }) => `${column.name}: ${describeHeld(held)}`);
       const categories = [...new Set(exposed.flatMap(({ held }) => held.map((e) => e.category)))];
       const target = `${event.store}.${event.name}`;
+      // A table of appointments or doctors' slots readable with only its keys personal
+      // (`patient_id`, `doctor_id`): the keys name nobody without the tables they point to.
+      const keysOnly =
+        event.kind !== 'definer-function-write' &&
+        exposed.every(({ held }) => held.every(isSurrogateKey));
+      const severity = event.severity ?? (keysOnly ? 'warning' : undefined);
       findings.push({
         at: event.at,
-        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}${closedNote(event)}`,
-        ...(event.severity ? { severity: event.severity } : {}),
+        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}${closedNote(event)}${keysOnly ? KEYS_ONLY_NOTE : ''}`,
+        ...(severity ? { severity } : {}),
         categories,
         target: { store: event.store ?? '', table: event.name, exposure: 'public' },
         phi: exposed.some(({ column }) => column.phi),
@@ -111,6 +123,9 @@ function consequence(event: PublicAccessEvent, target: string): string {
       return `this makes ${target} readable by everyone`;
   }
 }
+
+const KEYS_ONLY_NOTE =
+  ' Only keys are exposed: they name nobody by themselves, but tie rows to people for whoever can read the tables they point to (a warning, not an error).';
 
 /** A later migration closed what this statement opened: readable in between, not today. */
 function closedNote(event: PublicAccessEvent): string {

@@ -7,6 +7,10 @@ const SCRIPT = 'scripts/backfill.ts';
 const schema = [
   f.table('db/1.sql', 1, 'patients'),
   f.column('db/1.sql', 2, 'patients', 'email'),
+  f.table('db/1.sql', 7, 'appointments'),
+  f.column('db/1.sql', 8, 'appointments', 'patient_id', 'uuid'),
+  f.column('db/1.sql', 9, 'appointments', 'doctor_id', 'uuid'),
+  f.column('db/1.sql', 10, 'appointments', 'diagnosis'),
   f.table('db/1.sql', 4, 'jobs'),
   f.column('db/1.sql', 5, 'jobs', 'id', 'integer', { primaryKey: true }),
   f.column('db/1.sql', 6, 'jobs', 'status'),
@@ -76,6 +80,34 @@ test('the message says where the log line lands: a migration, an edge function o
     const [finding] = check(piiLogged, [...schema, logIn(file)]);
     assert.ok(finding?.message.includes(`; ${words}`), `${file}: ${finding?.message}`);
   }
+});
+
+test('keys alone (patient_id, doctor_id) name nobody: not reported; with a diagnosis beside them they are', () => {
+  const keys = log(8, [
+    ['appointments', 'patient_id'],
+    ['appointments', 'doctor_id'],
+  ]);
+  assert.equal(check(piiLogged, [...schema, keys]), []);
+  const withDiagnosis = log(9, [
+    ['appointments', 'patient_id'],
+    ['appointments', 'diagnosis'],
+  ]);
+  assert.equal(check(piiLogged, [...schema, withDiagnosis]).map(where), [`${SCRIPT}:9:5`]);
+});
+
+test("a log in the browser is a note: it stays in the user's console", () => {
+  const browser = f.send(
+    'src/components/PatientList.tsx',
+    8,
+    { type: 'log', logger: 'console', browser: true },
+    [{ from: [col('patients', 'email')], transform: 'copy' }],
+  );
+  const [finding] = check(piiLogged, [...schema, browser]);
+  assert.is(finding?.severity, 'note');
+  assert.match(
+    finding?.message ?? '',
+    /written to the browser console by console; it stays on the user's machine/,
+  );
 });
 
 test.run();

@@ -262,4 +262,27 @@ test('loose setup scripts run in no known order: one sorted after another does n
   );
 });
 
+test('a table readable with only keys personal (patient_id, doctor_id) is a warning; with a name beside them an error', () => {
+  const slots = [
+    f.table('db/1_init.sql', 1, 'doctor_slots'),
+    f.column('db/1_init.sql', 2, 'doctor_slots', 'id', 'uuid', { primaryKey: true }),
+    f.column('db/1_init.sql', 3, 'doctor_slots', 'doctor_id', 'uuid'),
+    f.column('db/1_init.sql', 4, 'doctor_slots', 'patient_id', 'uuid'),
+    f.column('db/1_init.sql', 5, 'doctor_slots', 'starts_at', 'timestamptz'),
+  ];
+  const [keys] = check(publicAccessGrant, [
+    ...slots,
+    f.grant('db/2_expose.sql', 3, 'doctor_slots', ['anon']),
+  ]);
+  assert.is(keys?.severity, 'warning');
+  assert.match(keys?.message ?? '', /Only keys are exposed: they name nobody by themselves/);
+  const named = [...slots, f.column('db/1_init.sql', 6, 'doctor_slots', 'patient_name')];
+  const [withName] = check(publicAccessGrant, [
+    ...named,
+    f.grant('db/2_expose.sql', 3, 'doctor_slots', ['anon']),
+  ]);
+  assert.is(withName?.severity, undefined);
+  assert.not.match(withName?.message ?? '', /Only keys/);
+});
+
 test.run();

@@ -281,4 +281,33 @@ test('hosts: wildcard patterns and the vendors behind them', () => {
   assert.equal(vendorOfHost('www.google-analytics.com'), 'Google Analytics');
   assert.equal(vendorOfHost('collect.adpartner.example'), undefined);
 });
+test("browser code is marked: a 'use client' module or a component with hooks; a server action is not; an imported Logger is a logger", async () => {
+  const client = await factsOf(`'use client';
+import { createClient } from '@supabase/supabase-js';
+const supabase = createClient(URL, KEY);
+const { data: patient } = await supabase.from('patients').select('email').single();
+console.log(patient.email);
+`);
+  assert.ok(client[0]?.includes('type=log logger=console browser=true'), client.join('\n'));
+  const hooks = await factsOf(`import { useEffect } from 'react';
+import { createClient } from '@supabase/supabase-js';
+const supabase = createClient(URL, KEY);
+export function List() {
+  useEffect(() => {
+    supabase.from('patients').select('email').then(({ data }) => console.log(data));
+  }, []);
+}
+`);
+  assert.ok(hooks[0]?.includes('browser=true'), hooks.join('\n'));
+  const server = await factsOf(`'use server';
+import { Logger } from '@clinic/js-utils';
+import { createClient } from '@supabase/supabase-js';
+const supabase = createClient(URL, KEY);
+const { data: patient } = await supabase.from('patients').select('email').single();
+Logger.log(\`patient \${patient.email}\`);
+`);
+  assert.ok(server[0]?.startsWith('send 6:1-6:39 type=log logger=Logger'), server.join('\n'));
+  assert.not.ok(server[0]?.includes('browser'), server.join('\n'));
+});
+
 test.run();

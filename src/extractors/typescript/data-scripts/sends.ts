@@ -88,6 +88,9 @@ export function isLogger(script: Script, expression: ts.Expression, depth = 0): 
   const node = stripParentheses(expression);
   const name = receiverName(node);
   if (name && LOGGER_NAME.test(name)) {
+    // `import { Logger } from '@clinic/js-utils'` is a logger whatever the package is called;
+    // a short `log` imported from elsewhere may be a math function.
+    if (/^logger$/i.test(name)) return true;
     return !(
       ts.isIdentifier(node) &&
       name !== 'console' &&
@@ -121,6 +124,19 @@ export function isLoggerModule(script: Script, identifier: ts.Identifier): boole
   );
 }
 
+/**
+ * Code that runs in the user's browser: a `'use client'` module, a React component using hooks
+ * (server components cannot), or an Angular module. A Next.js server component, an API route and
+ * a server action log on the server.
+ */
+function runsInBrowser(script: Script): boolean {
+  return script.mentions(BROWSER_CODE) && !script.mentions(SERVER_DIRECTIVE);
+}
+
+const BROWSER_CODE =
+  /^\s*(?:\/\/[^\n]*\n\s*)*['"]use client['"]|\buse(?:State|Effect|Reducer|Ref|Context)\s*[(<]|from\s+['"]@angular\/(?:core|common)['"]/;
+const SERVER_DIRECTIVE = /^\s*['"]use server['"]/;
+
 export function checkLog(script: Script, call: ts.CallExpression): boolean {
   const callee = stripParentheses(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || !LOG_METHODS.has(callee.name.text)) return false;
@@ -129,7 +145,7 @@ export function checkLog(script: Script, call: ts.CallExpression): boolean {
   emitSend(
     script,
     call,
-    { type: 'log', logger },
+    { type: 'log', logger, ...(runsInBrowser(script) ? { browser: true } : {}) },
     `logged with ${logger}.${callee.name.text}`,
     valuesOf(script, call.arguments),
   );
