@@ -132,7 +132,7 @@ class FinalAccessJudge {
         store: store.id,
         name: fact.schema === undefined ? fact.name : `${fact.schema}.${fact.name}`,
         at: fact.at,
-        description: `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${callers.includes('public') ? ' (Postgres grants EXECUTE to PUBLIC by default)' : ''}`,
+        description: definerDescription(fact, callers),
         exposedColumns: exposed,
         alreadyPublic: false,
         file: fact.at.file,
@@ -166,7 +166,7 @@ class FinalAccessJudge {
       store: store.id,
       name: first.name,
       at: fact.at,
-      description: `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${callers.includes('public') ? ' (Postgres grants EXECUTE to PUBLIC by default)' : ''}`,
+      description: definerDescription(fact, callers),
       exposedColumns: [...changed.values()].flat(),
       alreadyPublic: false,
       file: fact.at.file,
@@ -246,6 +246,14 @@ class FinalAccessJudge {
       });
     }
   }
+}
+
+/** Who may call a definer function, and why that matters, in the finding's words. */
+function definerDescription(fact: FunctionCreated, callers: string[]): string {
+  const byDefault = callers.includes('public')
+    ? ' (Postgres grants EXECUTE to PUBLIC by default)'
+    : '';
+  return `SECURITY DEFINER function ${fact.name} runs with its owner's rights, past row-level security, and ${callers.join(', ')} may execute it${byDefault}`;
 }
 
 function locationKey(at: SourceLocation): string {
