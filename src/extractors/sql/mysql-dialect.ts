@@ -8,7 +8,7 @@
  * parser (`mysql.ts`).
  */
 
-import { skipQuotedOrComment } from './statements.js';
+import { blankKeepingLines, skipQuotedOrComment } from './statements.js';
 
 /** Syntax only MySQL writes: the text is MySQL when it shows any of it. */
 const MYSQL_SYNTAX =
@@ -82,7 +82,7 @@ function respell(text: string, names: boolean): string {
       // SQLite's `INSERT OR REPLACE INTO` is left to sqlite-spelling.ts.
       .replace(/(?<!\bOR\s+)\bREPLACE(\s+INTO)\b/gi, (_match, into: string) => `INSERT ${into}`)
       .replace(/\b(INSERT\s+)IGNORE\b/gi, (_match, insert: string) => `${insert}      `)
-      .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blank(tail))
+      .replace(/\bON\s+DUPLICATE\s+KEY\s+UPDATE\b[^;]*/gi, (tail) => blankKeepingLines(tail))
   );
 }
 
@@ -100,9 +100,4 @@ function userVariableAsString(text: string, at: number, out: string[]): number {
   for (let index = at + 1; index < end - 1; index++) if (out[index] === "'") out[index] = '_';
   out[end - 1] = "'";
   return end - 1;
-}
-
-/** Spaces in place of text, keeping line breaks so lines and columns stay where they were. */
-function blank(text: string): string {
-  return text.replace(/[^\n]/g, ' ');
 }

@@ -8,7 +8,7 @@
  * file is never read differently.
  */
 
-import { skipQuotedOrComment } from './statements.js';
+import { blankKeepingLines, skipQuotedOrComment } from './statements.js';
 
 const SQLITE_ONLY = /\bAUTOINCREMENT\b|\bSTRICT\b|\bWITHOUT\s+ROWID\b|\bINSERT\s+OR\s+\w+/i;
 
@@ -24,20 +24,26 @@ const TABLE_OPTIONS =
 export function sqliteAsPostgres(sql: string): string | undefined {
   if (!SQLITE_ONLY.test(sql)) return undefined;
   const code = codeOnly(sql);
-  const out = sql.split('');
-  const blank = (start: number, length: number) => {
-    for (let index = start; index < start + length; index++) {
-      if (out[index] !== '\n') out[index] = ' ';
-    }
-  };
-  for (const match of code.matchAll(BLANKED_WORDS)) blank(match.index, match[0].length);
+  const blanked: Array<{ start: number; end: number }> = [];
+  for (const match of code.matchAll(BLANKED_WORDS)) {
+    blanked.push({ start: match.index, end: match.index + match[0].length });
+  }
   for (const match of code.matchAll(CONFLICT_CLAUSE)) {
-    blank(match.index + (match[1] as string).length, (match[2] as string).length);
+    const start = match.index + (match[1] as string).length;
+    blanked.push({ start, end: start + (match[2] as string).length });
   }
   const options = TABLE_OPTIONS.exec(code);
-  if (options) blank(options.index + 1, (options[1] as string).length);
-  const spelled = out.join('');
-  return spelled === sql ? undefined : spelled;
+  if (options) {
+    const start = options.index + 1;
+    blanked.push({ start, end: start + (options[1] as string).length });
+  }
+  if (blanked.length === 0) return undefined;
+  let spelled = sql;
+  for (const { start, end } of blanked) {
+    spelled =
+      spelled.slice(0, start) + blankKeepingLines(spelled.slice(start, end)) + spelled.slice(end);
+  }
+  return spelled;
 }
 
 /** The text with strings, quoted names and comments blanked: words inside them are never SQLite's. */
@@ -47,7 +53,7 @@ function codeOnly(text: string): string {
   for (let index = 0; index < text.length; index++) {
     const after = skipQuotedOrComment(text, index);
     if (after === index) continue;
-    code += text.slice(from, index) + ' '.repeat(after - index);
+    code += text.slice(from, index) + blankKeepingLines(text.slice(index, after));
     from = after;
     index = after - 1;
   }

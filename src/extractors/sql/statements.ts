@@ -343,18 +343,20 @@ export function blankDownSections(text: string): string {
     if (direction === 'down' && downStart < 0) {
       downStart = match.index;
     } else if (direction === 'up' && downStart >= 0) {
-      result += text.slice(copiedUpTo, downStart) + blank(text.slice(downStart, match.index));
+      result +=
+        text.slice(copiedUpTo, downStart) + blankKeepingLines(text.slice(downStart, match.index));
       copiedUpTo = match.index;
       downStart = -1;
     }
   }
   if (downStart >= 0) {
-    result += text.slice(copiedUpTo, downStart) + blank(text.slice(downStart));
+    result += text.slice(copiedUpTo, downStart) + blankKeepingLines(text.slice(downStart));
     return result;
   }
   return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
-function blank(part: string): string {
+/** Spaces in place of text, keeping line breaks so lines and columns stay where they were. */
+export function blankKeepingLines(part: string): string {
   return part.replace(NOT_LINE_BREAK, ' ');
 }
