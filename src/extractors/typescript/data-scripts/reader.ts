@@ -28,6 +28,7 @@ import type { LineIndex } from '../../../util/location.js';
 import { ValueTracker, propertyNameText, unwrap } from '../data-flow.js';
 import { leavesOf, scalarOf } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
+import { syntaxIndexOf } from '../syntax-index.js';
 import { scriptClients } from '../tools.js';
 import type { OrmExtractor, TsFileContext } from '../types.js';
 import { columnWrittenFact, hashCheckOf, judgeWrittenValue } from '../write-protection.js';
@@ -99,8 +100,6 @@ class DataScriptReader implements Script {
   private readonly environments = new Map<ts.Node, string[]>();
   private readonly facts: Fact[] = [];
   private readonly mentioned = new Map<RegExp, boolean>();
-  /** Functions of the file that set a field on their first parameter, by field. */
-  private readonly fieldSetters = new Map<string, Array<{ name: string; value: ts.Expression }>>();
 
   constructor(private readonly context: TsFileContext) {
     this.sourceFile = context.sourceFile.compilerNode as ts.SourceFile;
@@ -610,10 +609,10 @@ class DataScriptReader implements Script {
 
   /**
    * The value last assigned to `object.field` before `read`: in the object's own scope, or by a
-   * function of this file that takes an object of that name and sets the field on its parameter
-   * (`await hashPasswordInObject(validUserData)`, then an inner `runInsertQuery(validUserData)`
-   * writes `validUserData.password`). Names are matched as written: the object handed on to an
-   * inner function keeps its name far more often than not.
+   * function of this file that the file calls with an object of that name and that sets the field
+   * on its first parameter (`await hashPasswordInObject(validUserData)`, then an inner
+   * `runInsertQuery(validUserData)` writes `validUserData.password`). Names are matched as
+   * written: the object handed on to an inner function keeps its name far more often than not.
    */
   private fieldAssignedBefore(
     object: ts.Identifier,
@@ -621,47 +620,39 @@ class DataScriptReader implements Script {
     read: ts.Node,
   ): ts.Expression | undefined {
     const declared = this.tracker.declarationOf(object);
-    const before = read.getStart(this.sourceFile);
     const direct = declared
-      ? this.tracker
-          .fieldAssignments(declared)
+      ? this.assignedBefore(declared, read)
           .filter((assigned) => assigned.name === field)
-          .filter((assigned) => assigned.value.getStart(this.sourceFile) < before)
           .at(-1)?.value
       : undefined;
     if (direct !== undefined) return direct;
-    for (const helper of this.fieldSettingHelpers(field)) {
-      if (this.calledWithName(helper.name, object.text)) return helper.value;
+    const index = syntaxIndexOf(this.sourceFile);
+    for (const call of index.calls) {
+      const argument = call.arguments[0] && stripParentheses(call.arguments[0]);
+      if (!ts.isIdentifier(call.expression) || !argument || !ts.isIdentifier(argument)) continue;
+      if (argument.text !== object.text) continue;
+      for (const helper of index.functionsByName.get(call.expression.text) ?? []) {
+        const parameter = helper.parameters[0]?.name;
+        if (parameter === undefined || !ts.isIdentifier(parameter)) continue;
+        const value = this.tracker
+          .fieldAssignments(parameter)
+          .filter((assigned) => assigned.name === field)
+          .at(-1)?.value;
+        if (value !== undefined) return value;
+      }
     }
     return undefined;
   }
 
-  /** Functions of this file that set `field` on their first parameter, by name (memoised per field). */
-  private fieldSettingHelpers(field: string): Array<{ name: string; value: ts.Expression }> {
-    const known = this.fieldSetters.get(field);
-    if (known !== undefined) return known;
-    const found: Array<{ name: string; value: ts.Expression }> = [];
-    const visit = (node: ts.Node): void => {
-      const declared = functionNameAndFirstParameter(node);
-      if (declared !== undefined) {
-        const value = this.tracker
-          .fieldAssignments(declared.parameter)
-          .filter((assigned) => assigned.name === field)
-          .at(-1)?.value;
-        if (value !== undefined) found.push({ name: declared.name, value });
-      }
-      ts.forEachChild(node, visit);
-    };
-    if (this.sourceFile.text.includes(`.${field}`)) visit(this.sourceFile);
-    this.fieldSetters.set(field, found);
-    return found;
-  }
-
-  /** Whether the file calls `name(…)` with an argument written as `argument`. */
-  private calledWithName(name: string, argument: string): boolean {
-    const escaped = (text: string) => text.replace(/\$/g, '\\$');
-    const pattern = new RegExp(`\\b${escaped(name)}\\s*\\(\\s*${escaped(argument)}\\s*[,)]`);
-    return pattern.test(this.sourceFile.text);
+  /** `updates.iban = …`: the fields assigned to the object `declared` names before `node`. */
+  private assignedBefore(
+    declared: ts.Identifier,
+    node: ts.Node,
+  ): Array<{ name: string; value: ts.Expression }> {
+    const before = node.getStart(this.sourceFile);
+    return this.tracker
+      .fieldAssignments(declared)
+      .filter((assigned) => assigned.value.getStart(this.sourceFile) < before);
   }
 
   /**
@@ -736,11 +727,10 @@ class DataScriptReader implements Script {
     const object = stripParentheses(data);
     const declared = ts.isIdentifier(object) ? this.tracker.declarationOf(object) : undefined;
     if (declared === undefined) return [];
-    const before = call.getStart(this.sourceFile);
-    return this.tracker
-      .fieldAssignments(declared)
-      .filter((field) => field.value.getStart(this.sourceFile) < before)
-      .map((field) => ({ column: columnOf(target, field.name), value: field.value }));
+    return this.assignedBefore(declared, call).map((field) => ({
+      column: columnOf(target, field.name),
+      value: field.value,
+    }));
   }
 
   emitJudgedWrites(
@@ -857,28 +847,4 @@ function mappedRows(expression: ts.Expression): ts.Expression[] | undefined {
 /** The column a written key lands in (a Drizzle table maps `displayName` to `display_name`). */
 function columnOf(target: WriteTarget, key: string): string {
   return target.columnOf?.(key) ?? key;
-}
-
-/** `function f(p) {…}`, `const f = (p) => …`, `async function f(p)`: its name and first parameter. */
-function functionNameAndFirstParameter(
-  node: ts.Node,
-): { name: string; parameter: ts.Identifier } | undefined {
-  let name: string | undefined;
-  let fn: ts.SignatureDeclaration | undefined;
-  if (ts.isFunctionDeclaration(node) && node.name) {
-    name = node.name.text;
-    fn = node;
-  } else if (
-    ts.isVariableDeclaration(node) &&
-    ts.isIdentifier(node.name) &&
-    node.initializer &&
-    (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))
-  ) {
-    name = node.name.text;
-    fn = node.initializer;
-  }
-  const parameter = fn?.parameters[0]?.name;
-  if (name === undefined || parameter === undefined || !ts.isIdentifier(parameter))
-    return undefined;
-  return { name, parameter };
 }
