@@ -10,7 +10,7 @@ import { ts } from '../morph.js';
 import type { SourceLocation, TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import type { Script } from '../data-scripts/script.js';
-import { chainOf, receiverName, stripParentheses } from '../data-scripts/syntax.js';
+import { receiverName, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
 
@@ -125,28 +125,15 @@ function selectedRow(
   return { ...row, fields };
 }
 
-/** The call's chain, continued back through variables holding the query's start (a few deep). */
-function queryChain(script: Script, call: ts.CallExpression): ReturnType<typeof chainOf> {
-  const chain = chainOf(call);
-  for (let depth = 0; depth < 4 && chain.links[0]?.name !== 'from'; depth++) {
-    if (!ts.isIdentifier(chain.root)) break;
-    const start = script.definitionOf(chain.root);
-    if (start === chain.root || !ts.isCallExpression(start)) break;
-    const inner = chainOf(start);
-    if (inner.links.length === 0) break;
-    chain.links.unshift(...inner.links);
-    chain.root = inner.root;
-  }
-  return chain;
-}
-
 export function supabaseRead(script: Script, call: ts.CallExpression): Value | undefined {
   // A query built in steps (`let query = supabase.from('t').select(…); query = query.eq(…);
-  // await query.order(…)`) is read from where the variable's chain starts.
-  const { links, root } = queryChain(script, call);
+  // await query.order(…)`) is read from where the variable's chain starts. The client is what
+  // `from` is called on, as written (`supabase`, not the `createClient(…)` it was made by).
+  const { links } = script.fullChainOf(call);
   const from = links[0];
   const select = links.find((link) => link.name === 'select');
   if (from?.name !== 'from' || select === undefined) return undefined;
+  const root = (from.call.expression as ts.PropertyAccessExpression).expression;
   if (!links.every((link) => READ_LINKS.test(link.name))) return undefined;
   if (!isSupabaseClient(script, root)) return undefined;
   const tableText = script.stringOf(from.args[0]);
