@@ -2,7 +2,7 @@
  * Finds regular expressions that backtrack catastrophically in JavaScript's engine: a repeated
  * group that itself repeats something (`^(a+)+$`, `(\w*)*`, `(a|b+){2,}`) takes time exponential in
  * the input on a near match. Config patterns are checked when loaded, so a pull request cannot
- * stall the job with one.
+ * stall the job with one. Also: a name escaped for use inside a pattern.
  */
 
 /** Why the pattern may backtrack catastrophically, or undefined when it cannot. */
@@ -88,4 +88,9 @@ function unboundedQuantifierAt(pattern: string, index: number): { end: number } 
   } else return undefined;
   if (pattern[end] === '?') end++;
   return { end };
+}
+
+/** `text` as a pattern that matches it literally (a variable's or a parameter's name). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

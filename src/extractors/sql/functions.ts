@@ -9,6 +9,7 @@ import type { Fact, TableName } from '../../facts.js';
 import type { StatementContext } from './context.js';
 import { statementLocation } from './context.js';
 import { stringsOf } from './lineage.js';
+import { escapeRegExp } from '../../util/safe-regex.js';
 
 /** Tables a body reads, writes or returns from, as written (`from public.patients p`). */
 const TABLE_REFERENCE =
@@ -183,10 +184,6 @@ function changedRows(
     if (columns.length > 0) changes.push({ table, columns });
   }
   return changes;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function tableOfParts(parts: string[]): TableName {

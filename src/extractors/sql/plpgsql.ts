@@ -10,6 +10,7 @@ import { parsePlPgSQLSync, parseSync } from './pg-parser.js';
 import type { Node } from 'libpg-query';
 import type { ColumnName, Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
 import { byteToCharOffsets } from '../../util/location.js';
+import { escapeRegExp } from '../../util/safe-regex.js';
 import type { ProceduralNames, StatementContext } from './context.js';
 import { tableNameOf } from './context.js';
 import { selectOutputs } from './lineage.js';
@@ -129,7 +130,7 @@ function parseWithUnknownTypesAsText(functionText: string): unknown {
 
 /** `new_role public.member_role;` → `new_role text              ;` (the declaration's type only). */
 function declaredAsText(text: string, variable: string): string {
-  const escaped = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(variable);
   const declaration = new RegExp(
     `(\\b${escaped}\\s+)([A-Za-z_][\\w$.]*)(?=\\s*(?:;|:=|=|\\bdefault\\b|\\bnot\\b))`,
     'i',
