@@ -150,6 +150,12 @@ export function supabaseRead(script: Script, call: ts.CallExpression): Value | u
   return { fields: new Map([['data', oneRow ? row : { element: row }]]) };
 }
 
+/** A file with no `.from(` holds no supabase-js read: every call of it is skipped at once. */
+const FROM_CALL = /\.from\s*\(/;
+
 export const supabaseJsClient: ClientCalls = {
-  read: (node, script) => (ts.isCallExpression(node) ? supabaseRead(script, node) : undefined),
+  read: (node, script) =>
+    ts.isCallExpression(node) && script.mentions(FROM_CALL)
+      ? supabaseRead(script, node)
+      : undefined,
 };
