@@ -189,7 +189,10 @@ export interface FunctionCreated extends FactBase {
   mentions: string[];
   /** Returns rows or values a caller can read (not `trigger`, `void` or a plain flag). */
   returnsRows: boolean;
-  /** The body filters by the caller (`auth.uid()`): it reads the caller's own rows. */
+  /**
+   * The body filters by the caller (`auth.uid()`) or by a secret the caller passes (an invitation
+   * `_token`): it reads the rows that caller may see.
+   */
   callerScoped: boolean;
 }
 

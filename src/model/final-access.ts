@@ -115,9 +115,13 @@ class FinalAccessJudge {
       const exposed: ModelColumn[] = [];
       // Only a function that hands rows back can expose them; triggers and procedures returning
       // void or a flag expose nothing (what they change is judged below).
+      const tables = new Set<ModelTable>();
       for (const name of fact.returnsRows ? fact.reads : []) {
         const table = this.replay.tableNamed(name, fact.at.file);
-        for (const column of table?.columns.values() ?? []) {
+        if (table !== undefined) tables.add(table);
+      }
+      for (const table of tables) {
+        for (const column of table.columns.values()) {
           if (column.categories.length === 0) continue;
           if (mentions.has('*') || mentions.has(column.name.toLowerCase())) exposed.push(column);
         }

@@ -85,7 +85,7 @@ export const publicAccessGrant: Rule = {
       const severity = event.severity ?? (keysOnly ? 'warning' : undefined);
       findings.push({
         at: event.at,
-        message: `${event.description}: ${consequence(event, target)}, exposing ${listed.join('; ')}.${bypassNote(event)}${closedNote(event)}${keysOnly ? KEYS_ONLY_NOTE : ''}`,
+        message: `${event.description}: ${consequence(event, target)}, ${event.kind === 'definer-function-write' ? 'with the personal columns' : 'exposing'} ${listed.join('; ')}.${bypassNote(event)}${closedNote(event)}${keysOnly ? KEYS_ONLY_NOTE : ''}`,
         ...(severity ? { severity } : {}),
         categories,
         target: { store: event.store ?? '', table: event.name, exposure: 'public' },

@@ -457,7 +457,7 @@ end $$;
   assert.equal(where(findings), [at(file, 'create function public.delete_patient_by_id')]);
   assert.match(
     findings[0]?.message ?? '',
-    /delete_patient_by_id .* may execute it .*: calling it deletes or changes rows of [\w-]+\.patients past row-level security, whoever owns them, exposing .*email/,
+    /delete_patient_by_id .* may execute it .*: calling it deletes or changes rows of [\w-]+\.patients past row-level security, whoever owns them, with the personal columns .*email/,
   );
   const updates: Migration = {
     ...file,
@@ -471,6 +471,102 @@ language sql security definer as $$ delete from patients where date_of_birth < '
   };
   // Only set_email: touch sets no personal column on the caller's say, purge takes no argument.
   assert.equal(where(findingsOf([updates])), [at(updates, 'create function public.set_email')]);
+});
+
+test('a definer function exposes what it returns: not its parameters, WHERE columns, the rows it inserts, or a count', () => {
+  // A practice app's RPCs, each callable with the anon key: a plan lookup keyed by the caller's
+  // user id, a role lookup, a patient count, a self-registration that returns what was sent.
+  const functions = `create table user_roles (id uuid primary key, user_id uuid references patients (id), role text);
+create function public.plan_features(user_id uuid) returns jsonb language plpgsql security definer as $$
+declare v_plan text;
+begin
+  select plan_slug into v_plan from subscriptions s where s.user_id = plan_features.user_id;
+  return jsonb_build_object('plan', v_plan);
+end $$;
+create function public.roles_of(_user_id uuid) returns setof text language sql security definer as $$
+  select role from public.user_roles where user_id = _user_id
+$$;
+create function public.patient_limit(p_user_id uuid) returns integer language plpgsql security definer as $$
+begin
+  return (select count(*) from patients where user_id = p_user_id);
+end $$;
+create function public.register_patient(p_full_name text, p_email text) returns setof patients
+language plpgsql security definer as $$
+declare v_new patients%rowtype;
+begin
+  insert into patients (full_name, email) values (p_full_name, p_email) returning * into v_new;
+  return next v_new;
+end $$;
+`;
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}${functions}`,
+  };
+  assert.equal(findingsOf([file]), []);
+});
+
+test('a definer function returning a row it selected, or a field of one, exposes those columns', () => {
+  const functions = `create function public.invitation(p_key text) returns jsonb language plpgsql security definer as $$
+declare _row patients%rowtype; _name text;
+begin
+  select * into _row from patients where id::text = p_key;
+  select full_name into _name from patients where id::text = p_key;
+  return jsonb_build_object('email', _row.email, 'name', _name);
+end $$;
+create function public.whole(p_key text) returns jsonb language plpgsql security definer as $$
+declare _row patients%rowtype;
+begin
+  select * into strict _row from patients where id::text = p_key;
+  return to_jsonb(_row);
+end $$;
+create function public.outs(p_key text, out date_of_birth date) language plpgsql security definer as $$
+begin
+  select p.date_of_birth into date_of_birth from patients p where p.id::text = p_key;
+  return;
+end $$;
+`;
+  const file: Migration = {
+    file: 'db/migrations/001_init.sql',
+    sql: `${patientsTable}${functions}`,
+  };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [
+    at(file, 'create function public.invitation'),
+    at(file, 'create function public.whole'),
+    at(file, 'create function public.outs'),
+  ]);
+  const exposedIn = (index: number) =>
+    [...(findings[index]?.message ?? '').matchAll(/(\w+): (?:Personal data|PHI)/g)].map(
+      (match) => match[1],
+    );
+  assert.equal(exposedIn(0), ['full_name', 'email']);
+  assert.ok(exposedIn(1).includes('date_of_birth'));
+  assert.equal(exposedIn(2), ['date_of_birth']);
+  // Keyed by a secret the caller must hold (an invitation link's token), it reads only the row
+  // that secret names, as an auth.uid() function reads only the caller's own.
+  const invitation: Migration = {
+    ...file,
+    sql: file.sql
+      .replaceAll('p_key text', 'p_invite_token text')
+      .replaceAll('= p_key', '= md5(p_invite_token)'),
+  };
+  assert.equal(findingsOf([invitation]), []);
+});
+
+test('a comment before a definer function statement does not hide it', () => {
+  // A cycle tracker's RPC: its comment starts with the word the statement starts with.
+  const updates = `create function public.edit_entry(p_id uuid, p_email text) returns jsonb
+language plpgsql security definer as $$
+begin
+  -- Update the entry
+  update patients set email = coalesce(p_email, email) where id = p_id;
+  return jsonb_build_object('success', true);
+end $$;
+`;
+  const file: Migration = { file: 'db/migrations/001_init.sql', sql: `${patientsTable}${updates}` };
+  const findings = findingsOf([file]);
+  assert.equal(where(findings), [at(file, 'create function public.edit_entry')]);
+  assert.match(findings[0]?.message ?? '', /deletes or changes rows of [\w-]+\.patients/);
 });
 
 test.run();

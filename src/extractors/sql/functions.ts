@@ -25,8 +25,20 @@ const SET_LIST =
   /^\s+(?:as\s+)?(?:[a-z_]\w*\s+)?set\s+([\s\S]*?)(?:\bwhere\b|\bfrom\b|\breturning\b|$)/i;
 /** `select *`, `t.*`, `returning *`: every column. */
 const EVERY_COLUMN = /(?:select|returning|,)\s*(?:[a-z_][\w$]*\s*\.\s*)?\*/i;
-/** Return types that hand nothing personal back to the caller. */
-const NO_ROWS = new Set(['trigger', 'event_trigger', 'void', 'bool', 'boolean']);
+/** Return types that hand nothing personal back to the caller: nothing, a flag, a count. */
+const NO_ROWS = new Set([
+  'trigger',
+  'event_trigger',
+  'void',
+  'bool',
+  'boolean',
+  'int2',
+  'int4',
+  'int8',
+  'smallint',
+  'integer',
+  'bigint',
+]);
 const CALLER_SCOPED = /\bauth\s*\.\s*uid\s*\(\s*\)/i;
 
 /** A body is read only this far: enough for any hand-written function, bounded for hostile input. */
@@ -51,7 +63,8 @@ export function createFunction(
     if (defname === 'as' && arg && 'List' in arg) body = stringsOf(arg.List.items).join('\n');
   }
   if (statement.sql_body) body = context.source.text.slice(context.start, context.end);
-  body = body.slice(0, MAX_BODY);
+  // Comments out, so that `-- update the totals` reads as no statement.
+  body = body.slice(0, MAX_BODY).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
   const reads: TableName[] = [];
   const returnNames = stringsOf(statement.returnType?.names);
   // `RETURNS TABLE (pre_minutes int, …)` is a set of records with its own columns: what it hands
@@ -83,10 +96,15 @@ export function createFunction(
       for (let start = 0; start < words.length; start++) mentions.add(words.slice(start).join('_'));
     }
   } else {
-    for (const match of body.matchAll(IDENTIFIER)) {
-      mentions.add(match[1] ?? (match[2] as string).toLowerCase());
+    const returned = returnedText(body, languageOf(statement), outputNames(statement));
+    for (const text of returned?.texts ?? [body]) {
+      for (const match of text.matchAll(IDENTIFIER)) {
+        mentions.add(match[1] ?? (match[2] as string).toLowerCase());
+      }
     }
-    if (EVERY_COLUMN.test(body) || returnsTableRows) mentions.add('*');
+    if (returned ? returned.everyColumn : EVERY_COLUMN.test(body) || returnsTableRows) {
+      mentions.add('*');
+    }
   }
   facts.push({
     kind: 'function-created',
@@ -97,8 +115,11 @@ export function createFunction(
     reads,
     ...(changes.length > 0 ? { changes } : {}),
     mentions: [...mentions],
-    returnsRows: !NO_ROWS.has((returnNames[returnNames.length - 1] ?? 'void').toLowerCase()),
-    callerScoped: CALLER_SCOPED.test(body),
+    returnsRows:
+      returnsOwnColumns ||
+      outputNames(statement).length > 0 ||
+      !NO_ROWS.has((returnNames[returnNames.length - 1] ?? 'void').toLowerCase()),
+    callerScoped: CALLER_SCOPED.test(body) || secretScoped(body, parameterNames(statement)),
   });
 }
 
@@ -141,6 +162,56 @@ export function functionAccess(
       roles,
     });
   }
+}
+
+/** A parameter that carries a secret the caller must know: `_token`, `p_invite_token`, `secret`. */
+const SECRET_PARAMETER = /(?:^|_)(?:token|secret)$/;
+
+/**
+ * A function keyed by a secret the caller passes (`where token_hash = md5(_token)`), the
+ * invitation or share-link pattern: it reads and changes only the rows that secret names, as an
+ * `auth.uid()` function reads only the caller's own.
+ */
+function secretScoped(body: string, parameters: string[]): boolean {
+  return parameters.some(
+    (name) =>
+      SECRET_PARAMETER.test(name) &&
+      new RegExp(`=\\s*[\\w\\s.(,']{0,40}?(?<![\\w$.])${escapeRegExp(name)}(?![\\w$])`, 'i').test(
+        body,
+      ),
+  );
+}
+
+/**
+ * What a SELECT hands back: its list, and a subquery it selects from (`select array_agg(symptom)
+ * from (select unnest(symptoms) as symptom …) s` returns the symptoms). Text that is no SELECT is
+ * returned whole.
+ */
+function selectedText(text: string): string {
+  const list = SELECT_LIST.exec(text);
+  if (list === null) return text;
+  const after = text.slice(list.index + list[0].length);
+  const from = /^(?:[\s\S]*?\bfrom\b)?\s*\(/i.exec(after);
+  if (from === null) return list[1] as string;
+  let depth = 1;
+  let end = from[0].length;
+  while (end < after.length && depth > 0) {
+    const character = after[end++];
+    if (character === '(') depth++;
+    else if (character === ')') depth--;
+  }
+  return `${list[1] as string} ${after.slice(from[0].length, end)}`;
+}
+
+/** `OUT` and `INOUT` parameters: what the function hands back by name. */
+function outputNames(statement: CreateFunctionStmt): string[] {
+  return (statement.parameters ?? []).flatMap((parameter) => {
+    if (!('FunctionParameter' in parameter)) return [];
+    const { mode, name } = parameter.FunctionParameter;
+    return name && (mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_INOUT')
+      ? [name.toLowerCase()]
+      : [];
+  });
 }
 
 function parameterNames(statement: CreateFunctionStmt): string[] {
@@ -194,4 +265,101 @@ function tableOfParts(parts: string[]): TableName {
 
 function unquote(part: string): string {
   return part.startsWith('"') ? part.slice(1, -1) : part.toLowerCase();
+}
+
+function languageOf(statement: CreateFunctionStmt): string | undefined {
+  for (const option of statement.options ?? []) {
+    if (!('DefElem' in option) || option.DefElem.defname !== 'language') continue;
+    const arg = option.DefElem.arg;
+    if (arg && 'String' in arg) return arg.String.sval?.toLowerCase();
+  }
+  return undefined;
+}
+
+/** `RETURN …;`, `RETURN NEXT …;`, `RETURN QUERY …;` of a PL/pgSQL body (not `returning`). */
+const RETURN_STATEMENT = /\breturn\b\s*(query\b|next\b)?([^;]*)/gi;
+/** An identifier used whole, not as the qualifier of a field (`v_row` in `to_jsonb(v_row)`). */
+const WHOLE_IDENTIFIER = /(?<![\w$."])([a-z_][\w$]*)(?!\s*\.|[\w$])/gi;
+/** `*` or `t.*` as an item of a select or RETURNING list. */
+const EVERY_ITEM = /(?:^|,)\s*(?:[\w$]+\s*\.\s*)?\*/;
+/** What a SELECT hands back: its list, up to INTO or FROM. */
+const SELECT_LIST = /^\s*select\s+(?:distinct\s+)?([\s\S]*?)(?:\binto\b|\bfrom\b|$)/i;
+
+/**
+ * What a body hands back to its caller, as the texts to read column names from, or undefined
+ * when that cannot be told (then every identifier of the body counts, as before):
+ * - PL/pgSQL: the expressions of its RETURN statements, and for a variable returned whole, what
+ *   was selected into it. A variable filled by `INSERT … RETURNING … INTO` holds what the caller
+ *   passed in, nothing read past row-level security (`insert_patient(p_first_name, …)`).
+ * - SQL: the select list of its last statement. Parameters and WHERE clauses name columns the
+ *   function filters on (`where user_id = _user_id`), which the caller does not get back.
+ */
+function returnedText(
+  body: string,
+  language: string | undefined,
+  outputs: string[],
+): { texts: string[]; everyColumn: boolean } | undefined {
+  const statements = body
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+  if (language === 'sql') {
+    const last = statements[statements.length - 1] ?? '';
+    if (!SELECT_LIST.test(last)) return undefined;
+    const list = selectedText(last);
+    return { texts: [list], everyColumn: EVERY_ITEM.test(list) };
+  }
+  if (language !== 'plpgsql') return undefined;
+  const returns = statements.flatMap((statement) =>
+    [...statement.matchAll(RETURN_STATEMENT)].map((match) => ({
+      query: match[1]?.toLowerCase() === 'query',
+      text: match[2] as string,
+    })),
+  );
+  if (returns.length === 0) return undefined;
+  // OUT parameters are returned by name (`out full_name text`), whatever RETURN says.
+  const texts: string[] = [...outputs];
+  let everyColumn = false;
+  const read = (text: string) => {
+    const list = selectedText(text);
+    if (EVERY_ITEM.test(list)) everyColumn = true;
+    texts.push(list);
+  };
+  const pending = [...outputs];
+  for (const { query, text } of returns) {
+    if (query) {
+      read(text);
+      continue;
+    }
+    texts.push(text);
+    for (const match of text.matchAll(WHOLE_IDENTIFIER)) {
+      pending.push((match[1] as string).toLowerCase());
+    }
+  }
+  const expanded = new Set<string>();
+  while (pending.length > 0 && expanded.size < 64) {
+    const variable = pending.pop() as string;
+    if (expanded.has(variable)) continue;
+    expanded.add(variable);
+    const named = new RegExp(`(?<![\\w$.])${escapeRegExp(variable)}(?![\\w$])`, 'i');
+    for (const statement of statements) {
+      const assigned = new RegExp(
+        `^[\\s\\S]*?(?<![\\w$.])${escapeRegExp(variable)}\\s*:=\\s*([\\s\\S]*)$`,
+        'i',
+      ).exec(statement)?.[1];
+      const into = /\binto\s+(?:strict\s+)?([\w$.,\s]+?)(?:\bfrom\b|\bwhere\b|$)/i.exec(statement);
+      if (assigned !== undefined) {
+        read(assigned);
+        for (const match of assigned.matchAll(WHOLE_IDENTIFIER)) {
+          pending.push((match[1] as string).toLowerCase());
+        }
+      } else if (into && named.test(into[1] as string)) {
+        // `insert … returning * into v_new`: the caller's own values, with the ids made for them.
+        if (/^(?:[\s\S]*?\b(?:then|else|loop|begin)\s+)?insert\b/i.test(statement)) continue;
+        const returning = /\breturning\b([\s\S]*?)\binto\b/i.exec(statement)?.[1];
+        read(returning ?? statement.slice(statement.search(/\bselect\b/i)));
+      }
+    }
+  }
+  return { texts, everyColumn };
 }
