@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { scan } from '../../src/scan.js';
 import { findingsIn } from '../scan-helpers.js';
+import { extract, fixture } from './_helpers.js';
 
 const HERE = 'test/fixtures/sql/plpgsql';
 
@@ -52,6 +53,36 @@ test('a variable of an enum type among INTO targets: the body is read, not a par
   // libpg-query's PL/pgSQL parser has no catalog and takes `granted_role public.team_role` for a row.
   const folder = 'test/fixtures/sql/plpgsql-enum-into';
   assert.equal(await findingsIn(folder), [`pii-logged ${folder}/0001_invitations.sql:18:3`]);
+});
+
+test('a variable of an enum type first in a multiple-item INTO list: the body is read', async () => {
+  // The parser's message names no variable ("record variable cannot be part of multiple-item INTO
+  // list"): `current_shift public.shift_kind`, first after INTO, is the one it took for a row.
+  const folder = 'test/fixtures/sql/plpgsql-enum-first-into';
+  assert.equal(await findingsIn(folder), [`pii-logged ${folder}/0001_caregivers.sql:20:3`]);
+});
+
+test('a field of a %ROWTYPE variable assigned in the body: the body is read', async () => {
+  // `referral.status := 'lapsed'` ("is not a known variable" to a parser that takes the row for a
+  // scalar): read as a record, the row selected into it keeps its table for the RAISE.
+  const folder = 'test/fixtures/sql/plpgsql-rowtype-field';
+  const file = `${folder}/0001_referrals.sql`;
+  assert.equal(await findingsIn(folder), [
+    `public-access-grant ${file}:9:1`,
+    `pii-logged ${file}:18:3`,
+  ]);
+});
+
+test('bodies Postgres rejects stay parse errors, however their declarations are respelled', () => {
+  const notes = extract(fixture('plpgsql-malformed.sql')).flatMap((fact) =>
+    fact.kind === 'parse-error' ? [`${fact.at.line}: ${fact.message}`] : [],
+  );
+  assert.equal(notes, [
+    '7: PL/pgSQL body not read: loop variable of loop over rows must be a record variable or list of scalar variables',
+    '15: PL/pgSQL body not read: record variable cannot be part of multiple-item INTO list',
+    '24: PL/pgSQL body not read: "visit" is not a scalar variable',
+    '33: PL/pgSQL body not read: "visit.notes" is not a known variable',
+  ]);
 });
 
 test('EXECUTE of a dollar-quoted literal is read as SQL, located inside the quotes', async () => {

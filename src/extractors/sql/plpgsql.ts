@@ -86,7 +86,7 @@ export function readProceduralBody(
   if (body.language !== 'plpgsql') return;
   let parsed: unknown;
   try {
-    parsed = parseWithUnknownTypesAsText(body.functionText);
+    parsed = parseWithMisreadTypesRespelled(body.functionText);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const at =
@@ -108,38 +108,61 @@ export function readProceduralBody(
 }
 
 /**
- * libpg-query's PL/pgSQL parser has no catalog: a variable of a type it does not know (an enum
- * such as `public.member_role`) is taken for a row, and a row may not stand in a list of `INTO`
- * targets ("is not a scalar variable"). Such a variable is read as `text` (spelled to the same
- * length, so every offset holds): what the body reads and writes is unchanged.
+ * libpg-query's PL/pgSQL parser has no catalog, so it misreads two kinds of declaration and rejects
+ * bodies Postgres accepts. A variable of a type it does not know (an enum such as
+ * `public.member_role`) is taken for a row, and a row may not stand in a list of `INTO` targets
+ * ("is not a scalar variable", or "record variable cannot be part of multiple-item INTO list" when
+ * it stands first, unnamed): such a variable is read as `text`. A `%ROWTYPE` variable is taken for a
+ * scalar, whose field may not be assigned (`"inv.status" is not a known variable`): it is read as
+ * a `record`, as Postgres itself holds it. Each declaration is respelled to the same length, so
+ * every offset holds, and what the body reads and writes is unchanged.
  */
-function parseWithUnknownTypesAsText(functionText: string): unknown {
+function parseWithMisreadTypesRespelled(functionText: string): unknown {
   let text = functionText;
   for (let attempt = 0; ; attempt++) {
     try {
       return parsePlPgSQLSync(text);
     } catch (error) {
-      const variable = /"?([^"\s]+)"? is not a scalar variable/.exec(String(error))?.[1];
-      const respelled =
-        variable === undefined || attempt >= 16 ? text : declaredAsText(text, variable);
+      const respelled = attempt >= 16 ? text : respelledFor(String(error), text);
       if (respelled === text) throw error;
       text = respelled;
     }
   }
 }
 
-/** `new_role public.member_role;` → `new_role text              ;` (the declaration's type only). */
-function declaredAsText(text: string, variable: string): string {
-  const escaped = escapeRegExp(variable);
+/** The body with the declarations the parser's `message` blames respelled; `text` when none is. */
+function respelledFor(message: string, text: string): string {
+  const scalar = /"?([^"\s]+)"? is not a scalar variable/.exec(message)?.[1];
+  if (scalar !== undefined) return redeclared(text, scalar, 'text');
+  if (message.includes('record variable cannot be part of multiple-item INTO list')) {
+    // The message names no variable: every first target of an `INTO a, b` list is read as `text`.
+    const firsts = text.matchAll(/\binto\s+(?:strict\s+)?([A-Za-z_][\w$]*)\s*,/gi);
+    return [...firsts].reduce(
+      (respelled, [, name]) => redeclared(respelled, name as string, 'text'),
+      text,
+    );
+  }
+  const field = /"([^".\s]+)\.[^"\s]+" is not a known variable/.exec(message)?.[1];
+  return field === undefined ? text : redeclared(text, field, 'record');
+}
+
+/**
+ * `new_role public.member_role;` → `new_role text              ;`, `inv public.invitations%ROWTYPE;`
+ * → `inv record                    ;` (the declaration's type only). A declared `record` stays
+ * one: Postgres rejects it in a list of `INTO` targets too.
+ */
+function redeclared(text: string, variable: string, as: 'text' | 'record'): string {
+  const type = as === 'text' ? '[A-Za-z_][\\w$.]*' : '[A-Za-z_][\\w$.]*%rowtype';
   const declaration = new RegExp(
-    `(\\b${escaped}\\s+)([A-Za-z_][\\w$.]*)(?=\\s*(?:;|:=|=|\\bdefault\\b|\\bnot\\b))`,
+    `(\\b${escapeRegExp(variable)}\\s+)(${type})(?=\\s*(?:;|:=|=|\\bdefault\\b|\\bnot\\b))`,
     'i',
   );
   const match = declaration.exec(text);
-  const type = match?.[2];
-  if (match === null || type === undefined || type.length < 4) return text;
+  const declared = match?.[2];
+  if (match === null || declared === undefined || declared.length < as.length) return text;
+  if (declared.toLowerCase() === 'record') return text;
   const start = match.index + (match[1] as string).length;
-  return `${text.slice(0, start)}${'text'.padEnd(type.length)}${text.slice(start + type.length)}`;
+  return `${text.slice(0, start)}${as.padEnd(declared.length)}${text.slice(start + declared.length)}`;
 }
 
 /** The body's parameters and variables (`found` is always there), and its records (`new`, `old`, loop records). */
