@@ -18,6 +18,12 @@ export interface SourceLocation {
   endColumn: number;
 }
 
+/**
+ * The table a request handler's body is read as (`req.body`, `await req.json()`): no schema
+ * declares it, its columns are the fields the handler reads, and the classifier judges each by name.
+ */
+export const REQUEST_BODY_TABLE = 'request body';
+
 /** A table as written in code, before it is resolved to a store (see datamap.md, "Resolving names in code"). */
 export interface TableName {
   /** Table, view or collection name. Unquoted SQL identifiers are lowercased; quoted ones keep their case. */

@@ -1,4 +1,5 @@
 import type { SourceLocation } from './facts.js';
+import { REQUEST_BODY_TABLE } from './facts.js';
 import type { Exposure } from './datamap/types.js';
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -10,6 +11,12 @@ export interface DataRef {
   store: string;
   table: string;
   column?: string;
+}
+
+/** `pps.patients.email`, or `the request body's email` for a field a handler was sent. */
+export function dataPlace(ref: { store: string; table: string; column?: string }): string {
+  if (ref.table === REQUEST_BODY_TABLE) return `the request body's ${ref.column ?? 'fields'}`;
+  return [ref.store, ref.table, ref.column].filter(Boolean).join('.');
 }
 
 export interface PathStep {

@@ -4,6 +4,7 @@
  * is the job summary (counts, Mermaid diagram of the flows, table) plus one collapsed section per
  * finding with its evidence, path and fix.
  */
+import { dataPlace } from '../findings.js';
 import type { Finding, Severity } from '../findings.js';
 import type { ScanSummary } from '../scan.js';
 import { inertLine } from '../util/inert-text.js';
@@ -176,7 +177,7 @@ function findingDetails(findings: readonly Finding[], maxDetails: number): strin
     if (finding.target) {
       const { exposure } = finding.target;
       lines.push(
-        `- **Goes to:** \`${code(place(finding.target))}\`${exposure ? ` (${exposure})` : ''}`,
+        `- **Goes to:** \`${code(dataPlace(finding.target))}\`${exposure ? ` (${exposure})` : ''}`,
       );
     }
     if (finding.evidence.length > 0)
@@ -202,12 +203,8 @@ function describeData(finding: Finding): string {
   if (finding.categories.length > 0)
     parts.push(finding.categories.map((category) => `\`${code(category)}\``).join(', '));
   if (finding.phi) parts.push('(PHI)');
-  if (finding.source) parts.push(`from \`${code(place(finding.source))}\``);
+  if (finding.source) parts.push(`from \`${code(dataPlace(finding.source))}\``);
   return parts.join(' ');
-}
-
-function place(ref: { store: string; table: string; column?: string }): string {
-  return [ref.store, ref.table, ref.column].filter(Boolean).join('.');
 }
 
 /** The headline of a message: its first sentence on its first line. */

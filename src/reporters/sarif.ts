@@ -8,6 +8,7 @@
  * resolves them there; each scanned root gets its own `automationDetails.id`, so uploads for two
  * folders do not replace each other's alerts.
  */
+import { dataPlace } from '../findings.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -278,7 +279,7 @@ function messageMarkdown(finding: Finding): string {
 }
 
 function place(ref: { store: string; table: string; column?: string }): string {
-  return [ref.store, ref.table, ref.column].filter(Boolean).join('.').replace(/`/g, "'");
+  return dataPlace(ref).replace(/`/g, "'");
 }
 
 function escapeMarkdown(text: string): string {

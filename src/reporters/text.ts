@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../findings.js';
+import { dataPlace } from '../findings.js';
 import type { ScanSummary } from '../scan.js';
 import { inertText } from '../util/inert-text.js';
 import type { ReportContext } from './index.js';
@@ -195,8 +196,7 @@ function describeData(finding: Finding): string {
   if (finding.categories.length > 0) parts.push(finding.categories.join(', '));
   if (finding.phi) parts.push('(PHI)');
   if (finding.source) {
-    const { store, table, column } = finding.source;
-    parts.push(`from ${[store, table, column].filter(Boolean).join('.')}`);
+    parts.push(`from ${dataPlace(finding.source)}`);
   }
   if (finding.evidence.length > 0) {
     parts.push(`${parts.length > 0 ? '— ' : ''}evidence: ${finding.evidence.join('; ')}`);

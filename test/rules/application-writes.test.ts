@@ -459,6 +459,23 @@ export async function login(email: string, password: string) {
   );
 });
 
+test('a login handler comparing the password it was sent with the stored one checks the column as a hash', async () => {
+  // The typed-in password comes from the request body: the stored column is the hash.
+  const findings = await findingsOf({
+    'migrations/001_doctors.js': DOCTORS_MIGRATION,
+    'src/routes/login.ts': `import bcrypt from 'bcryptjs';
+import { db } from '../db';
+
+export async function POST(req: Request) {
+  const { email, password } = await req.json();
+  const doctor = await db('doctors').where({ email }).first();
+  return Response.json({ ok: await bcrypt.compare(password, doctor.password) });
+}
+`,
+  });
+  assert.equal(findings.map(where), []);
+});
+
 test('a plain write beside a hash check is reported at the write', async () => {
   const findings = await findingsOf({
     'migrations/001_doctors.js': DOCTORS_MIGRATION,

@@ -24,7 +24,8 @@ import {
   transformed,
   withStep,
 } from './data-flow/values.js';
-import type { Value } from './data-flow/values.js';
+import type { Leaf, Value } from './data-flow/values.js';
+import { REQUEST_BODY, isRequestBody, requestFieldNames } from './data-flow/request-bodies.js';
 import {
   ITERATING_METHODS,
   NOT_DATA_GLOBALS,
@@ -98,6 +99,8 @@ export class ValueTracker {
   private readonly inProgress = new Map<Map<ts.Node, Value | null>, Set<ts.Node>>();
   private mutations: Map<ts.Identifier, Mutation[]> | undefined;
   private callSites: Map<ts.Identifier, ts.Node[]> | undefined;
+  /** The names the file reads from request bodies, once asked for (`request-bodies.ts`). */
+  private requestFields: string[] | undefined;
   /** Calls of small local helpers being read with their parameters bound (see `returnValueAt`). */
   private readonly frames: CallFrame[] = [];
 
@@ -338,6 +341,21 @@ export class ValueTracker {
     }
   }
 
+  /** The body of the request a handler serves, with the fields the file reads from it. */
+  private requestBody(node: ts.Expression): Value {
+    this.requestFields ??= requestFieldNames(this.sourceFile);
+    const template: Leaf = {
+      from: [],
+      transform: 'copy',
+      path: [this.step(node, 'read from the request body')],
+    };
+    const fields = new Map<string, Value>();
+    for (const name of this.requestFields) {
+      fields.set(name, { leaf: { ...template, from: [{ table: REQUEST_BODY, column: name }] } });
+    }
+    return { row: { table: REQUEST_BODY, template }, fields };
+  }
+
   step(node: ts.Node, description: string): FlowStep {
     return { at: this.locate(node), description };
   }
@@ -350,6 +368,9 @@ export class ValueTracker {
 
   private compute(node: ts.Expression): Value | undefined {
     if (isWrapperExpression(node)) return this.valueOf(node.expression);
+    if ((ts.isPropertyAccessExpression(node) || ts.isCallExpression(node)) && isRequestBody(node)) {
+      return this.requestBody(node);
+    }
     if (ts.isIdentifier(node)) {
       const declared = this.declarationOf(node);
       return declared ? this.bindingValue(declared) : undefined;

@@ -10,6 +10,7 @@
  * Everything is recognised by syntax: client variables, the packages named in the file's own
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
+import { REQUEST_BODY_TABLE } from '../../../facts.js';
 import { ts } from '../morph.js';
 import type { Node } from '../morph.js';
 import { wrapNode } from '../receivers.js';
@@ -38,6 +39,11 @@ import type { Script } from './script.js';
 import { checkSend, isBuilderCall } from './sends.js';
 import { aliasOf, chainOf, isProcessEnv, joinUrl, sourceOf, stripParentheses } from './syntax.js';
 import type { Chain, ChainLink, ImportRef, SelectItem, WriteTarget } from './syntax.js';
+import {
+  REQUEST_BODY_HINT,
+  tableLeaves,
+  withoutRequestFields,
+} from '../data-flow/request-bodies.js';
 
 /**
  * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic
@@ -64,7 +70,7 @@ const HASH_CHECK_HINT = /\.(?:compare|verify)(?:Sync)?\s*\(/;
 export const dataScriptsExtractor: OrmExtractor = {
   name: 'data-scripts',
   applies: (text) =>
-    (READ_HINT.test(text) &&
+    ((READ_HINT.test(text) || REQUEST_BODY_HINT.test(text)) &&
       (WRITE_OR_SINK_HINT.test(text) ||
         (HASH_PACKAGE_HINT.test(text) && HASH_CHECK_HINT.test(text)))) ||
     STORED_WRITE_HINT.test(text),
@@ -665,9 +671,10 @@ class DataScriptReader implements Script {
     const via = hashCheckOf(call, this.judgeScope());
     if (via === undefined) return;
     for (const argument of call.arguments) {
-      const sources = leavesOf(this.tracker.valueOf(argument)).flatMap((leaf) =>
-        leaf.transform === 'copy' ? leaf.from : [],
-      );
+      // The typed-in password of a login form is the other argument, not a stored column.
+      const sources = leavesOf(this.tracker.valueOf(argument))
+        .flatMap((leaf) => (leaf.transform === 'copy' ? leaf.from : []))
+        .filter((source) => source.table.name !== REQUEST_BODY_TABLE);
       const source = sources[0];
       const oneColumn = sources.every(
         (other) => other.column === source?.column && other.table.name === source.table.name,
@@ -747,7 +754,9 @@ class DataScriptReader implements Script {
       // `user.password` read from another row and stored again (a password history, an audit
       // envelope) is a copy of what the source column holds, not a password typed in: the copy
       // is followed as a flow and judged by its source, never as a plain write of a secret.
-      if (judged.protection === 'plain' && leavesOf(this.tracker.valueOf(value)).length > 0) {
+      // What the request carried is typed in, not copied: judged here as any plain write.
+      const copied = tableLeaves(leavesOf(this.tracker.valueOf(value)));
+      if (judged.protection === 'plain' && copied.length > 0) {
         continue;
       }
       const at = this.locate(value);
@@ -782,13 +791,14 @@ class DataScriptReader implements Script {
         if (data) columns.push(...this.copiedColumns(data, target, writeStep));
       }
     }
-    if (columns.length === 0) return;
+    const copied = withoutRequestFields(columns);
+    if (copied.length === 0) return;
     const fact: DataCopied = {
       kind: 'data-copied',
       at: this.locate(call),
       target: target.table,
       via: 'script',
-      columns,
+      columns: copied,
     };
     this.facts.push(fact);
   }

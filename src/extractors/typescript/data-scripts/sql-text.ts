@@ -4,6 +4,7 @@
  * positions in this file; `${…}` spans become bound parameters, so an interpolated value is
  * followed like a value passed in the parameter list.
  */
+import { withoutRequestFields } from '../data-flow/request-bodies.js';
 import { ts } from '../morph.js';
 import type { CopiedColumn, ColumnName, FlowStep, TableName } from '../../../facts.js';
 import { analyseQuery } from '../../sql/index.js';
@@ -269,12 +270,13 @@ export function emitParameterisedCopy(
     });
   }
   script.emitJudgedWrites(node, table, `${verb} ${table.name} (SQL)`, written);
-  if (columns.length === 0) return;
+  const copied = withoutRequestFields(columns);
+  if (copied.length === 0) return;
   script.emit({
     kind: 'data-copied',
     at: script.locate(node),
     target: table,
     via: 'script',
-    columns,
+    columns: copied,
   });
 }
