@@ -1461,4 +1461,29 @@ test("a clinic's insurance number, treatment plan and prescriptions are health d
   ]);
 });
 
+test('a chart of accounts is a ledger, not a table of people', () => {
+  for (const table of [
+    'chart_of_accounts',
+    'ledger_accounts',
+    'gl_accounts',
+    'public.chart_of_accounts',
+  ]) {
+    assert.is(isPersonTableName(table), false, table);
+  }
+  assert.is(isPersonTableName('accounts'), true);
+  assert.is(isPersonTableName('customer_accounts'), true);
+  const transactions = [
+    { name: 'id' },
+    { name: 'amount' },
+    { name: 'account_code_id', referencesTable: 'chart_of_accounts' },
+    { name: 'created_by' },
+  ];
+  assert.is(isPersonLinked('financial_transactions', transactions), false);
+  assert.equal(inTable('financial_transactions', transactions, 'account_code_id'), []);
+  // An `account_id` keyed to the ledger names a ledger account, too.
+  const lines = [{ name: 'account_id', referencesTable: 'chart_of_accounts' }, { name: 'debit' }];
+  assert.is(isPersonLinked('journal_lines', lines), false);
+  assert.is(isPersonLinked('orders', [{ name: 'account_id', referencesTable: 'accounts' }]), true);
+});
+
 test.run();

@@ -33,6 +33,15 @@ const PERSON_NOUNS = new Set([
   'passenger', 'traveler', 'traveller', 'visitor', 'admin', 'people', 'actor',
 ]);
 
+/**
+ * Words that make a table of accounts a ledger's (`chart_of_accounts`, `ledger_accounts`,
+ * `gl_accounts`): its rows are bookkeeping accounts (assets, revenue), not people's.
+ */
+// prettier-ignore
+const LEDGER_WORDS = new Set([
+  'chart', 'ledger', 'gl', 'coa', 'accounting', 'bookkeeping', 'journal', 'nominal',
+]);
+
 /** Nouns of people that may appear in a column name inside an organisation's table. */
 const COLUMN_PERSON_NOUNS = new Set([...PERSON_NOUNS, 'manager', 'owner', 'contact', 'emergency']);
 
@@ -768,14 +777,25 @@ function isPersonNoun(word: string): boolean {
  * A table whose last word names a person, singular or plural, any casing: `patients`,
  * `pps_patients`, `kroger_accounts`, `AppUser`, `public.people`. `user_settings` and `user_roles`
  * are not: they hold a person's settings or roles, and they are person-linked by their `user_id`
- * instead. Nor are `oauth_clients` or `api_clients`.
+ * instead. Nor are `oauth_clients` or `api_clients`, nor a ledger's `chart_of_accounts`.
  */
 export function isPersonTableName(table: string): boolean {
   const words = nameWords(table);
   const last = words.at(-1);
   if (last === undefined || !isPersonNoun(last)) return false;
+  if (isLedgerAccountsName(words)) return false;
   // `oauth_clients`, `api_clients` hold software, not people.
   return singular(last) !== 'client' || !words.some((word) => SOFTWARE_CLIENT_WORDS.has(word));
+}
+
+/** `chart_of_accounts`, `ledger_accounts`, `gl_accounts`: a bookkeeping ledger's accounts. */
+function isLedgerAccountsName(words: readonly string[]): boolean {
+  const last = words.at(-1);
+  return (
+    last !== undefined &&
+    singular(last) === 'account' &&
+    words.some((word) => LEDGER_WORDS.has(word))
+  );
 }
 
 interface TableFacts {
@@ -1434,9 +1454,10 @@ export function columnLinksToPerson(
 ): boolean {
   const words = columnWords(column.name);
   if (words.length === 0 || isAuditName(words)) return false;
-  if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
-    return true;
-  }
+  const referenced = column.referencesTable;
+  if (referenced !== undefined && isPersonTableName(referenced)) return true;
+  // An `account_id` keyed to a chart of accounts is a ledger account, whatever its name says.
+  if (referenced !== undefined && isLedgerAccountsName(nameWords(referenced))) return false;
   if (isPersonKeyName(words, tableFacts(table), siblingColumns)) return true;
   const context: ColumnContext = {
     table,
