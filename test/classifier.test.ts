@@ -1461,6 +1461,79 @@ test("a clinic's insurance number, treatment plan and prescriptions are health d
   ]);
 });
 
+test("a Brazilian patient's RG is a government id; rgb, org and rg_issuer are not", () => {
+  assert.equal(categoriesOf('rg', PATIENTS), ['government_id.ssn']);
+  assert.equal(categoriesOf('rg', CUSTOMERS), ['government_id.ssn']);
+  for (const column of ['rgb', 'org', 'rg_issuer', 'rg_uf', 'rgb_color']) {
+    assert.equal(categoriesOf(column, PATIENTS), [], column);
+  }
+  // Only as a whole column name of a person table.
+  assert.equal(categoriesOf('rg', { table: 'resources', linked: false }), []);
+  assert.equal(categoriesOf('rg', UNLINKED), []);
+});
+
+test('a doctor’s examination record, care plan and prescription lines are health data in a clinical table', () => {
+  const exam = {
+    table: 'medical_examinations',
+    linked: true,
+    siblings: ['id', 'patient_id', 'examined_by'],
+  };
+  assert.equal(categoriesOf('past_surgical_history', exam), ['health.procedure']);
+  assert.equal(categoriesOf('social_history', exam), ['health.sensitive_condition']);
+  for (const column of [
+    'triage_notes',
+    'cardiovascular_examination',
+    'heent_examination',
+    'musculoskeletal_examination',
+    'general_appearance',
+    'plan_treatment',
+    'referrals',
+  ]) {
+    assert.equal(categoriesOf(column, exam), ['health.clinical_note'], column);
+  }
+  // The date or the type of an examination is no finding of it.
+  assert.equal(categoriesOf('examination_date', exam), []);
+  assert.equal(categoriesOf('examination_type', exam), []);
+  assert.equal(categoriesOf('last_examination', { ...exam, type: 'date' }), []);
+  const carePlans = { table: 'care_plans', linked: true, siblings: ['id', 'patient_id'] };
+  assert.equal(categoriesOf('care_goals', carePlans), ['health.clinical_note']);
+  assert.equal(categoriesOf('nursing_interventions', carePlans), ['health.clinical_note']);
+  const lines = { table: 'prescription_items', linked: true, siblings: ['prescription_id'] };
+  assert.equal(categoriesOf('instructions', lines), ['health.prescription']);
+  assert.equal(categoriesOf('special_instructions', lines), ['health.prescription']);
+  // A therapy app's session anamnesis and a patient's clinical profile and insurance plan.
+  const sessions = { table: 'sessions', linked: true, siblings: ['patient_id'], type: 'jsonb' };
+  assert.equal(categoriesOf('anamnesis', sessions), ['health.diagnosis']);
+  assert.equal(categoriesOf('clinical_profile', { ...PATIENTS, type: 'jsonb' }), [
+    'health.clinical_note',
+  ]);
+  assert.equal(categoriesOf('origin_insurance_plan', PATIENTS), ['health.plan']);
+});
+
+test('look-alikes of clinical sections outside a clinical table stay silent', () => {
+  // Instructions of a recipe or a lab order, a referral programme, a subscription's plan, a
+  // school's examination, a triage of bug reports.
+  assert.equal(categoriesOf('instructions', { table: 'recipes', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('instructions', { table: 'lab_orders', siblings: ['patient_id'] }), []);
+  assert.equal(categoriesOf('referrals', { table: 'affiliates', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('referrals', { table: 'users' }), []);
+  assert.equal(categoriesOf('referral_code', PATIENTS), []);
+  assert.equal(categoriesOf('referrals', { ...PATIENTS, type: 'integer' }), []);
+  assert.equal(categoriesOf('plan', { table: 'subscriptions', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('insurance_plan', { table: 'shipments', siblings: ['user_id'] }), []);
+  assert.equal(
+    categoriesOf('physical_examination', { table: 'students', siblings: ['student_id'] }),
+    [],
+  );
+  assert.equal(categoriesOf('examination', { table: 'exams', linked: true }), []);
+  assert.equal(categoriesOf('triage_notes', { table: 'issues', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('social_history', { table: 'users' }), []);
+  assert.equal(categoriesOf('care_goals', { table: 'pets', siblings: ['owner_id'] }), []);
+  // An anamnesis form's template is the clinic's, not a patient's history.
+  assert.equal(categoriesOf('anamnesis_base_schema', { table: 'clinics', linked: true }), []);
+  assert.equal(categoriesOf('anamnesis_template_id', { table: 'sessions', linked: true }), []);
+});
+
 test('a chart of accounts is a ledger, not a table of people', () => {
   for (const table of [
     'chart_of_accounts',

@@ -318,6 +318,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Chile's RUT, Mexico's CURP, Spain's and Argentina's DNI, Singapore's NRIC, Poland's PESEL,
     // the Netherlands' BSN, Portugal's and Spain's NIF (seen as `dni_paciente`, `hkid`, `cpf`).
     'cpf', 'hkid', 'hk id', 'rut', 'curp', 'dni', 'nric', 'pesel', 'bsn', 'nif',
+    // Brazil's identity card number (Registro Geral) beside the CPF: `patients.rg`. Only as the
+    // whole name of a person table's column (see EXACT_ONLY_HINTS and LINKED_HINTS).
+    'rg',
   ],
   'government_id.drivers_license': [
     'driving license', 'driving licence', 'driving license number', 'driving licence number',
@@ -335,7 +338,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Not `insurance_id`: that is as often a key to an insurers table.
     'insurance number', 'insurance member id', 'insurance policy number',
   ],
-  'health.plan': ['insurance provider', 'insurance name'],
+  'health.plan': ['insurance provider', 'insurance name', 'insurance plan'],
   'health.vitals': [
     'sbp', 'dbp', 'systolic bp', 'diastolic bp', 'bp', 'pulse', 'pulse rate', 'respiratory rate',
     'respiration rate', 'spo 2', 'sp o 2', 'oxygen saturation', 'temperature', 'body temperature',
@@ -355,6 +358,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'current concern', 'current concerns', 'visit reason', 'reason for visit',
     // A problem list's entries (`patient_problems.problem_code`), and a diagnosis cut short.
     'problem code', 'problem label', 'problem name', 'problem description', 'diagnos',
+    // The history a clinician takes from the patient (a therapy app's `sessions.anamnesis`), only
+    // as the end of the name: a clinic's `anamnesis_base_schema` is a form's template.
+    'anamnesis', 'anamnese',
   ],
   'health.sensitive_condition': [
     'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
@@ -366,6 +372,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // A therapy practice's intake: what brought the client, and earlier treatment.
     'therapy history', 'psychiatric history', 'mental health history', 'suicide risk',
     'self harm', 'suicidal ideation',
+    // A clinical history's section on tobacco, alcohol and drug use, sexual and living habits.
+    'social history',
   ],
   'health.clinical_note': [
     'notes', 'note', 'clinical note', 'progress note', 'soap notes',
@@ -377,9 +385,15 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'subjective', 'objective', 'assessment', 'plan',
     // The body of a note table's row (see NOTE_TABLE_HINTS).
     'content', 'body', 'text', 'note text', 'note content',
+    // A doctor's examination record: triage and nursing notes, the findings of each body system
+    // (`cardiovascular_examination`), the plan and the referrals; a care plan's goals and
+    // interventions; a patient's clinical profile.
+    'triage notes', 'triage note', 'nursing notes', 'nursing note', 'examination',
+    'physical examination', 'general appearance', 'plan treatment', 'referrals', 'care goals',
+    'care goal', 'nursing interventions', 'nursing intervention', 'clinical profile',
   ],
   'health.medication': ['drug', 'medication name', 'drug code'],
-  'health.procedure': ['procedures', 'surgery', 'surgery name', 'surgeries'],
+  'health.procedure': ['procedures', 'surgery', 'surgery name', 'surgeries', 'surgical history'],
   'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
   'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
   'health.dates': [
@@ -392,7 +406,11 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
   'health.allergy': ['allergen', 'allergens', 'allergen label', 'allergen name'],
-  'health.prescription': ['quantity prescribed', 'prescribed quantity', 'prescriptions'],
+  'health.prescription': [
+    'quantity prescribed', 'prescribed quantity', 'prescriptions',
+    // A prescription line's directions for use (see PRESCRIPTION_TABLE_HINTS).
+    'instructions',
+  ],
   'health.lab_result': [
     'lab results', 'test results', 'hba 1 c', 'blood group', 'blood type', 'rh factor',
     // The value columns of a lab or observation table (see LAB_TABLE_HINTS).
@@ -440,6 +458,9 @@ const EXACT_ONLY_HINTS = new Set([
   'health.prescriber_name|prescriber',
   'health.medication|drug',
   'credential.secret|secret',
+  'government_id.ssn|rg',
+  // A patient's referrals to other clinicians; `referral_code` and `referrals_count` are no notes.
+  'health.clinical_note|referrals',
   // `surgery` names the procedure; `surgery_time` or `surgery_package` does not.
   'health.procedure|surgery',
   'health.procedure|surgeries',
@@ -519,6 +540,7 @@ const HEALTH_SCOPE_VITALS = new Set([
 /** Hints that the spec ties to a person table (by name, or by a person link). */
 const LINKED_HINTS = new Set([
   'person.name|display name',
+  'government_id.ssn|rg',
   'person.username|handle',
   'device.device_id|installation id',
 ]);
@@ -550,6 +572,21 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.procedure|surgeries',
   'health.diagnosis|past history',
   'health.diagnosis|family history',
+  'health.sensitive_condition|social history',
+  'health.clinical_note|triage notes',
+  'health.clinical_note|triage note',
+  'health.clinical_note|nursing notes',
+  'health.clinical_note|nursing note',
+  'health.clinical_note|examination',
+  'health.clinical_note|physical examination',
+  'health.clinical_note|general appearance',
+  'health.clinical_note|plan treatment',
+  'health.clinical_note|referrals',
+  'health.clinical_note|care goals',
+  'health.clinical_note|care goal',
+  'health.clinical_note|nursing interventions',
+  'health.clinical_note|nursing intervention',
+  'health.plan|insurance plan',
   'health.plan|payer',
   'health.plan|group number',
   'health.plan|plan name',
@@ -568,6 +605,20 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.claim_id|claim id',
   'health.claim_id|claim number',
 ]);
+
+/**
+ * Hints that mean the category only at the end of the name: `cardiovascular_examination` and
+ * `initial_anamnesis` hold the findings, `examination_date` and `anamnesis_template_id` do not.
+ */
+// prettier-ignore
+const NAME_END_HINTS = new Set([
+  'health.diagnosis|anamnesis', 'health.diagnosis|anamnese', 'health.clinical_note|examination',
+  'health.clinical_note|physical examination', 'health.prescription|instructions',
+]);
+
+/** Hints that are a prescription only in a prescription's table (`prescription_items.instructions`). */
+const PRESCRIPTION_TABLE_HINTS = new Set(['health.prescription|instructions']);
+const PRESCRIPTION_TABLE_WORDS = new Set(['prescription', 'rx', 'eprescription', 'medication']);
 
 /** Hints of a person's name that a repository, team or app also has (`GithubRepository.fullName`). */
 const THING_NAME_HINTS = new Set([
@@ -1148,6 +1199,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   const notes: string[] = [];
 
   if (EXACT_ONLY_HINTS.has(key) && match.end - match.start !== words.length) return false;
+  if (NAME_END_HINTS.has(key) && match.end !== words.length) return false;
   // `allergen_code_system`, `problem_code_system`: the name of a terminology (SNOMED, ICD-10),
   // the same in every row, not a value of it.
   if (category.startsWith('health.') && TERMINOLOGY_WORDS.has(words[words.length - 1] as string)) {
@@ -1210,6 +1262,10 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   if (key === 'biometric.template|fingerprint' && match.start === 0 && !table.namesPerson) {
     // A bare `fingerprint` of an asset, file or device is a hash of it, not a finger's.
     return false;
+  }
+  if (PRESCRIPTION_TABLE_HINTS.has(key)) {
+    if (![...table.singularWords].some((word) => PRESCRIPTION_TABLE_WORDS.has(word))) return false;
+    notes.push(`in prescription table "${context.table}"`);
   }
   if (HEALTH_SCOPE_HINTS.has(key)) {
     if (!scope.healthScope) return false;
@@ -1315,7 +1371,8 @@ function typeAllows(context: ColumnContext, match: Match): boolean {
   }
   if (isTemporalType(dataType)) {
     // A timestamp named after a contact or an identifier records an event, not the value; dates
-    // of birth and of care are the value.
+    // of birth and of care are the value. A note is text: `last_examination date` is a date.
+    if (category === 'health.clinical_note') return false;
     return category.startsWith('demographic.birth_') || category.startsWith('health.');
   }
   return true;
