@@ -1461,6 +1461,111 @@ test("a clinic's insurance number, treatment plan and prescriptions are health d
   ]);
 });
 
+test('sign-in tokens and codes of a person are credentials', () => {
+  // A session's bearer token, a refresh token, a magic-link sign-in code (a medical API's
+  // `UserToken` and `UserAuthCode`, an appointment app's `Users.refreshToken`).
+  const userTokens = [{ name: 'userId', referencesTable: 'User' }, { name: 'token' }];
+  assert.equal(inTable('UserToken', userTokens, 'token'), ['credential.secret']);
+  // MySQL and Postgres fold an unquoted `UserToken` to `usertoken`.
+  assert.equal(inTable('usertoken', userTokens, 'token'), ['credential.secret']);
+  const authCodes = [{ name: 'email' }, { name: 'name' }, { name: 'code' }, { name: 'inviterId' }];
+  assert.equal(inTable('UserAuthCode', authCodes, 'code'), ['credential.secret']);
+  assert.equal(inTable('userauthcode', authCodes, 'code'), ['credential.secret']);
+  const sessions = [{ name: 'id' }, { name: 'token' }, { name: 'user_id' }, { name: 'expires_at' }];
+  assert.equal(inTable('sessions', sessions, 'token'), ['credential.secret']);
+  assert.equal(inTable('refresh_tokens', sessions, 'token'), ['credential.secret']);
+  for (const column of [
+    'refreshToken',
+    'refresh_token',
+    'access_token',
+    'session_token',
+    'auth_token',
+    'reset_token',
+    'password_reset_token',
+    'resetPasswordToken',
+    'magic_link_code',
+    'refreshtoken',
+  ]) {
+    assert.equal(categoriesOf(column, { table: 'Users' }), ['credential.secret'], column);
+  }
+  assert.equal(categoriesOf('session_token', { table: 'user_sessions', linked: true }), [
+    'credential.secret',
+  ]);
+  assert.match(
+    classifyColumn(contextOf('token', { table: 'sessions', siblings: ['user_id'] }))[0]?.reason ??
+      '',
+    /hint "token"\) in person-linked table "sessions"/,
+  );
+});
+
+test('tokens about a token, already hashed, of a device, a machine or an invitation are no credentials', () => {
+  const users = { table: 'users' };
+  for (const column of [
+    'csrf_token',
+    'xsrf_token',
+    'token_expires_at',
+    'refresh_token_expires_at',
+    'access_token_expires_in',
+    'token_type',
+    'refresh_token_id',
+    'next_page_token',
+    'page_token',
+    'cursor_token',
+    'push_token',
+    'device_token',
+    'fcm_token',
+    'token_hash',
+    'hashed_token',
+    'refresh_token_hash',
+    'hashed_refresh_token',
+    'reset_token_sent_at',
+    'code',
+    'token',
+  ]) {
+    assert.equal(categoriesOf(column, users), [], column);
+  }
+  assert.equal(categoriesOf('access_token_count', { ...users, type: 'text' }), []);
+  const keyed = ['user_id', 'token'];
+  // A bare token only in a table of sessions or sign-in tokens.
+  for (const table of [
+    'push_tokens',
+    'device_tokens',
+    'pushtokens',
+    'verification_tokens',
+    'patient_invites',
+    'invitations',
+    'upload_sessions',
+    'password_resets',
+  ]) {
+    assert.equal(categoriesOf('token', { table, siblings: keyed }), [], table);
+  }
+  // A bare code only in a table of sign-in codes: no door, promo or verification code.
+  for (const table of ['access_codes', 'promo_codes', 'verification_codes', 'discount_codes']) {
+    assert.equal(categoriesOf('code', { table, siblings: ['user_id', 'code'] }), [], table);
+  }
+  // A care session keyed to a patient (a therapy app's `sessions`) signs nobody in.
+  const care = { table: 'sessions', siblings: ['patient_id', 'user_id', 'token'] };
+  assert.equal(categoriesOf('token', care), []);
+  assert.equal(categoriesOf('session_token', { ...care, table: 'appointments' }), []);
+  // Nobody's: no person link, a machine's, an integration's or an OAuth client's.
+  assert.equal(categoriesOf('token', { table: 'sessions', linked: false }), []);
+  assert.equal(categoriesOf('access_token', { table: 'settings', linked: false }), []);
+  for (const table of ['job_runs', 'integrations', 'webhooks', 'slack_installations']) {
+    assert.equal(categoriesOf('access_token', { table, siblings: ['user_id'] }), [], table);
+  }
+  assert.equal(
+    categoriesOf('access_token', { table: 'oauth_apps', siblings: ['user_id', 'client_secret'] }),
+    [],
+  );
+  // A number of issued tokens, and spent tokens kept to refuse a replay.
+  assert.equal(categoriesOf('refresh_token_counter', { table: 'sessions', type: 'bigint' }), []);
+  assert.equal(categoriesOf('refreshToken', { table: 'used_refresh_token', siblings: keyed }), []);
+  assert.equal(categoriesOf('token', { table: 'revoked_tokens', siblings: keyed }), []);
+  assert.equal(categoriesOf('revoked_refresh_token', users), []);
+  // The e-mail a change token is sent to stays silent as before.
+  assert.equal(categoriesOf('email_change_token', users), []);
+});
+
 test("a Brazilian patient's RG is a government id; rgb, org and rg_issuer are not", () => {
   assert.equal(categoriesOf('rg', PATIENTS), ['government_id.ssn']);
   assert.equal(categoriesOf('rg', CUSTOMERS), ['government_id.ssn']);

@@ -243,6 +243,52 @@ const PHOTO_REFERENCE_WORDS = new Set([
   'url', 'uri', 'link', 'path', 'src', 'file', 'filename', 'location',
 ]);
 
+/**
+ * Tokens and codes that sign a person in (`users.refresh_token`, `UserToken.token`,
+ * `sessions.token` beside `user_id`, `UserAuthCode.code`): whoever holds one is the person until
+ * it expires, a person's credential like an API key of a person. In a person-linked table; never
+ * a machine's, an integration's or an OAuth client's, never one already hashed
+ * (`refresh_token_hash`) or spent (`used_refresh_token`), never a number (`refresh_token_counter`),
+ * never a care session's. A bare `token` only in a table of sessions or sign-in tokens (not
+ * `push_tokens` or `invitations`), a bare `code` only in a table of sign-in codes. A CSRF,
+ * pagination or push token is none of these names.
+ */
+// prettier-ignore
+const SIGN_IN_TOKEN_HINTS = new Set([
+  'credential.secret|refresh token', 'credential.secret|access token',
+  'credential.secret|session token', 'credential.secret|auth token',
+  'credential.secret|authentication token', 'credential.secret|bearer token',
+  'credential.secret|reset token', 'credential.secret|password reset token',
+  'credential.secret|reset password token', 'credential.secret|magic link token',
+  'credential.secret|magic link code', 'credential.secret|token', 'credential.secret|code',
+]);
+
+/** The words a table of sign-in tokens, sessions or codes is named with, besides person nouns. */
+// prettier-ignore
+const SIGN_IN_TABLE_WORDS = new Set([
+  'token', 'session', 'code', 'auth', 'authentication', 'access', 'refresh', 'login', 'signin',
+  'sign', 'in', 'bearer', 'remember', 'magic', 'link', 'jwt',
+]);
+
+/** Words of a table of codes that sign in (`UserAuthCode`, `login_codes`), not door or invite codes. */
+const SIGN_IN_CODE_WORDS = new Set(['auth', 'authentication', 'login', 'signin', 'magic']);
+
+/**
+ * Words of tokens that sign nobody in any more (`used_refresh_token`, `revoked_tokens`): kept to
+ * refuse a replay, not to sign in.
+ */
+// prettier-ignore
+const SPENT_TOKEN_WORDS = new Set([
+  'used', 'revoked', 'expired', 'consumed', 'invalidated', 'blacklist', 'blacklisted', 'blocklist',
+  'blocklisted', 'denylist', 'denylisted',
+]);
+
+/** Tables of what an application connects to, not of people: their tokens are the service's. */
+// prettier-ignore
+const SERVICE_TOKEN_TABLE_WORDS = new Set([
+  'integration', 'webhook', 'service', 'bot', 'm2m', 'installation', 'connector',
+]);
+
 /** `session id` is a cookie id only where a browser's session is meant (see `contextAllows`). */
 const SESSION_ID_HINT = 'device.cookie_id|session id';
 
@@ -300,6 +346,11 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Two-factor recovery codes log in as the person (`twoFactorBackupCodes`, `recovery_codes`).
     'backup code', 'backup codes', 'recovery code', 'recovery codes', 'two factor backup codes',
     'two factor recovery codes', 'mfa backup codes', 'mfa recovery codes',
+    // Tokens and codes that sign a person in: whoever holds one is the person until it expires
+    // (see SIGN_IN_TOKEN_HINTS).
+    'refresh token', 'access token', 'session token', 'auth token', 'authentication token',
+    'bearer token', 'reset token', 'password reset token', 'reset password token',
+    'magic link token', 'magic link code', 'token', 'code',
   ],
   'identifier.person_id': [
     'person id', 'employee id', 'cardholder id', 'shopper id', 'guest id', 'subscriber id',
@@ -459,6 +510,9 @@ const EXACT_ONLY_HINTS = new Set([
   'health.medication|drug',
   'credential.secret|secret',
   'government_id.ssn|rg',
+  // A table of sign-in tokens or codes decides (see SIGN_IN_TOKEN_HINTS).
+  'credential.secret|token',
+  'credential.secret|code',
   // A patient's referrals to other clinicians; `referral_code` and `referrals_count` are no notes.
   'health.clinical_note|referrals',
   // `surgery` names the procedure; `surgery_time` or `surgery_package` does not.
@@ -1300,6 +1354,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     else if (scope.linked) notes.push(describeLink(scope));
     else return false;
   }
+  if (SIGN_IN_TOKEN_HINTS.has(key) && !isSignInToken(scope, match)) return false;
   if (PERSON_TABLE_NAME_HINTS.has(key)) {
     if (!table.namesPerson) return false;
     notes.push(`in table "${context.table}" named after a person`);
@@ -1345,6 +1400,74 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   }
 
   return notes.length > 0 ? notes.join(', ') : undefined;
+}
+
+/** See SIGN_IN_TOKEN_HINTS; the person link is checked with every credential's. */
+function isSignInToken(scope: Scope, match: Match): boolean {
+  const { words, table, context } = scope;
+  // A token is text: `refresh_token_counter bigint` numbers the tokens issued.
+  if (isNumericType(context.dataType)) return false;
+  if (words.some((word) => HASH_WORDS.has(word) || SPENT_TOKEN_WORDS.has(word))) return false;
+  if (table.words.some((word) => SPENT_TOKEN_WORDS.has(word))) return false;
+  if (table.machineTable || isServiceTokenTable(table, context.siblingColumns)) return false;
+  const hint = match.hint.hint;
+  // A care session keyed to a patient (a therapy app's `sessions`, a video visit's
+  // `session_token`) signs nobody in.
+  if ((hint === 'token' || hint === 'session token') && keyedToPatient(context)) return false;
+  if (hint !== 'token' && hint !== 'code') return true;
+  const tableWords = signInTableWords(table.words);
+  if (tableWords === undefined) return false;
+  if (hint === 'token') return tableWords.includes('token') || tableWords.includes('session');
+  return tableWords.includes('code') && tableWords.some((word) => SIGN_IN_CODE_WORDS.has(word));
+}
+
+/**
+ * The singular words of a table named only with person nouns and sign-in words, or undefined.
+ * A name folded to lowercase (MySQL and Postgres fold an unquoted `UserToken` to `usertoken`) is
+ * split back into those words.
+ */
+function signInTableWords(words: readonly string[]): string[] | undefined {
+  const known = (word: string) => SIGN_IN_TABLE_WORDS.has(word) || PERSON_NOUNS.has(word);
+  const found: string[] = [];
+  for (const word of words) {
+    const parts = known(singular(word)) ? [word] : splitFolded(word, known);
+    if (parts === undefined) return undefined;
+    found.push(...parts.map(singular));
+  }
+  return found;
+}
+
+/** `usertoken` → `user`, `token`: a folded word as a run of words `known` accepts (singular or not). */
+function splitFolded(word: string, known: (word: string) => boolean): string[] | undefined {
+  // Table names are short; a long run of letters is no folded name.
+  if (word.length > FOLDED_NAME_LIMIT) return undefined;
+  // startOf[end]: where a known word ending at `end` starts, on a run of known words from 0.
+  const startOf: Array<number | undefined> = [0];
+  for (let start = 0; start < word.length; start++) {
+    if (startOf[start] === undefined) continue;
+    for (let end = start + 2; end <= Math.min(word.length, start + FOLDED_WORD_LIMIT); end++) {
+      const part = word.slice(start, end);
+      if (startOf[end] === undefined && (known(part) || known(singular(part)))) {
+        startOf[end] = start;
+      }
+    }
+  }
+  if (startOf[word.length] === undefined) return undefined;
+  const parts: string[] = [];
+  for (let end = word.length; end > 0; end = startOf[end] as number) {
+    parts.unshift(word.slice(startOf[end] as number, end));
+  }
+  return parts;
+}
+
+const FOLDED_NAME_LIMIT = 64;
+/** Longer than any word of SIGN_IN_TABLE_WORDS or PERSON_NOUNS, plural included. */
+const FOLDED_WORD_LIMIT = 16;
+
+/** An integration's, a webhook's or an OAuth client's table (`client_secret` beside). */
+function isServiceTokenTable(table: TableFacts, siblings: readonly string[]): boolean {
+  if ([...table.singularWords].some((word) => SERVICE_TOKEN_TABLE_WORDS.has(word))) return true;
+  return siblings.some((sibling) => siblingTraits(sibling).softwareClient);
 }
 
 /** The column's name names a person (`owner_full_name`, `contact_address`). */
@@ -1600,12 +1723,13 @@ export function compileExtraPatterns(
 
 /** The kind of secret a credential column holds: it decides whether it must be hashed or encrypted. */
 export type CredentialKind =
-  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'secret';
+  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'token' | 'secret';
 
 /**
  * Reads a credential column's name as the kind of secret it holds: passwords, PINs and security
  * answers are checked, never read back (hash them); recovery codes likewise; TOTP seeds and API
- * keys must be read back by the application (encrypt them).
+ * keys must be read back by the application (encrypt them); a sign-in token or code the service
+ * issues is looked up, never read back (hash it), while a provider's token is presented again.
  */
 export function credentialKind(column: string): CredentialKind {
   const words = nameWords(column);
@@ -1619,14 +1743,12 @@ export function credentialKind(column: string): CredentialKind {
   ) {
     return 'one-time password seed';
   }
-  if (
-    has('api key') ||
-    words.includes('apikey') ||
-    words.includes('token') ||
-    words.includes('tokens')
-  ) {
+  const token = words.includes('token') || words.includes('tokens');
+  if (has('api key') || words.includes('apikey') || (token && words.includes('api'))) {
     return 'API key';
   }
+  // Before passwords: a `password_reset_token` is a token, not a password.
+  if (token) return 'token';
   if (
     words.some((word) =>
       ['password', 'passwd', 'passphrase', 'pin', 'pwd', 'pass', 'passcode'].includes(word),
@@ -1637,6 +1759,8 @@ export function credentialKind(column: string): CredentialKind {
     // `app_password`) is handed to that system, so it must be read back: encrypt, never hash.
     return words.some((word) => OTHER_SYSTEMS.has(word)) ? 'secret' : 'password';
   }
+  // A sign-in code (`UserAuthCode.code`, `magic_link_code`); a `pin_code` is a PIN, above.
+  if (words.at(-1) === 'code' && (words.length === 1 || has('magic link'))) return 'token';
   return 'secret';
 }
 
