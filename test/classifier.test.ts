@@ -1461,4 +1461,207 @@ test("a clinic's insurance number, treatment plan and prescriptions are health d
   ]);
 });
 
+test('sign-in tokens and codes of a person are credentials', () => {
+  // A session's bearer token, a refresh token, a magic-link sign-in code (a medical API's
+  // `UserToken` and `UserAuthCode`, an appointment app's `Users.refreshToken`).
+  const userTokens = [{ name: 'userId', referencesTable: 'User' }, { name: 'token' }];
+  assert.equal(inTable('UserToken', userTokens, 'token'), ['credential.secret']);
+  // MySQL and Postgres fold an unquoted `UserToken` to `usertoken`.
+  assert.equal(inTable('usertoken', userTokens, 'token'), ['credential.secret']);
+  const authCodes = [{ name: 'email' }, { name: 'name' }, { name: 'code' }, { name: 'inviterId' }];
+  assert.equal(inTable('UserAuthCode', authCodes, 'code'), ['credential.secret']);
+  assert.equal(inTable('userauthcode', authCodes, 'code'), ['credential.secret']);
+  const sessions = [{ name: 'id' }, { name: 'token' }, { name: 'user_id' }, { name: 'expires_at' }];
+  assert.equal(inTable('sessions', sessions, 'token'), ['credential.secret']);
+  assert.equal(inTable('refresh_tokens', sessions, 'token'), ['credential.secret']);
+  for (const column of [
+    'refreshToken',
+    'refresh_token',
+    'access_token',
+    'session_token',
+    'auth_token',
+    'reset_token',
+    'password_reset_token',
+    'resetPasswordToken',
+    'magic_link_code',
+    'refreshtoken',
+  ]) {
+    assert.equal(categoriesOf(column, { table: 'Users' }), ['credential.secret'], column);
+  }
+  assert.equal(categoriesOf('session_token', { table: 'user_sessions', linked: true }), [
+    'credential.secret',
+  ]);
+  assert.match(
+    classifyColumn(contextOf('token', { table: 'sessions', siblings: ['user_id'] }))[0]?.reason ??
+      '',
+    /hint "token"\) in person-linked table "sessions"/,
+  );
+});
+
+test('tokens about a token, already hashed, of a device, a machine or an invitation are no credentials', () => {
+  const users = { table: 'users' };
+  for (const column of [
+    'csrf_token',
+    'xsrf_token',
+    'token_expires_at',
+    'refresh_token_expires_at',
+    'access_token_expires_in',
+    'token_type',
+    'refresh_token_id',
+    'next_page_token',
+    'page_token',
+    'cursor_token',
+    'push_token',
+    'device_token',
+    'fcm_token',
+    'token_hash',
+    'hashed_token',
+    'refresh_token_hash',
+    'hashed_refresh_token',
+    'reset_token_sent_at',
+    'code',
+    'token',
+  ]) {
+    assert.equal(categoriesOf(column, users), [], column);
+  }
+  assert.equal(categoriesOf('access_token_count', { ...users, type: 'text' }), []);
+  const keyed = ['user_id', 'token'];
+  // A bare token only in a table of sessions or sign-in tokens.
+  for (const table of [
+    'push_tokens',
+    'device_tokens',
+    'pushtokens',
+    'verification_tokens',
+    'patient_invites',
+    'invitations',
+    'upload_sessions',
+    'password_resets',
+  ]) {
+    assert.equal(categoriesOf('token', { table, siblings: keyed }), [], table);
+  }
+  // A bare code only in a table of sign-in codes: no door, promo or verification code.
+  for (const table of ['access_codes', 'promo_codes', 'verification_codes', 'discount_codes']) {
+    assert.equal(categoriesOf('code', { table, siblings: ['user_id', 'code'] }), [], table);
+  }
+  // A care session keyed to a patient (a therapy app's `sessions`) signs nobody in.
+  const care = { table: 'sessions', siblings: ['patient_id', 'user_id', 'token'] };
+  assert.equal(categoriesOf('token', care), []);
+  assert.equal(categoriesOf('session_token', { ...care, table: 'appointments' }), []);
+  // Nobody's: no person link, a machine's, an integration's or an OAuth client's.
+  assert.equal(categoriesOf('token', { table: 'sessions', linked: false }), []);
+  assert.equal(categoriesOf('access_token', { table: 'settings', linked: false }), []);
+  for (const table of ['job_runs', 'integrations', 'webhooks', 'slack_installations']) {
+    assert.equal(categoriesOf('access_token', { table, siblings: ['user_id'] }), [], table);
+  }
+  assert.equal(
+    categoriesOf('access_token', { table: 'oauth_apps', siblings: ['user_id', 'client_secret'] }),
+    [],
+  );
+  // A number of issued tokens, and spent tokens kept to refuse a replay.
+  assert.equal(categoriesOf('refresh_token_counter', { table: 'sessions', type: 'bigint' }), []);
+  assert.equal(categoriesOf('refreshToken', { table: 'used_refresh_token', siblings: keyed }), []);
+  assert.equal(categoriesOf('token', { table: 'revoked_tokens', siblings: keyed }), []);
+  assert.equal(categoriesOf('revoked_refresh_token', users), []);
+  // The e-mail a change token is sent to stays silent as before.
+  assert.equal(categoriesOf('email_change_token', users), []);
+});
+
+test("a Brazilian patient's RG is a government id; rgb, org and rg_issuer are not", () => {
+  assert.equal(categoriesOf('rg', PATIENTS), ['government_id.ssn']);
+  assert.equal(categoriesOf('rg', CUSTOMERS), ['government_id.ssn']);
+  for (const column of ['rgb', 'org', 'rg_issuer', 'rg_uf', 'rgb_color']) {
+    assert.equal(categoriesOf(column, PATIENTS), [], column);
+  }
+  // Only as a whole column name of a person table.
+  assert.equal(categoriesOf('rg', { table: 'resources', linked: false }), []);
+  assert.equal(categoriesOf('rg', UNLINKED), []);
+});
+
+test('a doctor’s examination record, care plan and prescription lines are health data in a clinical table', () => {
+  const exam = {
+    table: 'medical_examinations',
+    linked: true,
+    siblings: ['id', 'patient_id', 'examined_by'],
+  };
+  assert.equal(categoriesOf('past_surgical_history', exam), ['health.procedure']);
+  assert.equal(categoriesOf('social_history', exam), ['health.sensitive_condition']);
+  for (const column of [
+    'triage_notes',
+    'cardiovascular_examination',
+    'heent_examination',
+    'musculoskeletal_examination',
+    'general_appearance',
+    'plan_treatment',
+    'referrals',
+  ]) {
+    assert.equal(categoriesOf(column, exam), ['health.clinical_note'], column);
+  }
+  // The date or the type of an examination is no finding of it.
+  assert.equal(categoriesOf('examination_date', exam), []);
+  assert.equal(categoriesOf('examination_type', exam), []);
+  assert.equal(categoriesOf('last_examination', { ...exam, type: 'date' }), []);
+  const carePlans = { table: 'care_plans', linked: true, siblings: ['id', 'patient_id'] };
+  assert.equal(categoriesOf('care_goals', carePlans), ['health.clinical_note']);
+  assert.equal(categoriesOf('nursing_interventions', carePlans), ['health.clinical_note']);
+  const lines = { table: 'prescription_items', linked: true, siblings: ['prescription_id'] };
+  assert.equal(categoriesOf('instructions', lines), ['health.prescription']);
+  assert.equal(categoriesOf('special_instructions', lines), ['health.prescription']);
+  // A therapy app's session anamnesis and a patient's clinical profile and insurance plan.
+  const sessions = { table: 'sessions', linked: true, siblings: ['patient_id'], type: 'jsonb' };
+  assert.equal(categoriesOf('anamnesis', sessions), ['health.diagnosis']);
+  assert.equal(categoriesOf('clinical_profile', { ...PATIENTS, type: 'jsonb' }), [
+    'health.clinical_note',
+  ]);
+  assert.equal(categoriesOf('origin_insurance_plan', PATIENTS), ['health.plan']);
+});
+
+test('look-alikes of clinical sections outside a clinical table stay silent', () => {
+  // Instructions of a recipe or a lab order, a referral programme, a subscription's plan, a
+  // school's examination, a triage of bug reports.
+  assert.equal(categoriesOf('instructions', { table: 'recipes', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('instructions', { table: 'lab_orders', siblings: ['patient_id'] }), []);
+  assert.equal(categoriesOf('referrals', { table: 'affiliates', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('referrals', { table: 'users' }), []);
+  assert.equal(categoriesOf('referral_code', PATIENTS), []);
+  assert.equal(categoriesOf('referrals', { ...PATIENTS, type: 'integer' }), []);
+  assert.equal(categoriesOf('plan', { table: 'subscriptions', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('insurance_plan', { table: 'shipments', siblings: ['user_id'] }), []);
+  assert.equal(
+    categoriesOf('physical_examination', { table: 'students', siblings: ['student_id'] }),
+    [],
+  );
+  assert.equal(categoriesOf('examination', { table: 'exams', linked: true }), []);
+  assert.equal(categoriesOf('triage_notes', { table: 'issues', siblings: ['user_id'] }), []);
+  assert.equal(categoriesOf('social_history', { table: 'users' }), []);
+  assert.equal(categoriesOf('care_goals', { table: 'pets', siblings: ['owner_id'] }), []);
+  // An anamnesis form's template is the clinic's, not a patient's history.
+  assert.equal(categoriesOf('anamnesis_base_schema', { table: 'clinics', linked: true }), []);
+  assert.equal(categoriesOf('anamnesis_template_id', { table: 'sessions', linked: true }), []);
+});
+
+test('a chart of accounts is a ledger, not a table of people', () => {
+  for (const table of [
+    'chart_of_accounts',
+    'ledger_accounts',
+    'gl_accounts',
+    'public.chart_of_accounts',
+  ]) {
+    assert.is(isPersonTableName(table), false, table);
+  }
+  assert.is(isPersonTableName('accounts'), true);
+  assert.is(isPersonTableName('customer_accounts'), true);
+  const transactions = [
+    { name: 'id' },
+    { name: 'amount' },
+    { name: 'account_code_id', referencesTable: 'chart_of_accounts' },
+    { name: 'created_by' },
+  ];
+  assert.is(isPersonLinked('financial_transactions', transactions), false);
+  assert.equal(inTable('financial_transactions', transactions, 'account_code_id'), []);
+  // An `account_id` keyed to the ledger names a ledger account, too.
+  const lines = [{ name: 'account_id', referencesTable: 'chart_of_accounts' }, { name: 'debit' }];
+  assert.is(isPersonLinked('journal_lines', lines), false);
+  assert.is(isPersonLinked('orders', [{ name: 'account_id', referencesTable: 'accounts' }]), true);
+});
+
 test.run();

@@ -71,6 +71,8 @@ const CREDENTIAL_FIXES: Record<CredentialKind, string> = {
     'Encrypt TOTP seeds with a key kept outside the database (AES-GCM, KMS, Vault): the application must read them back to check codes, so a hash does not work.',
   'API key':
     'Encrypt stored API keys and tokens with a key kept outside the database (AES-GCM, KMS, Vault): the application must read them back. A key your own service issues may be stored as a hash instead.',
+  token:
+    'Store only a hash of a token or code your own service issues (session, refresh, sign-in and reset tokens: SHA-256 of a long random value) and look it up by that hash: it is compared, never read back. A token of another service the application presents again (an OAuth provider’s access or refresh token) is encrypted instead, with a key kept outside the database (AES-GCM, KMS, Vault).',
   secret:
     'Encrypt the secret with a key kept outside the database (AES-GCM, KMS, Vault), or store only a hash if it never needs to be read back.',
 };

@@ -33,6 +33,15 @@ const PERSON_NOUNS = new Set([
   'passenger', 'traveler', 'traveller', 'visitor', 'admin', 'people', 'actor',
 ]);
 
+/**
+ * Words that make a table of accounts a ledger's (`chart_of_accounts`, `ledger_accounts`,
+ * `gl_accounts`): its rows are bookkeeping accounts (assets, revenue), not people's.
+ */
+// prettier-ignore
+const LEDGER_WORDS = new Set([
+  'chart', 'ledger', 'gl', 'coa', 'accounting', 'bookkeeping', 'journal', 'nominal',
+]);
+
 /** Nouns of people that may appear in a column name inside an organisation's table. */
 const COLUMN_PERSON_NOUNS = new Set([...PERSON_NOUNS, 'manager', 'owner', 'contact', 'emergency']);
 
@@ -234,6 +243,52 @@ const PHOTO_REFERENCE_WORDS = new Set([
   'url', 'uri', 'link', 'path', 'src', 'file', 'filename', 'location',
 ]);
 
+/**
+ * Tokens and codes that sign a person in (`users.refresh_token`, `UserToken.token`,
+ * `sessions.token` beside `user_id`, `UserAuthCode.code`): whoever holds one is the person until
+ * it expires, a person's credential like an API key of a person. In a person-linked table; never
+ * a machine's, an integration's or an OAuth client's, never one already hashed
+ * (`refresh_token_hash`) or spent (`used_refresh_token`), never a number (`refresh_token_counter`),
+ * never a care session's. A bare `token` only in a table of sessions or sign-in tokens (not
+ * `push_tokens` or `invitations`), a bare `code` only in a table of sign-in codes. A CSRF,
+ * pagination or push token is none of these names.
+ */
+// prettier-ignore
+const SIGN_IN_TOKEN_HINTS = new Set([
+  'credential.secret|refresh token', 'credential.secret|access token',
+  'credential.secret|session token', 'credential.secret|auth token',
+  'credential.secret|authentication token', 'credential.secret|bearer token',
+  'credential.secret|reset token', 'credential.secret|password reset token',
+  'credential.secret|reset password token', 'credential.secret|magic link token',
+  'credential.secret|magic link code', 'credential.secret|token', 'credential.secret|code',
+]);
+
+/** The words a table of sign-in tokens, sessions or codes is named with, besides person nouns. */
+// prettier-ignore
+const SIGN_IN_TABLE_WORDS = new Set([
+  'token', 'session', 'code', 'auth', 'authentication', 'access', 'refresh', 'login', 'signin',
+  'sign', 'in', 'bearer', 'remember', 'magic', 'link', 'jwt',
+]);
+
+/** Words of a table of codes that sign in (`UserAuthCode`, `login_codes`), not door or invite codes. */
+const SIGN_IN_CODE_WORDS = new Set(['auth', 'authentication', 'login', 'signin', 'magic']);
+
+/**
+ * Words of tokens that sign nobody in any more (`used_refresh_token`, `revoked_tokens`): kept to
+ * refuse a replay, not to sign in.
+ */
+// prettier-ignore
+const SPENT_TOKEN_WORDS = new Set([
+  'used', 'revoked', 'expired', 'consumed', 'invalidated', 'blacklist', 'blacklisted', 'blocklist',
+  'blocklisted', 'denylist', 'denylisted',
+]);
+
+/** Tables of what an application connects to, not of people: their tokens are the service's. */
+// prettier-ignore
+const SERVICE_TOKEN_TABLE_WORDS = new Set([
+  'integration', 'webhook', 'service', 'bot', 'm2m', 'installation', 'connector',
+]);
+
 /** `session id` is a cookie id only where a browser's session is meant (see `contextAllows`). */
 const SESSION_ID_HINT = 'device.cookie_id|session id';
 
@@ -291,6 +346,11 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Two-factor recovery codes log in as the person (`twoFactorBackupCodes`, `recovery_codes`).
     'backup code', 'backup codes', 'recovery code', 'recovery codes', 'two factor backup codes',
     'two factor recovery codes', 'mfa backup codes', 'mfa recovery codes',
+    // Tokens and codes that sign a person in: whoever holds one is the person until it expires
+    // (see SIGN_IN_TOKEN_HINTS).
+    'refresh token', 'access token', 'session token', 'auth token', 'authentication token',
+    'bearer token', 'reset token', 'password reset token', 'reset password token',
+    'magic link token', 'magic link code', 'token', 'code',
   ],
   'identifier.person_id': [
     'person id', 'employee id', 'cardholder id', 'shopper id', 'guest id', 'subscriber id',
@@ -309,6 +369,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Chile's RUT, Mexico's CURP, Spain's and Argentina's DNI, Singapore's NRIC, Poland's PESEL,
     // the Netherlands' BSN, Portugal's and Spain's NIF (seen as `dni_paciente`, `hkid`, `cpf`).
     'cpf', 'hkid', 'hk id', 'rut', 'curp', 'dni', 'nric', 'pesel', 'bsn', 'nif',
+    // Brazil's identity card number (Registro Geral) beside the CPF: `patients.rg`. Only as the
+    // whole name of a person table's column (see EXACT_ONLY_HINTS and LINKED_HINTS).
+    'rg',
   ],
   'government_id.drivers_license': [
     'driving license', 'driving licence', 'driving license number', 'driving licence number',
@@ -326,7 +389,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Not `insurance_id`: that is as often a key to an insurers table.
     'insurance number', 'insurance member id', 'insurance policy number',
   ],
-  'health.plan': ['insurance provider', 'insurance name'],
+  'health.plan': ['insurance provider', 'insurance name', 'insurance plan'],
   'health.vitals': [
     'sbp', 'dbp', 'systolic bp', 'diastolic bp', 'bp', 'pulse', 'pulse rate', 'respiratory rate',
     'respiration rate', 'spo 2', 'sp o 2', 'oxygen saturation', 'temperature', 'body temperature',
@@ -346,6 +409,9 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'current concern', 'current concerns', 'visit reason', 'reason for visit',
     // A problem list's entries (`patient_problems.problem_code`), and a diagnosis cut short.
     'problem code', 'problem label', 'problem name', 'problem description', 'diagnos',
+    // The history a clinician takes from the patient (a therapy app's `sessions.anamnesis`), only
+    // as the end of the name: a clinic's `anamnesis_base_schema` is a form's template.
+    'anamnesis', 'anamnese',
   ],
   'health.sensitive_condition': [
     'sexual activity', 'sexually active', 'sexual history', 'sexual behaviour', 'sexual behavior',
@@ -357,6 +423,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // A therapy practice's intake: what brought the client, and earlier treatment.
     'therapy history', 'psychiatric history', 'mental health history', 'suicide risk',
     'self harm', 'suicidal ideation',
+    // A clinical history's section on tobacco, alcohol and drug use, sexual and living habits.
+    'social history',
   ],
   'health.clinical_note': [
     'notes', 'note', 'clinical note', 'progress note', 'soap notes',
@@ -368,9 +436,15 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'subjective', 'objective', 'assessment', 'plan',
     // The body of a note table's row (see NOTE_TABLE_HINTS).
     'content', 'body', 'text', 'note text', 'note content',
+    // A doctor's examination record: triage and nursing notes, the findings of each body system
+    // (`cardiovascular_examination`), the plan and the referrals; a care plan's goals and
+    // interventions; a patient's clinical profile.
+    'triage notes', 'triage note', 'nursing notes', 'nursing note', 'examination',
+    'physical examination', 'general appearance', 'plan treatment', 'referrals', 'care goals',
+    'care goal', 'nursing interventions', 'nursing intervention', 'clinical profile',
   ],
   'health.medication': ['drug', 'medication name', 'drug code'],
-  'health.procedure': ['procedures', 'surgery', 'surgery name', 'surgeries'],
+  'health.procedure': ['procedures', 'surgery', 'surgery name', 'surgeries', 'surgical history'],
   'health.prescriber_name': ['prescribing doctor', 'physician name', 'prescriber'],
   'health.prescriber_id': ['prescriber id', 'doctor id', 'physician id', 'practitioner id'],
   'health.dates': [
@@ -383,7 +457,11 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
   'health.allergy': ['allergen', 'allergens', 'allergen label', 'allergen name'],
-  'health.prescription': ['quantity prescribed', 'prescribed quantity', 'prescriptions'],
+  'health.prescription': [
+    'quantity prescribed', 'prescribed quantity', 'prescriptions',
+    // A prescription line's directions for use (see PRESCRIPTION_TABLE_HINTS).
+    'instructions',
+  ],
   'health.lab_result': [
     'lab results', 'test results', 'hba 1 c', 'blood group', 'blood type', 'rh factor',
     // The value columns of a lab or observation table (see LAB_TABLE_HINTS).
@@ -431,6 +509,12 @@ const EXACT_ONLY_HINTS = new Set([
   'health.prescriber_name|prescriber',
   'health.medication|drug',
   'credential.secret|secret',
+  'government_id.ssn|rg',
+  // A table of sign-in tokens or codes decides (see SIGN_IN_TOKEN_HINTS).
+  'credential.secret|token',
+  'credential.secret|code',
+  // A patient's referrals to other clinicians; `referral_code` and `referrals_count` are no notes.
+  'health.clinical_note|referrals',
   // `surgery` names the procedure; `surgery_time` or `surgery_package` does not.
   'health.procedure|surgery',
   'health.procedure|surgeries',
@@ -510,6 +594,7 @@ const HEALTH_SCOPE_VITALS = new Set([
 /** Hints that the spec ties to a person table (by name, or by a person link). */
 const LINKED_HINTS = new Set([
   'person.name|display name',
+  'government_id.ssn|rg',
   'person.username|handle',
   'device.device_id|installation id',
 ]);
@@ -541,6 +626,21 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.procedure|surgeries',
   'health.diagnosis|past history',
   'health.diagnosis|family history',
+  'health.sensitive_condition|social history',
+  'health.clinical_note|triage notes',
+  'health.clinical_note|triage note',
+  'health.clinical_note|nursing notes',
+  'health.clinical_note|nursing note',
+  'health.clinical_note|examination',
+  'health.clinical_note|physical examination',
+  'health.clinical_note|general appearance',
+  'health.clinical_note|plan treatment',
+  'health.clinical_note|referrals',
+  'health.clinical_note|care goals',
+  'health.clinical_note|care goal',
+  'health.clinical_note|nursing interventions',
+  'health.clinical_note|nursing intervention',
+  'health.plan|insurance plan',
   'health.plan|payer',
   'health.plan|group number',
   'health.plan|plan name',
@@ -559,6 +659,20 @@ const HEALTH_SCOPE_HINTS = new Set([
   'health.claim_id|claim id',
   'health.claim_id|claim number',
 ]);
+
+/**
+ * Hints that mean the category only at the end of the name: `cardiovascular_examination` and
+ * `initial_anamnesis` hold the findings, `examination_date` and `anamnesis_template_id` do not.
+ */
+// prettier-ignore
+const NAME_END_HINTS = new Set([
+  'health.diagnosis|anamnesis', 'health.diagnosis|anamnese', 'health.clinical_note|examination',
+  'health.clinical_note|physical examination', 'health.prescription|instructions',
+]);
+
+/** Hints that are a prescription only in a prescription's table (`prescription_items.instructions`). */
+const PRESCRIPTION_TABLE_HINTS = new Set(['health.prescription|instructions']);
+const PRESCRIPTION_TABLE_WORDS = new Set(['prescription', 'rx', 'eprescription', 'medication']);
 
 /** Hints of a person's name that a repository, team or app also has (`GithubRepository.fullName`). */
 const THING_NAME_HINTS = new Set([
@@ -768,14 +882,25 @@ function isPersonNoun(word: string): boolean {
  * A table whose last word names a person, singular or plural, any casing: `patients`,
  * `pps_patients`, `kroger_accounts`, `AppUser`, `public.people`. `user_settings` and `user_roles`
  * are not: they hold a person's settings or roles, and they are person-linked by their `user_id`
- * instead. Nor are `oauth_clients` or `api_clients`.
+ * instead. Nor are `oauth_clients` or `api_clients`, nor a ledger's `chart_of_accounts`.
  */
 export function isPersonTableName(table: string): boolean {
   const words = nameWords(table);
   const last = words.at(-1);
   if (last === undefined || !isPersonNoun(last)) return false;
+  if (isLedgerAccountsName(words)) return false;
   // `oauth_clients`, `api_clients` hold software, not people.
   return singular(last) !== 'client' || !words.some((word) => SOFTWARE_CLIENT_WORDS.has(word));
+}
+
+/** `chart_of_accounts`, `ledger_accounts`, `gl_accounts`: a bookkeeping ledger's accounts. */
+function isLedgerAccountsName(words: readonly string[]): boolean {
+  const last = words.at(-1);
+  return (
+    last !== undefined &&
+    singular(last) === 'account' &&
+    words.some((word) => LEDGER_WORDS.has(word))
+  );
 }
 
 interface TableFacts {
@@ -1128,6 +1253,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   const notes: string[] = [];
 
   if (EXACT_ONLY_HINTS.has(key) && match.end - match.start !== words.length) return false;
+  if (NAME_END_HINTS.has(key) && match.end !== words.length) return false;
   // `allergen_code_system`, `problem_code_system`: the name of a terminology (SNOMED, ICD-10),
   // the same in every row, not a value of it.
   if (category.startsWith('health.') && TERMINOLOGY_WORDS.has(words[words.length - 1] as string)) {
@@ -1191,6 +1317,10 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     // A bare `fingerprint` of an asset, file or device is a hash of it, not a finger's.
     return false;
   }
+  if (PRESCRIPTION_TABLE_HINTS.has(key)) {
+    if (![...table.singularWords].some((word) => PRESCRIPTION_TABLE_WORDS.has(word))) return false;
+    notes.push(`in prescription table "${context.table}"`);
+  }
   if (HEALTH_SCOPE_HINTS.has(key)) {
     if (!scope.healthScope) return false;
     notes.push(describeHealth(scope));
@@ -1224,6 +1354,7 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     else if (scope.linked) notes.push(describeLink(scope));
     else return false;
   }
+  if (SIGN_IN_TOKEN_HINTS.has(key) && !isSignInToken(scope, match)) return false;
   if (PERSON_TABLE_NAME_HINTS.has(key)) {
     if (!table.namesPerson) return false;
     notes.push(`in table "${context.table}" named after a person`);
@@ -1271,6 +1402,74 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
   return notes.length > 0 ? notes.join(', ') : undefined;
 }
 
+/** See SIGN_IN_TOKEN_HINTS; the person link is checked with every credential's. */
+function isSignInToken(scope: Scope, match: Match): boolean {
+  const { words, table, context } = scope;
+  // A token is text: `refresh_token_counter bigint` numbers the tokens issued.
+  if (isNumericType(context.dataType)) return false;
+  if (words.some((word) => HASH_WORDS.has(word) || SPENT_TOKEN_WORDS.has(word))) return false;
+  if (table.words.some((word) => SPENT_TOKEN_WORDS.has(word))) return false;
+  if (table.machineTable || isServiceTokenTable(table, context.siblingColumns)) return false;
+  const hint = match.hint.hint;
+  // A care session keyed to a patient (a therapy app's `sessions`, a video visit's
+  // `session_token`) signs nobody in.
+  if ((hint === 'token' || hint === 'session token') && keyedToPatient(context)) return false;
+  if (hint !== 'token' && hint !== 'code') return true;
+  const tableWords = signInTableWords(table.words);
+  if (tableWords === undefined) return false;
+  if (hint === 'token') return tableWords.includes('token') || tableWords.includes('session');
+  return tableWords.includes('code') && tableWords.some((word) => SIGN_IN_CODE_WORDS.has(word));
+}
+
+/**
+ * The singular words of a table named only with person nouns and sign-in words, or undefined.
+ * A name folded to lowercase (MySQL and Postgres fold an unquoted `UserToken` to `usertoken`) is
+ * split back into those words.
+ */
+function signInTableWords(words: readonly string[]): string[] | undefined {
+  const known = (word: string) => SIGN_IN_TABLE_WORDS.has(word) || PERSON_NOUNS.has(word);
+  const found: string[] = [];
+  for (const word of words) {
+    const parts = known(singular(word)) ? [word] : splitFolded(word, known);
+    if (parts === undefined) return undefined;
+    found.push(...parts.map(singular));
+  }
+  return found;
+}
+
+/** `usertoken` → `user`, `token`: a folded word as a run of words `known` accepts (singular or not). */
+function splitFolded(word: string, known: (word: string) => boolean): string[] | undefined {
+  // Table names are short; a long run of letters is no folded name.
+  if (word.length > FOLDED_NAME_LIMIT) return undefined;
+  // startOf[end]: where a known word ending at `end` starts, on a run of known words from 0.
+  const startOf: Array<number | undefined> = [0];
+  for (let start = 0; start < word.length; start++) {
+    if (startOf[start] === undefined) continue;
+    for (let end = start + 2; end <= Math.min(word.length, start + FOLDED_WORD_LIMIT); end++) {
+      const part = word.slice(start, end);
+      if (startOf[end] === undefined && (known(part) || known(singular(part)))) {
+        startOf[end] = start;
+      }
+    }
+  }
+  if (startOf[word.length] === undefined) return undefined;
+  const parts: string[] = [];
+  for (let end = word.length; end > 0; end = startOf[end] as number) {
+    parts.unshift(word.slice(startOf[end] as number, end));
+  }
+  return parts;
+}
+
+const FOLDED_NAME_LIMIT = 64;
+/** Longer than any word of SIGN_IN_TABLE_WORDS or PERSON_NOUNS, plural included. */
+const FOLDED_WORD_LIMIT = 16;
+
+/** An integration's, a webhook's or an OAuth client's table (`client_secret` beside). */
+function isServiceTokenTable(table: TableFacts, siblings: readonly string[]): boolean {
+  if ([...table.singularWords].some((word) => SERVICE_TOKEN_TABLE_WORDS.has(word))) return true;
+  return siblings.some((sibling) => siblingTraits(sibling).softwareClient);
+}
+
 /** The column's name names a person (`owner_full_name`, `contact_address`). */
 function namesPerson(words: readonly string[]): boolean {
   return words.some(
@@ -1295,7 +1494,8 @@ function typeAllows(context: ColumnContext, match: Match): boolean {
   }
   if (isTemporalType(dataType)) {
     // A timestamp named after a contact or an identifier records an event, not the value; dates
-    // of birth and of care are the value.
+    // of birth and of care are the value. A note is text: `last_examination date` is a date.
+    if (category === 'health.clinical_note') return false;
     return category.startsWith('demographic.birth_') || category.startsWith('health.');
   }
   return true;
@@ -1434,9 +1634,10 @@ export function columnLinksToPerson(
 ): boolean {
   const words = columnWords(column.name);
   if (words.length === 0 || isAuditName(words)) return false;
-  if (column.referencesTable !== undefined && isPersonTableName(column.referencesTable)) {
-    return true;
-  }
+  const referenced = column.referencesTable;
+  if (referenced !== undefined && isPersonTableName(referenced)) return true;
+  // An `account_id` keyed to a chart of accounts is a ledger account, whatever its name says.
+  if (referenced !== undefined && isLedgerAccountsName(nameWords(referenced))) return false;
   if (isPersonKeyName(words, tableFacts(table), siblingColumns)) return true;
   const context: ColumnContext = {
     table,
@@ -1522,12 +1723,13 @@ export function compileExtraPatterns(
 
 /** The kind of secret a credential column holds: it decides whether it must be hashed or encrypted. */
 export type CredentialKind =
-  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'secret';
+  'password' | 'recovery code' | 'one-time password seed' | 'API key' | 'token' | 'secret';
 
 /**
  * Reads a credential column's name as the kind of secret it holds: passwords, PINs and security
  * answers are checked, never read back (hash them); recovery codes likewise; TOTP seeds and API
- * keys must be read back by the application (encrypt them).
+ * keys must be read back by the application (encrypt them); a sign-in token or code the service
+ * issues is looked up, never read back (hash it), while a provider's token is presented again.
  */
 export function credentialKind(column: string): CredentialKind {
   const words = nameWords(column);
@@ -1541,14 +1743,12 @@ export function credentialKind(column: string): CredentialKind {
   ) {
     return 'one-time password seed';
   }
-  if (
-    has('api key') ||
-    words.includes('apikey') ||
-    words.includes('token') ||
-    words.includes('tokens')
-  ) {
+  const token = words.includes('token') || words.includes('tokens');
+  if (has('api key') || words.includes('apikey') || (token && words.includes('api'))) {
     return 'API key';
   }
+  // Before passwords: a `password_reset_token` is a token, not a password.
+  if (token) return 'token';
   if (
     words.some((word) =>
       ['password', 'passwd', 'passphrase', 'pin', 'pwd', 'pass', 'passcode'].includes(word),
@@ -1559,6 +1759,8 @@ export function credentialKind(column: string): CredentialKind {
     // `app_password`) is handed to that system, so it must be read back: encrypt, never hash.
     return words.some((word) => OTHER_SYSTEMS.has(word)) ? 'secret' : 'password';
   }
+  // A sign-in code (`UserAuthCode.code`, `magic_link_code`); a `pin_code` is a PIN, above.
+  if (words.at(-1) === 'code' && (words.length === 1 || has('magic link'))) return 'token';
   return 'secret';
 }
 

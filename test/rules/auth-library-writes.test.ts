@@ -1,5 +1,6 @@
 // Columns that only an authentication library writes: better-auth's configuration says how it
-// stores the TOTP seed, the backup codes, passwords and API keys, as the library documents it.
+// stores the TOTP seed, the backup codes, passwords, API keys and a provider's OAuth tokens, as the
+// library documents it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { unencryptedFindingsOf as findingsOf, whereWithTarget as where } from './_scan-files.js';
@@ -164,6 +165,50 @@ test('better-auth: a password.hash option that returns a helper call is judged a
   assert.equal(unknownHelper.map(where), [
     'pii-unencrypted src/db/schema.ts:12:3 account.password',
   ]);
+});
+
+const ACCOUNT_TOKENS = `import { pgTable, text } from 'drizzle-orm/pg-core';
+
+export const user = pgTable('user', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+});
+
+export const account = pgTable('account', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => user.id),
+  accessToken: text('access_token'),
+  refreshToken: text('refresh_token'),
+});
+`;
+
+const socialAuth = (account: string) => `import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { db } from './db';
+
+export const auth = betterAuth({
+  database: drizzleAdapter(db, { provider: 'pg' }),
+  socialProviders: { github: { clientId: 'id', clientSecret: 'secret' } },
+  ${account}
+});
+`;
+
+test('better-auth: encryptOAuthTokens encrypts a provider’s tokens; without it they are findings', async () => {
+  const encrypted = await findingsOf({
+    'src/db/schema.ts': ACCOUNT_TOKENS,
+    'src/lib/auth.ts': socialAuth('account: { encryptOAuthTokens: true },'),
+  });
+  assert.equal(encrypted.map(where), []);
+  for (const account of ['', 'account: { encryptOAuthTokens: false },']) {
+    const plain = await findingsOf({
+      'src/db/schema.ts': ACCOUNT_TOKENS,
+      'src/lib/auth.ts': socialAuth(account),
+    });
+    assert.equal(plain.map(where), [
+      'pii-unencrypted src/db/schema.ts:11:3 account.access_token',
+      'pii-unencrypted src/db/schema.ts:12:3 account.refresh_token',
+    ]);
+  }
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // Field encryption declared once, where the column is defined, covers every write of the column:
 // prisma-field-encryption's `/// @encrypted`, a TypeORM column `transformer` that encrypts, a
-// Sequelize attribute `set()` and a TypeORM `@BeforeInsert` method that encrypt. A declaration that
+// Sequelize attribute `set()` and a TypeORM `@BeforeInsert` method that encrypt, and a
+// sequelize-typescript attribute decorator named for encryption (`@Encrypted`). A declaration that
 // does not encrypt leaves the plain write a finding.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -228,6 +229,58 @@ test('Sequelize: a set() that stores the value as given leaves the plain create 
     ),
     findings[0]?.evidence.join('\n'),
   );
+});
+
+// ── sequelize-typescript attribute decorator ───────────────────────────────────────────────────
+
+const AUTHENTICATIONS_MIGRATION = `module.exports = {
+  up: async (queryInterface, Sequelize) => {
+    await queryInterface.createTable('user_authentications', {
+      id: { type: Sequelize.UUID, primaryKey: true },
+      userId: { type: Sequelize.UUID, references: { model: 'users' } },
+      accessToken: { type: Sequelize.BLOB },
+      refreshToken: { type: Sequelize.BLOB },
+    });
+  },
+};
+`;
+
+const authenticationModel = (
+  decorator: string,
+) => `import { Column, DataType, Table, Model } from 'sequelize-typescript';
+import Encrypted from './decorators/Encrypted';
+import Trimmed from './decorators/Trimmed';
+
+@Table({ tableName: 'user_authentications', modelName: 'user_authentication' })
+class UserAuthentication extends Model {
+  @Column(DataType.BLOB)
+  ${decorator}
+  accessToken: string;
+
+  @Column(DataType.BLOB)
+  @Encrypted
+  refreshToken: string;
+}
+
+export default UserAuthentication;
+`;
+
+test('sequelize-typescript: an @Encrypted attribute decorator covers the column', async () => {
+  const findings = await findingsOf({
+    'server/migrations/20240101-authentications.js': AUTHENTICATIONS_MIGRATION,
+    'server/models/UserAuthentication.ts': authenticationModel('@Encrypted'),
+  });
+  assert.equal(findings.map(where), []);
+});
+
+test('sequelize-typescript: a decorator not named for encryption leaves the column a finding', async () => {
+  const findings = await findingsOf({
+    'server/migrations/20240101-authentications.js': AUTHENTICATIONS_MIGRATION,
+    'server/models/UserAuthentication.ts': authenticationModel('@Trimmed'),
+  });
+  assert.equal(findings.map(where), [
+    'pii-unencrypted server/migrations/20240101-authentications.js:6:7 user_authentications.accessToken',
+  ]);
 });
 
 test.run();

@@ -7,7 +7,9 @@
  * - `account.password`: hashed (scrypt), or by the application's own `password.hash` option;
  * - `twoFactor.secret`: the TOTP seed, encrypted with the auth secret (`symmetricEncrypt`);
  * - `twoFactor.backupCodes`: encrypted, unless `backupCodeOptions.storeBackupCodes: 'plain'`;
- * - `apikey.key`: hashed (SHA-256), unless `disableKeyHashing: true`.
+ * - `apikey.key`: hashed (SHA-256), unless `disableKeyHashing: true`;
+ * - `account.accessToken`, `refreshToken`, `idToken` (an OAuth provider's tokens): encrypted with
+ *   the auth secret under `account: { encryptOAuthTokens: true }`, stored as they come otherwise.
  *
  * Each becomes a `column-written` fact at the call that turns the feature on; the model joins it to
  * the table the application defines for the library (`two_factor`, `account`, `apikey`).
@@ -110,7 +112,10 @@ class BetterAuthReader {
 
   private checkCall(call: ts.CallExpression): void {
     const name = this.libraryFunction(call);
-    if (name === 'betterAuth') this.checkPasswords(call);
+    if (name === 'betterAuth') {
+      this.checkPasswords(call);
+      this.checkOAuthTokens(call);
+    }
     if (name === 'twoFactor') this.checkTwoFactor(call);
     if (name === 'apiKey') this.checkApiKeys(call);
   }
@@ -156,6 +161,22 @@ class BetterAuthReader {
         ? { protection: 'plain', via: `${helper}(…)`, helper }
         : { protection: 'plain', via: 'a password.hash option that neither hashes nor encrypts' };
     this.emit(hash, 'account', 'password', judged, writer);
+  }
+
+  /** `account: { encryptOAuthTokens: true }`: better-auth encrypts a provider's tokens (setTokenUtil). */
+  private checkOAuthTokens(call: ts.CallExpression): void {
+    const options = objectArgument(call);
+    const account = options && property(options, 'account');
+    if (!account || !ts.isObjectLiteralExpression(account)) return;
+    const encrypt = property(account, 'encryptOAuthTokens');
+    if (encrypt === undefined || literalText(encrypt) !== 'true') return;
+    const judged: Judgement = {
+      protection: 'encrypt',
+      via: 'encryptOAuthTokens: true (symmetricEncrypt with the auth secret)',
+    };
+    for (const column of ['accessToken', 'refreshToken', 'idToken']) {
+      this.emit(encrypt, 'account', column, judged, 'better-auth account options');
+    }
   }
 
   /** `twoFactor({ backupCodeOptions: { storeBackupCodes } })`: the seed and the backup codes. */

@@ -29,6 +29,7 @@ export declare namespace ts {
   type BindingElement = TsMorph.ts.BindingElement;
   type CaseClause = TsMorph.ts.CaseClause;
   type ConditionalExpression = TsMorph.ts.ConditionalExpression;
+  type Decorator = TsMorph.ts.Decorator;
   type IfStatement = TsMorph.ts.IfStatement;
   type BindingName = TsMorph.ts.BindingName;
   type BindingPattern = TsMorph.ts.BindingPattern;

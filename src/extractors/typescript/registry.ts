@@ -6,6 +6,7 @@
  */
 import { authLibraryWritesExtractor } from './auth-library-writes.js';
 import { dataScriptsExtractor } from './data-scripts/reader.js';
+import { encryptedAttributesExtractor } from './encrypted-attributes.js';
 import { protectingFunctionsExtractor } from './protecting-functions.js';
 import { tools } from './tools.js';
 import type { OrmExtractor } from './types.js';
@@ -15,4 +16,5 @@ export const ormExtractors: readonly OrmExtractor[] = [
   dataScriptsExtractor,
   protectingFunctionsExtractor,
   authLibraryWritesExtractor,
+  encryptedAttributesExtractor,
 ];
