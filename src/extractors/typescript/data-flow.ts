@@ -175,6 +175,22 @@ export class ValueTracker {
     return undefined;
   }
 
+  /** A variable made by `new URLSearchParams(…)` or `new FormData()`: a form to post. */
+  private isFormBuilder(expression: ts.Expression): boolean {
+    const inner = unwrap(expression);
+    if (!ts.isIdentifier(inner)) return false;
+    const declaration = this.declarationOf(inner)?.parent;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) {
+      return false;
+    }
+    const made = unwrap(declaration.initializer);
+    return (
+      ts.isNewExpression(made) &&
+      ts.isIdentifier(made.expression) &&
+      (made.expression.text === 'URLSearchParams' || made.expression.text === 'FormData')
+    );
+  }
+
   private indexFile(): void {
     if (this.mutations && this.callSites) return;
     const mutations = new Map<ts.Identifier, Mutation[]>();
@@ -231,6 +247,17 @@ export class ValueTracker {
           ) {
             const value = node.arguments[1];
             if (value) add(callee.expression.expression, { kind: 'mixin', value });
+          } else if (
+            (method === 'set' || method === 'append') &&
+            node.arguments.length >= 2 &&
+            this.isFormBuilder(callee.expression)
+          ) {
+            // `form.append('To', phone)` on a `new URLSearchParams()` or `new FormData()`: the
+            // form, posted as a request body, carries the value under its key.
+            const [key, value] = node.arguments as unknown as [ts.Expression, ts.Expression];
+            if (ts.isStringLiteralLike(key)) {
+              add(callee.expression, { kind: 'field', path: [key.text], value, at: node });
+            } else add(callee.expression, { kind: 'mixin', value });
           } else if (
             method === 'assign' &&
             ts.isIdentifier(callee.expression) &&
