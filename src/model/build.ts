@@ -184,8 +184,11 @@ class ModelBuilder {
     table: ModelTable;
     fileIndex: number;
   }> = [];
-  /** Files at whose end a table stopped being readable by everyone, in replay order. */
-  private readonly closings = new WeakMap<ModelTable, Array<{ file: string; fileIndex: number }>>();
+  /**
+   * Files at whose end a table stopped being readable by everyone, in replay order, by store and
+   * name: a view dropped and created again is the same object to its readers.
+   */
+  private readonly closings = new Map<string, Array<{ file: string; fileIndex: number }>>();
   /** Tables a fact of the current file touched: only their access can have changed. */
   private readonly touched = new Set<ModelTable>();
   /** The classifier's answers per column, kept while what each depends on is unchanged. */
@@ -1042,11 +1045,9 @@ class ModelBuilder {
   private judgeAccessAtEndOfFile(file: string, fileIndex: number): void {
     const openings = this.openings;
     this.openings = [];
-    for (const table of this.touched) {
-      if (table.droppedAt !== undefined && table.publicCause !== undefined) {
-        this.recordClosing(table, file, fileIndex);
-      }
-    }
+    const droppedReadable = [...this.touched].filter(
+      (table) => table.droppedAt !== undefined && table.publicCause !== undefined,
+    );
     const tables = [...this.touched].filter((table) => table.droppedAt === undefined);
     this.touched.clear();
     const opened = new Set<ModelTable>();
@@ -1121,6 +1122,14 @@ class ModelBuilder {
       });
       for (const column of fresh) access.reportedColumns.add(column.name);
     }
+    // A view dropped and created again in the same file (to change its columns) and readable at
+    // the file's end was never closed.
+    for (const table of droppedReadable) {
+      const again = tables.some(
+        (live) => live.publicCause !== undefined && closingKey(live) === closingKey(table),
+      );
+      if (!again) this.recordClosing(table, file, fileIndex);
+    }
   }
 
   /** A table-opening event, remembered so a later migration that closes the table can lower it. */
@@ -1131,9 +1140,10 @@ class ModelBuilder {
 
   /** The file at whose end a table readable by everyone stopped being readable (or was dropped). */
   private recordClosing(table: ModelTable, file: string, fileIndex: number): void {
-    const closings = this.closings.get(table) ?? [];
+    const key = closingKey(table);
+    const closings = this.closings.get(key) ?? [];
     closings.push({ file, fileIndex });
-    this.closings.set(table, closings);
+    this.closings.set(key, closings);
   }
 
   /**
@@ -1148,7 +1158,7 @@ class ModelBuilder {
       // after another is no evidence that it ran later.
       if (!inSequencedMigration(event.at.file)) continue;
       const closing = this.closings
-        .get(table)
+        .get(closingKey(table))
         ?.find((entry) => entry.fileIndex > fileIndex && inSequencedMigration(entry.file));
       if (closing === undefined) continue;
       event.closedLaterIn = closing.file;
@@ -1863,4 +1873,9 @@ function flowEvidence(source: CategoryEvidence, copiedFrom: ColumnRef, at: Sourc
       ? `${copied}; ${source.evidence}`
       : `${copied}; ${formatRef(source.from)}: ${source.evidence}`,
   );
+}
+
+/** A table's identity across a drop and a re-creation: its store and its name. */
+function closingKey(table: ModelTable): string {
+  return `${table.store}\u0000${table.name}`;
 }

@@ -248,6 +248,30 @@ test('an opening a later numbered migration closes is a warning naming that file
   );
 });
 
+test('a view a later migration drops and creates again, still readable, was never closed', async () => {
+  // An orthodontic lab's patient view, redefined to change its columns: the new view is granted
+  // by the same default privileges, so both openings stay errors.
+  const view = (columns: string) =>
+    `DROP VIEW IF EXISTS public.case_overview;\nCREATE VIEW public.case_overview AS SELECT ${columns} FROM cases;\n`;
+  const findings = await findingsOfFiles({
+    'supabase/migrations/20250101000000_cases.sql':
+      'CREATE TABLE cases (id uuid PRIMARY KEY, patient_name text, notes text);\n' +
+      'ALTER TABLE cases ENABLE ROW LEVEL SECURITY;\n' +
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon;\n' +
+      view('id, patient_name'),
+    'supabase/migrations/20250201000000_case_notes.sql': view('id, patient_name, notes'),
+  });
+  assert.equal(
+    findings
+      .filter((finding) => finding.ruleId === 'public-access-grant')
+      .map((finding) => `${finding.file}:${finding.line} ${finding.severity}`),
+    [
+      'supabase/migrations/20250101000000_cases.sql:3 error',
+      'supabase/migrations/20250201000000_case_notes.sql:2 error',
+    ],
+  );
+});
+
 test('loose setup scripts run in no known order: one sorted after another does not lower it', async () => {
   const findings = await findingsOfFiles({
     'sql/DISABLE_RLS.sql':
