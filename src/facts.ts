@@ -83,6 +83,11 @@ export interface TableCreated extends FactBase {
   ifNotExists?: boolean;
   /** A view created `WITH (security_invoker = true)`: it reads with the caller's rights, so row-level security applies. */
   securityInvoker?: boolean;
+  /**
+   * A view whose rows are filtered by the caller (`where client_id = auth.uid()`): an anonymous
+   * caller, who has no uid, reads no row of it.
+   */
+  callerScoped?: boolean;
 }
 
 /** `ALTER VIEW … SET (security_invoker = on|off)`. */

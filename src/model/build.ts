@@ -647,6 +647,7 @@ class ModelBuilder {
       this.access(existing).created = { at, seq: this.seq, description: '' };
       this.createdInCode(existing, fact);
     } else if (fact.securityInvoker !== undefined) existing.securityInvoker = fact.securityInvoker;
+    existing.callerScoped = fact.callerScoped === true;
     existing.lastChangedAt = at;
   }
 
@@ -657,6 +658,7 @@ class ModelBuilder {
    */
   private createdInCode(table: ModelTable, fact: TableCreated): void {
     table.temporary = fact.temporary === true;
+    table.callerScoped = fact.callerScoped === true;
     if (fact.securityInvoker !== undefined) table.securityInvoker = fact.securityInvoker;
     if (table.temporary) return;
     const schema = (table.schema ?? 'public').toLowerCase();
@@ -1011,6 +1013,7 @@ class ModelBuilder {
       );
       if (reaches.length === 0) return undefined;
     }
+    if (table.objectType === 'view' && table.callerScoped === true) return undefined;
     if (table.objectType === 'view' && table.securityInvoker === true) {
       const sources = [...(this.viewSources.get(table) ?? [])];
       if (depth > 8 || sources.some((source) => this.readableNow(source, depth + 1) === undefined))

@@ -124,6 +124,8 @@ export interface ModelTable {
   temporary?: boolean;
   /** A view that reads with its caller's rights (`security_invoker`), so row-level security applies. */
   securityInvoker?: boolean;
+  /** A view filtered by the caller's uid (`where owner = auth.uid()`): anonymous callers read nothing. */
+  callerScoped?: boolean;
   /** Current columns, in definition order. */
   columns: Map<string, ModelColumn>;
   /** Columns dropped (or renamed away) during the replay, with `droppedAt`. */

@@ -569,4 +569,21 @@ end $$;
   assert.match(findings[0]?.message ?? '', /deletes or changes rows of [\w-]+\.patients/);
 });
 
+test('a view filtered by the caller (where owner = auth.uid()) shows an anonymous caller no row', () => {
+  // A lab's credit balances, each client seeing their own: granted to anon by default privileges.
+  const views = (
+    where: string,
+  ) => `alter default privileges in schema public grant select on tables to anon;
+create view public.my_patients as select p.id, p.full_name, p.email from patients p ${where};
+`;
+  const scoped: Migration = {
+    file: 'supabase/migrations/20250101000000_views.sql',
+    sql: `${patientsTable}alter table patients enable row level security;
+${views('where (p.user_id = (select auth.uid() as uid)) or public.is_admin()')}`,
+  };
+  assert.equal(findingsOf([scoped]), []);
+  const everyone: Migration = { ...scoped, sql: scoped.sql.replace(/where [^\n]*/, '') };
+  assert.equal(where(findingsOf([everyone])), [at(everyone, 'alter default privileges')]);
+});
+
 test.run();

@@ -440,6 +440,9 @@ function insertedColumns(
   return columns;
 }
 
+/** A WHERE that names the caller: `where t.client_id = (select auth.uid())`. */
+const CALLER_FILTER = /\bwhere\b[\s\S]*?\bauth\s*\.\s*uid\s*\(\s*\)/i;
+
 function createFromQuery(
   relation: RangeVar,
   columnNames: string[],
@@ -460,6 +463,10 @@ function createFromQuery(
     objectType,
     ...(temporary ? { temporary } : {}),
     ...(options.securityInvoker !== undefined ? { securityInvoker: options.securityInvoker } : {}),
+    ...(objectType === 'view' &&
+    CALLER_FILTER.test(context.source.text.slice(context.start, context.end))
+      ? { callerScoped: true }
+      : {}),
   });
   const outputs = selectOutputs(select, undefined, context);
   facts.push({
