@@ -21,6 +21,21 @@ export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'bui
  */
 const DISCARDED_MIGRATIONS = /(?:^|[_-])discarded[_-]migrations$/i;
 
+/**
+ * The client `prisma generate` writes (`generated/prisma/`, with `runtime/`, `index.d.ts` and a
+ * copy of `schema.prisma`), when a project commits it: its schema copy would be read as a second
+ * schema, and its minified runtime as migrations nobody can read.
+ */
+function isGeneratedPrismaClient(entries: ReadonlyArray<Dirent<Buffer>>): boolean {
+  const has = (name: string, directory: boolean) =>
+    entries.some(
+      (entry) =>
+        entry.name.toString('utf8') === name &&
+        (directory ? entry.isDirectory() : !entry.isDirectory()),
+    );
+  return has('schema.prisma', false) && has('index.d.ts', false) && has('runtime', true);
+}
+
 function skippedDirectory(name: string): boolean {
   return SKIPPED_DIRECTORIES.has(name) || DISCARDED_MIGRATIONS.test(name);
 }
@@ -65,6 +80,7 @@ export function walkFolder(root: string, options: WalkOptions): WalkResult {
       problems.push(options.unread(folder, `folder cannot be listed (${code}); not read`, true));
       continue;
     }
+    if (folder !== root && isGeneratedPrismaClient(entries)) continue;
     const own = ignoreFileOf(folder);
     const ignores = own ? [...inherited, own] : inherited;
     for (const entry of entries) {

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { extractPrismaSchema } from '../src/extractors/prisma.js';
 import type { Fact, SourceLocation } from '../src/facts.js';
+import { findingsIn } from './scan-helpers.js';
 
 const FIXTURES = 'test/fixtures/prisma';
 
@@ -264,6 +265,13 @@ test('never throws on text that is not Prisma', () => {
   const facts = scan('garbage.prisma', '{{{ ]]] "unterminated\n\u0000');
   assert.ok(facts.every((fact) => fact.kind === 'parse-error'));
   assert.ok(facts.length > 0);
+});
+
+test('a committed generated client (runtime/, index.d.ts, a schema copy) is not read: one finding, at the schema', async () => {
+  const folder = 'test/fixtures/prisma-generated-client';
+  assert.equal(await findingsIn(folder), [
+    `pii-unencrypted ${folder}/server/prisma/schema.prisma:15:3`,
+  ]);
 });
 
 test.run();
