@@ -1664,4 +1664,17 @@ test('a chart of accounts is a ledger, not a table of people', () => {
   assert.is(isPersonLinked('orders', [{ name: 'account_id', referencesTable: 'accounts' }]), true);
 });
 
+test('medicines and a shortened pwd; a two-factor backup code is a credential, an invite code is not', () => {
+  const prescriptions: Where = { table: 'prescriptions', linked: true, health: true };
+  assert.equal(categoriesOf('medicines', prescriptions), ['health.medication']);
+  assert.equal(categoriesOf('medicine_name', prescriptions), ['health.medication']);
+  // A pharmacy's catalogue names medicines of nobody in particular.
+  assert.equal(categoriesOf('medicine_name', { table: 'medicine_catalog', linked: false }), []);
+  assert.equal(categoriesOf('pwd', { table: 'doctors' }), ['credential.secret']);
+  assert.equal(categoriesOf('code', { table: 'backup_codes', siblings: ['user_id', 'used'] }), [
+    'credential.secret',
+  ]);
+  assert.equal(categoriesOf('code', { table: 'invite_codes', siblings: ['user_id'] }), []);
+});
+
 test.run();

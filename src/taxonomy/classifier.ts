@@ -267,11 +267,23 @@ const SIGN_IN_TOKEN_HINTS = new Set([
 // prettier-ignore
 const SIGN_IN_TABLE_WORDS = new Set([
   'token', 'session', 'code', 'auth', 'authentication', 'access', 'refresh', 'login', 'signin',
-  'sign', 'in', 'bearer', 'remember', 'magic', 'link', 'jwt',
+  'sign', 'in', 'bearer', 'remember', 'magic', 'link', 'jwt', 'backup', 'recovery', 'mfa',
 ]);
 
-/** Words of a table of codes that sign in (`UserAuthCode`, `login_codes`), not door or invite codes. */
-const SIGN_IN_CODE_WORDS = new Set(['auth', 'authentication', 'login', 'signin', 'magic']);
+/**
+ * Words of a table of codes that sign in (`UserAuthCode`, `login_codes`, two-factor
+ * `backup_codes`), not door or invite codes.
+ */
+const SIGN_IN_CODE_WORDS = new Set([
+  'auth',
+  'authentication',
+  'login',
+  'signin',
+  'magic',
+  'backup',
+  'recovery',
+  'mfa',
+]);
 
 /**
  * Words of tokens that sign nobody in any more (`used_refresh_token`, `revoked_tokens`): kept to
