@@ -23,6 +23,7 @@ import type {
   Transform,
   ValueSource,
 } from '../facts.js';
+import { REQUEST_BODY_TABLE } from '../facts.js';
 import type { PathStep } from '../findings.js';
 import { flatString, sharedString } from '../util/shared-strings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
@@ -1366,7 +1367,10 @@ class ModelBuilder {
               table: tableName,
               column: name.column,
               siblingColumns: [],
-              personLinked: safely(() => isPersonTableName(tableName), false),
+              personLinked:
+                tableName === REQUEST_BODY_TABLE
+                  ? TYPED_PASSWORD.test(name.column)
+                  : safely(() => isPersonTableName(tableName), false),
               healthContext,
               extraPatterns: this.extraPatterns,
             }),
@@ -1882,3 +1886,10 @@ function flowEvidence(source: CategoryEvidence, copiedFrom: ColumnRef, at: Sourc
 function closingKey(table: ModelTable): string {
   return `${table.store}\u0000${table.name}`;
 }
+
+/**
+ * A request body's password field (`password`, `newPassword`, `confirm_password`, `pwd`): the
+ * password a person typed, personal whatever else the body holds. Other fields of a body are read
+ * without a person link, so a product's or a room's `name` stays silent.
+ */
+const TYPED_PASSWORD = /^(?:(?:new|old|current|confirm)_?)?pass(?:word|wd|code)$|^pwd$/i;

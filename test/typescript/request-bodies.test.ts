@@ -26,7 +26,7 @@ test('the finding names the request fields and the step where the body was read'
   const signUp = findings.find((finding) => finding.file.endsWith('signup.js'));
   assert.match(
     signUp?.message ?? '',
-    /contact\.email from the request body's email, demographic\.birth_date from the request body's birthDate/,
+    /contact\.email from the request body's email, credential\.secret from the request body's password, demographic\.birth_date from the request body's birthDate/,
   );
   const reminder = findings.find((finding) => finding.line === 11);
   assert.match(reminder?.message ?? '', /contact\.phone from the request body's phone/);
