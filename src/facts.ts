@@ -24,6 +24,12 @@ export interface SourceLocation {
  */
 export const REQUEST_BODY_TABLE = 'request body';
 
+/**
+ * The table a database function's arguments are read as, when its body prints one (`RAISE
+ * WARNING 'new patient %', p_first_name`): each argument a column named without its `p_` prefix.
+ */
+export const FUNCTION_ARGUMENTS_TABLE = 'function arguments';
+
 /** A table as written in code, before it is resolved to a store (see datamap.md, "Resolving names in code"). */
 export interface TableName {
   /** Table, view or collection name. Unquoted SQL identifiers are lowercased; quoted ones keep their case. */

@@ -1,5 +1,5 @@
 import type { SourceLocation } from './facts.js';
-import { REQUEST_BODY_TABLE } from './facts.js';
+import { FUNCTION_ARGUMENTS_TABLE, REQUEST_BODY_TABLE } from './facts.js';
 import type { Exposure } from './datamap/types.js';
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -16,6 +16,7 @@ export interface DataRef {
 /** `pps.patients.email`, or `the request body's email` for a field a handler was sent. */
 export function dataPlace(ref: { store: string; table: string; column?: string }): string {
   if (ref.table === REQUEST_BODY_TABLE) return `the request body's ${ref.column ?? 'fields'}`;
+  if (ref.table === FUNCTION_ARGUMENTS_TABLE) return `the function's argument ${ref.column ?? ''}`;
   return [ref.store, ref.table, ref.column].filter(Boolean).join('.');
 }
 

@@ -1,13 +1,12 @@
 /** Words shared by every rule's messages, so findings read the same way everywhere. */
 import type { SourceLocation } from '../facts.js';
-import { REQUEST_BODY_TABLE } from '../facts.js';
 import type { DataRef, PathStep } from '../findings.js';
+import { dataPlace } from '../findings.js';
 import { flatString } from '../util/shared-strings.js';
 import type { CategoryEvidence, ColumnRef } from './types.js';
 
 export function formatRef(ref: ColumnRef): string {
-  if (ref.table === REQUEST_BODY_TABLE) return `the request body's ${ref.column}`;
-  return `${ref.store}.${ref.table}.${ref.column}`;
+  return dataPlace(ref);
 }
 
 export function formatLocation(at: SourceLocation): string {

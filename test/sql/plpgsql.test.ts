@@ -92,4 +92,20 @@ test('EXECUTE of a dollar-quoted literal is read as SQL, located inside the quot
   assert.equal(await findingsIn(folder), [`public-access-grant ${file}:15:16`]);
 });
 
+test("a function's arguments printed by RAISE are logged as what their names say; a key is not", async () => {
+  // `p_first_name` is the caller's first name; `p_clinic_id_param` a clinic's key.
+  const folder = 'test/fixtures/sql/plpgsql-argument-raise';
+  const file = `${folder}/0001_register.sql`;
+  assert.equal(await findingsIn(folder), [
+    `pii-unencrypted ${file}:4:3`,
+    `pii-logged ${file}:13:3`,
+  ]);
+  const { findings } = await scan({ cwd: process.cwd(), paths: [folder] });
+  const logged = findings.find((finding) => finding.ruleId === 'pii-logged');
+  assert.match(
+    logged?.message ?? '',
+    /person\.first_name from the function's argument first_name, demographic\.birth_date from the function's argument date_of_birth\) written to the log by RAISE WARNING/,
+  );
+});
+
 test.run();

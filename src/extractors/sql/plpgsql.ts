@@ -9,6 +9,7 @@
 import { parsePlPgSQLSync, parseSync } from './pg-parser.js';
 import type { Node } from 'libpg-query';
 import type { ColumnName, Fact, SourceLocation, TableName, ValueSource } from '../../facts.js';
+import { FUNCTION_ARGUMENTS_TABLE } from '../../facts.js';
 import { byteToCharOffsets } from '../../util/location.js';
 import { escapeRegExp } from '../../util/safe-regex.js';
 import type { ProceduralNames, StatementContext } from './context.js';
@@ -104,7 +105,30 @@ export function readProceduralBody(
     functionNameOf(statement),
     declaredNamesOf(parsed),
   );
-  reader.walk(parsed, { variables: new Map(), records: new Map() });
+  reader.walk(parsed, { variables: argumentsOf(statement), records: new Map() });
+}
+
+/**
+ * A function's arguments as values its RAISEs may print: `p_first_name` carries the caller's
+ * first name into the server log. Each is a column of the arguments' table, named without its
+ * `p_`/`_` prefix or `_param` suffix, so the classifier reads it as it reads any column; keys stay
+ * keys.
+ */
+function argumentsOf(statement: Node): Map<string, ValueSource> {
+  const variables = new Map<string, ValueSource>();
+  if (!('CreateFunctionStmt' in statement)) return variables;
+  for (const parameter of statement.CreateFunctionStmt.parameters ?? []) {
+    if (!('FunctionParameter' in parameter)) continue;
+    const { name, mode } = parameter.FunctionParameter;
+    if (!name || mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_TABLE') continue;
+    const column = name.replace(/^(?:(?:p|in|arg)_|_+)/i, '').replace(/_(?:param|arg|input)$/i, '');
+    if (column === '') continue;
+    variables.set(name, {
+      from: [{ table: { name: FUNCTION_ARGUMENTS_TABLE }, column }],
+      transform: 'copy',
+    });
+  }
+  return variables;
 }
 
 /**
