@@ -8,6 +8,7 @@ import {
   extractSource,
   initSqlParser,
 } from './helpers.js';
+import { findingsIn } from '../scan-helpers.js';
 
 test.before(async () => {
   await initSqlParser();
@@ -93,6 +94,14 @@ export class Rename1 {
     '8:55-8:90 column-renamed notes.body -> note_text',
     '8:55-8:90 column-retyped notes.note_text text',
     '10:11-10:60 table-renamed notes -> patient_notes',
+  ]);
+});
+
+test('an entity linked to a patient through @ManyToOne holds health data; a code table does not', async () => {
+  // The relation's key (`patientId`, from @JoinColumn) references the patient entity's table.
+  const folder = 'test/fixtures/typescript/typeorm-relations';
+  assert.equal(await findingsIn(folder), [
+    `pii-unencrypted ${folder}/src/entities/visit-note.entity.ts:14:3`,
   ]);
 });
 

@@ -425,10 +425,40 @@ function entityFacts(
     { kind: 'table-created', at: context.locate(decorator), table, objectType, declared: true },
   ];
   for (const property of entity.getProperties()) {
-    const fact = entityColumn(context, table, property);
+    const fact = entityColumn(context, table, property) ?? joinColumn(context, table, property);
     if (fact) facts.push(fact);
   }
   return facts;
+}
+
+/**
+ * `@ManyToOne(() => Patient) @JoinColumn({ name: 'patientId' }) patient`: the foreign key column
+ * the relation owns (TypeORM names it `<property>Id` unless `@JoinColumn` says), referencing the
+ * target entity's table, so the entity's other columns are known to belong to a patient.
+ */
+function joinColumn(
+  context: TsFileContext,
+  table: TableName,
+  property: PropertyDeclaration,
+): ColumnDefined | undefined {
+  const relation = decoratorNamed(property, ['ManyToOne', 'OneToOne']);
+  if (!relation) return undefined;
+  const join = decoratorNamed(property, ['JoinColumn']);
+  // A one-to-one relation owns its key only on the side with @JoinColumn.
+  if (relation.getName() === 'OneToOne' && !join) return undefined;
+  const target = relation.getArguments()[0];
+  const body = target && Node.isArrowFunction(target) ? target.getBody() : undefined;
+  const targetName = body && Node.isIdentifier(body) ? body.getText() : undefined;
+  if (targetName === undefined) return undefined;
+  const options = join?.getArguments()[0];
+  const column = stringProperty(options, 'name') ?? `${property.getName()}Id`;
+  return {
+    kind: 'column-defined',
+    at: context.locate(property),
+    table,
+    column,
+    references: { table: { name: snakeCase(targetName) }, column: 'id' },
+  };
 }
 
 function entityColumn(
