@@ -8,6 +8,7 @@ import { drizzleExtractor } from '../../src/extractors/typescript/drizzle/schema
 import { extractTypeScriptFile } from '../../src/extractors/typescript/index.js';
 import { parseSourceFile, releaseSourceFile } from '../../src/extractors/typescript/project.js';
 import type { Fact, SourceLocation } from '../../src/facts.js';
+import { findingsIn } from '../scan-helpers.js';
 
 const DIR = 'test/fixtures/typescript/drizzle';
 
@@ -285,6 +286,11 @@ test("pgTable('auth.users'): a table of the auth schema, not a dotted name in pu
       ['column-defined', users],
     ],
   );
+});
+
+test('rows read back from an insert with .returning() carry its table; a plain insert returns a count', async () => {
+  const folder = 'test/fixtures/typescript/drizzle-returning';
+  assert.equal(await findingsIn(folder), [`pii-logged ${folder}/src/db/register.ts:9:3`]);
 });
 
 test.run();

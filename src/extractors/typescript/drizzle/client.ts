@@ -136,6 +136,29 @@ function drizzleRead(script: Script, call: ts.CallExpression): Value | undefined
   return { element: row };
 }
 
+/**
+ * `db.insert(patients).values(…).returning()` (or an update's): the rows written, read back with
+ * every column of the table, so logging them logs the rows.
+ */
+function drizzleReturning(script: Script, call: ts.CallExpression): Value | undefined {
+  const { links, root } = chainOf(call);
+  const [into] = links;
+  const returning = links[links.length - 1];
+  if (!into?.args[0] || (into.name !== 'insert' && into.name !== 'update')) return undefined;
+  if (returning?.name !== 'returning' || returning.args.length > 0) return undefined;
+  const source = tableObject(script, into.args[0]);
+  if (!source || (!source.declared && source.columns.size === 0)) return undefined;
+  const table = tableNameOf(script, source, root);
+  const at = script.locate(returning.call);
+  const items: SelectItem[] = [...source.columns].map(([key, column]) => ({
+    output: key,
+    table,
+    column,
+    at,
+  }));
+  return { element: script.rowValue(call, items, items.length === 0 ? table : undefined) };
+}
+
 /** `db.insert(accounts).values({…})`, `db.update(accounts).set({…})` with a Drizzle table object. */
 export function drizzleWrite(script: Script, call: ts.CallExpression): WriteTarget | undefined {
   const { links, root } = chainOf(call);
@@ -179,6 +202,9 @@ function withoutExtension(path: string): string {
 }
 
 export const drizzleClient: ClientCalls = {
-  read: (node, script) => (ts.isCallExpression(node) ? drizzleRead(script, node) : undefined),
+  read: (node, script) =>
+    ts.isCallExpression(node)
+      ? (drizzleRead(script, node) ?? drizzleReturning(script, node))
+      : undefined,
   write: (call, script) => drizzleWrite(script, call),
 };
