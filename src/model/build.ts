@@ -367,7 +367,10 @@ class ModelBuilder {
   private elsewhereIfImplicit(resolved: ResolvedName): ResolvedName {
     if (!resolved.implicit || resolved.store.tables.has(resolved.key)) return resolved;
     const holders = [...this.stores.values()].filter((store) => store.tables.has(resolved.key));
-    const only = holders.length === 1 ? holders[0] : undefined;
+    // A table another script only wrote to (a seed run before the migrations) is no second
+    // holder: the store whose code builds it is meant.
+    const built = holders.filter((store) => store.tables.get(resolved.key)?.definedInCode);
+    const only = holders.length === 1 ? holders[0] : built.length === 1 ? built[0] : undefined;
     if (only === undefined) return resolved;
     return { ...resolved, store: only, declared: only.tables.get(resolved.key)?.declared };
   }

@@ -51,7 +51,7 @@ import {
  * calls them for DDL, and a raw read this extractor can follow has its SELECT text in the file.
  */
 const READ_HINT =
-  /\.(?:select|first|pluck|where|selectFrom|find\w*|\$queryRaw\w*|many\w*|one\w*|any)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b/i;
+  /\.(?:select|first|pluck|where|selectFrom|find\w*|\$queryRaw\w*|many\w*|one\w*|any|listUsers|getUserById|getUser)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b/i;
 /** A write or a send somewhere in the file. */
 const WRITE_OR_SINK_HINT =
   /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|writeTo|WriteStream/i;

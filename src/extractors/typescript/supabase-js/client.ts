@@ -150,12 +150,43 @@ export function supabaseRead(script: Script, call: ts.CallExpression): Value | u
   return { fields: new Map([['data', oneRow ? row : { element: row }]]) };
 }
 
+/**
+ * The accounts of `auth.users` as the admin API and the session hand them back:
+ * `supabase.auth.admin.listUsers()` gives `{ data: { users } }`, `getUserById(id)` and
+ * `auth.getUser()` give `{ data: { user } }`, each user a row of `auth.users` (email, phone,
+ * metadata).
+ */
+export function authUsersRead(script: Script, call: ts.CallExpression): Value | undefined {
+  const callee = stripParentheses(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  if (method !== 'listUsers' && method !== 'getUserById' && method !== 'getUser') return undefined;
+  let auth = stripParentheses(callee.expression);
+  if (method !== 'getUser') {
+    if (!ts.isPropertyAccessExpression(auth) || auth.name.text !== 'admin') return undefined;
+    auth = stripParentheses(auth.expression);
+  }
+  if (!ts.isPropertyAccessExpression(auth) || auth.name.text !== 'auth') return undefined;
+  const client = auth.expression;
+  if (!isSupabaseClient(script, client)) return undefined;
+  const row = script.rowValue(call, [], script.tableName('auth.users', client));
+  const users: [string, Value] =
+    method === 'listUsers' ? ['users', { element: row }] : ['user', row];
+  return { fields: new Map([['data', { fields: new Map([users]) }]]) };
+}
+
 /** A file with no `.from(` holds no supabase-js read: every call of it is skipped at once. */
 const FROM_CALL = /\.from\s*\(/;
+/** Nor one with no call of the auth API that hands accounts back. */
+const AUTH_USERS_CALL = /\.auth\s*\.\s*(?:admin\s*\.\s*)?(?:listUsers|getUserById|getUser)\s*\(/;
 
 export const supabaseJsClient: ClientCalls = {
-  read: (node, script) =>
-    ts.isCallExpression(node) && script.mentions(FROM_CALL)
-      ? supabaseRead(script, node)
-      : undefined,
+  read: (node, script) => {
+    if (!ts.isCallExpression(node)) return undefined;
+    if (script.mentions(FROM_CALL)) {
+      const read = supabaseRead(script, node);
+      if (read !== undefined) return read;
+    }
+    return script.mentions(AUTH_USERS_CALL) ? authUsersRead(script, node) : undefined;
+  },
 };
