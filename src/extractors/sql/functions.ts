@@ -9,6 +9,7 @@ import type { Fact, TableName } from '../../facts.js';
 import type { StatementContext } from './context.js';
 import { statementLocation } from './context.js';
 import { stringsOf } from './lineage.js';
+import { blankComments, splitStatements } from './statements.js';
 import { escapeRegExp } from '../../util/safe-regex.js';
 
 /** Tables a body reads, writes or returns from, as written (`from public.patients p`). */
@@ -64,7 +65,7 @@ export function createFunction(
   }
   if (statement.sql_body) body = context.source.text.slice(context.start, context.end);
   // Comments out, so that `-- update the totals` reads as no statement.
-  body = body.slice(0, MAX_BODY).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  body = blankComments(body.slice(0, MAX_BODY));
   const reads: TableName[] = [];
   const returnNames = stringsOf(statement.returnType?.names);
   // `RETURNS TABLE (pre_minutes int, …)` is a set of records with its own columns: what it hands
@@ -81,7 +82,10 @@ export function createFunction(
     const parts = (match[1] as string).split('.').map((part) => unquote(part.trim()));
     reads.push(tableOfParts(parts));
   }
-  const changes = changedRows(body, parameterNames(statement));
+  const parameters = parametersOf(statement);
+  const parameterNames = parameters.map(({ name }) => name.toLowerCase());
+  const outputs = parameters.flatMap(({ name, output }) => (output ? [name.toLowerCase()] : []));
+  const changes = changedRows(body, parameterNames);
   const mentions = new Set<string>();
   if (returnsOwnColumns) {
     // What reaches the caller are the declared columns: `returns table (full_name text, email
@@ -96,7 +100,7 @@ export function createFunction(
       for (let start = 0; start < words.length; start++) mentions.add(words.slice(start).join('_'));
     }
   } else {
-    const returned = returnedText(body, languageOf(statement), outputNames(statement));
+    const returned = returnedText(body, languageOf(statement), outputs);
     for (const text of returned?.texts ?? [body]) {
       for (const match of text.matchAll(IDENTIFIER)) {
         mentions.add(match[1] ?? (match[2] as string).toLowerCase());
@@ -117,9 +121,9 @@ export function createFunction(
     mentions: [...mentions],
     returnsRows:
       returnsOwnColumns ||
-      outputNames(statement).length > 0 ||
+      outputs.length > 0 ||
       !NO_ROWS.has((returnNames[returnNames.length - 1] ?? 'void').toLowerCase()),
-    callerScoped: CALLER_SCOPED.test(body) || secretScoped(body, parameterNames(statement)),
+    callerScoped: CALLER_SCOPED.test(body) || secretScoped(body, parameterNames),
   });
 }
 
@@ -203,23 +207,21 @@ function selectedText(text: string): string {
   return `${list[1] as string} ${after.slice(from[0].length, end)}`;
 }
 
-/** `OUT` and `INOUT` parameters: what the function hands back by name. */
-function outputNames(statement: CreateFunctionStmt): string[] {
+/**
+ * A function's named parameters, as the parser gives them: what the caller passes in (`input`:
+ * IN, INOUT, VARIADIC) and what it hands back by name (`output`: OUT, INOUT).
+ */
+export function parametersOf(
+  statement: CreateFunctionStmt,
+): Array<{ name: string; input: boolean; output: boolean }> {
   return (statement.parameters ?? []).flatMap((parameter) => {
     if (!('FunctionParameter' in parameter)) return [];
     const { mode, name } = parameter.FunctionParameter;
-    return name && (mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_INOUT')
-      ? [name.toLowerCase()]
-      : [];
+    if (!name) return [];
+    const output = mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_INOUT';
+    const input = mode !== 'FUNC_PARAM_OUT' && mode !== 'FUNC_PARAM_TABLE';
+    return [{ name, input, output }];
   });
-}
-
-function parameterNames(statement: CreateFunctionStmt): string[] {
-  return (statement.parameters ?? []).flatMap((parameter) =>
-    'FunctionParameter' in parameter && parameter.FunctionParameter.name
-      ? [parameter.FunctionParameter.name.toLowerCase()]
-      : [],
-  );
 }
 
 /**
@@ -299,10 +301,7 @@ function returnedText(
   language: string | undefined,
   outputs: string[],
 ): { texts: string[]; everyColumn: boolean } | undefined {
-  const statements = body
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
+  const statements = splitStatements(body).map(({ start, end }) => body.slice(start, end));
   if (language === 'sql') {
     const last = statements[statements.length - 1] ?? '';
     if (!SELECT_LIST.test(last)) return undefined;

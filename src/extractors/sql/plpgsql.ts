@@ -14,6 +14,7 @@ import { byteToCharOffsets } from '../../util/location.js';
 import { escapeRegExp } from '../../util/safe-regex.js';
 import type { ProceduralNames, StatementContext } from './context.js';
 import { tableNameOf } from './context.js';
+import { parametersOf } from './functions.js';
 import { selectOutputs } from './lineage.js';
 
 /** Reads SQL text that starts at `start` in the source (each offset of `sql` maps through `offsetOf`). */
@@ -117,10 +118,8 @@ export function readProceduralBody(
 function argumentsOf(statement: Node): Map<string, ValueSource> {
   const variables = new Map<string, ValueSource>();
   if (!('CreateFunctionStmt' in statement)) return variables;
-  for (const parameter of statement.CreateFunctionStmt.parameters ?? []) {
-    if (!('FunctionParameter' in parameter)) continue;
-    const { name, mode } = parameter.FunctionParameter;
-    if (!name || mode === 'FUNC_PARAM_OUT' || mode === 'FUNC_PARAM_TABLE') continue;
+  for (const { name, input } of parametersOf(statement.CreateFunctionStmt)) {
+    if (!input) continue;
     const column = name.replace(/^(?:(?:p|in|arg)_|_+)/i, '').replace(/_(?:param|arg|input)$/i, '');
     if (column === '') continue;
     variables.set(name, {

@@ -356,6 +356,28 @@ export function blankDownSections(text: string): string {
   return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
+/**
+ * The text with its comments blanked (lines and offsets kept); strings, quoted names and
+ * dollar-quoted bodies stay as written, so a `--` inside a literal is no comment.
+ */
+export function blankComments(text: string): string {
+  if (!text.includes('--') && !text.includes('/*') && !text.includes('#')) return text;
+  let result = '';
+  let from = 0;
+  for (let index = 0; index < text.length; index++) {
+    const after = skipQuotedOrComment(text, index);
+    if (after === index) continue;
+    const code = text.charCodeAt(index);
+    const next = text.charCodeAt(index + 1);
+    if ((code === 45 && next === 45) || (code === 47 && next === 42) || code === 35) {
+      result += text.slice(from, index) + blankKeepingLines(text.slice(index, after));
+      from = after;
+    }
+    index = after - 1;
+  }
+  return result + text.slice(from);
+}
+
 /** Spaces in place of text, keeping line breaks so lines and columns stay where they were. */
 export function blankKeepingLines(part: string): string {
   return part.replace(NOT_LINE_BREAK, ' ');
