@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { ts } from '../morph.js';
-import type { TableName } from '../../../facts.js';
+import type { SourceLocation, TableName } from '../../../facts.js';
 import type { Value } from '../data-flow/values.js';
 import { propertyNameText } from '../data-flow.js';
 import { importedDeclaration, importedProjectFile } from '../imports.js';
@@ -127,13 +127,15 @@ function drizzleRead(script: Script, call: ts.CallExpression): Value | undefined
     }
     if (items.length === 0) return undefined;
   } else {
-    // Every column, under its JavaScript key.
-    for (const [key, column] of source.columns) {
-      items.push({ output: key, table, column, at: script.locate(from.args[0]) });
-    }
+    items.push(...everyColumn(source, table, script.locate(from.args[0])));
   }
   const row = script.rowValue(call, items, items.length === 0 ? table : undefined);
   return { element: row };
+}
+
+/** Every column of a table object, under its JavaScript key. */
+function everyColumn(source: DrizzleTable, table: TableName, at: SourceLocation): SelectItem[] {
+  return [...source.columns].map(([key, column]) => ({ output: key, table, column, at }));
 }
 
 /**
@@ -149,13 +151,7 @@ function drizzleReturning(script: Script, call: ts.CallExpression): Value | unde
   const source = tableObject(script, into.args[0]);
   if (!source || (!source.declared && source.columns.size === 0)) return undefined;
   const table = tableNameOf(script, source, root);
-  const at = script.locate(returning.call);
-  const items: SelectItem[] = [...source.columns].map(([key, column]) => ({
-    output: key,
-    table,
-    column,
-    at,
-  }));
+  const items = everyColumn(source, table, script.locate(returning.call));
   return { element: script.rowValue(call, items, items.length === 0 ? table : undefined) };
 }
 
