@@ -650,8 +650,11 @@ class ModelBuilder {
       existing.definedInCode = true;
       this.access(existing).created = { at, seq: this.seq, description: '' };
       this.createdInCode(existing, fact);
-    } else if (fact.securityInvoker !== undefined) existing.securityInvoker = fact.securityInvoker;
-    existing.callerScoped = fact.callerScoped === true;
+    } else {
+      if (fact.securityInvoker !== undefined) existing.securityInvoker = fact.securityInvoker;
+      // `CREATE OR REPLACE VIEW`: the new definition's filter is the view's.
+      existing.callerScoped = fact.callerScoped === true;
+    }
     existing.lastChangedAt = at;
   }
 
