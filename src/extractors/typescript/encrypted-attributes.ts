@@ -17,7 +17,7 @@
 import { ts } from './morph.js';
 import type { Fact } from '../../facts.js';
 import { createLineIndex } from '../../util/location.js';
-import { decoratorOption } from './data-scripts/entities.js';
+import { decoratorOption, decoratorsOf } from './data-scripts/entities.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { columnWrittenFact } from './write-protection.js';
 
@@ -39,16 +39,16 @@ function readEncryptedAttributes(context: TsFileContext): Fact[] {
     if (table === undefined) continue;
     for (const member of statement.members) {
       if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
-      const decorator = (ts.getDecorators(member) ?? []).find((candidate) =>
-        ENCRYPTING_DECORATOR.test(decoratorName(candidate) ?? ''),
+      const decorator = decoratorsOf(member).find((candidate) =>
+        ENCRYPTING_DECORATOR.test(candidate.name),
       );
       if (decorator === undefined) continue;
       const at = lineIndex.range(
         context.file.path,
-        decorator.getStart(sourceFile),
-        decorator.getEnd(),
+        decorator.node.getStart(sourceFile),
+        decorator.node.getEnd(),
       );
-      const via = `@${decoratorName(decorator) ?? 'Encrypted'} decorator of the model`;
+      const via = `@${decorator.name} decorator of the model`;
       facts.push(
         columnWrittenFact(
           at,
@@ -62,12 +62,4 @@ function readEncryptedAttributes(context: TsFileContext): Fact[] {
     }
   }
   return facts;
-}
-
-/** `@Encrypted` and `@Encrypted()` both name `Encrypted`. */
-function decoratorName(decorator: ts.Decorator): string | undefined {
-  const expression = ts.isCallExpression(decorator.expression)
-    ? decorator.expression.expression
-    : decorator.expression;
-  return ts.isIdentifier(expression) ? expression.text : undefined;
 }

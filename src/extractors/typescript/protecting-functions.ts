@@ -15,6 +15,7 @@ import { ts } from './morph.js';
 import type { Fact, TableName } from '../../facts.js';
 import { createLineIndex } from '../../util/location.js';
 import { ValueTracker, propertyNameText, transformOfName, unwrap } from './data-flow.js';
+import { decoratorsOf } from './data-scripts/entities.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { columnWrittenFact, judgeWrittenValue, primitiveInBody } from './write-protection.js';
 import type { ImportedFrom, JudgeScope } from './write-protection.js';
@@ -563,23 +564,6 @@ function entityOf(initializer: ts.Expression): string | undefined {
     node = owner;
   }
   return undefined;
-}
-
-interface DecoratorUse {
-  name: string;
-  arguments: readonly ts.Expression[];
-}
-
-function decoratorsOf(node: ts.Node): DecoratorUse[] {
-  const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
-  return decorators.flatMap((decorator): DecoratorUse[] => {
-    const expression = decorator.expression;
-    if (ts.isCallExpression(expression) && ts.isIdentifier(expression.expression)) {
-      return [{ name: expression.expression.text, arguments: expression.arguments }];
-    }
-    if (ts.isIdentifier(expression)) return [{ name: expression.text, arguments: [] }];
-    return [];
-  });
 }
 
 function property(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {

@@ -27,6 +27,28 @@ export function entityClassOf(
   return imported && ts.isClassDeclaration(imported) ? imported : undefined;
 }
 
+/** A decorator as written: `@Encrypted` and `@Encrypted()` both name `Encrypted`. */
+export interface DecoratorUse {
+  name: string;
+  arguments: readonly ts.Expression[];
+  node: ts.Decorator;
+}
+
+/** The decorators of a node named by an identifier, with their arguments (none for `@Name`). */
+export function decoratorsOf(node: ts.Node): DecoratorUse[] {
+  const decorators = ts.canHaveDecorators(node) ? (ts.getDecorators(node) ?? []) : [];
+  return decorators.flatMap((decorator): DecoratorUse[] => {
+    const expression = decorator.expression;
+    if (ts.isCallExpression(expression) && ts.isIdentifier(expression.expression)) {
+      const { text } = expression.expression;
+      return [{ name: text, arguments: expression.arguments, node: decorator }];
+    }
+    if (ts.isIdentifier(expression))
+      return [{ name: expression.text, arguments: [], node: decorator }];
+    return [];
+  });
+}
+
 /**
  * A string option of a decorator: `@Entity({ tableName: 'patients' })`, `@Column('text', { name })`;
  * `''` among the keys also takes a string first argument (`@Entity('patients')`). Any decorator
