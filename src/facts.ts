@@ -25,10 +25,20 @@ export interface SourceLocation {
 export const REQUEST_BODY_TABLE = 'request body';
 
 /**
- * The table a database function's arguments are read as, when its body prints one (`RAISE
- * WARNING 'new patient %', p_first_name`): each argument a column named without its `p_` prefix.
+ * The table a function's arguments are read as when no caller in view tells what they hold: a
+ * database function whose body prints one (`RAISE WARNING 'new patient %', p_first_name`), each
+ * argument a column named without its `p_` prefix; an exported TypeScript helper that other files
+ * call (`sendReminder(phone)`), each parameter a column named as written.
  */
 export const FUNCTION_ARGUMENTS_TABLE = 'function arguments';
+
+/**
+ * True for the tables above: what a handler was sent or a function was handed. They are sources
+ * for logs and sends, but storing them is no copy: the column written is judged on its own.
+ */
+export function isPassedInTable(name: string): boolean {
+  return name === REQUEST_BODY_TABLE || name === FUNCTION_ARGUMENTS_TABLE;
+}
 
 /** A table as written in code, before it is resolved to a store (see datamap.md, "Resolving names in code"). */
 export interface TableName {

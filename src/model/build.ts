@@ -23,7 +23,7 @@ import type {
   Transform,
   ValueSource,
 } from '../facts.js';
-import { REQUEST_BODY_TABLE } from '../facts.js';
+import { isPassedInTable } from '../facts.js';
 import type { PathStep } from '../findings.js';
 import { flatString, sharedString } from '../util/shared-strings.js';
 import { isPhiCategory } from '../taxonomy/categories.js';
@@ -1373,10 +1373,9 @@ class ModelBuilder {
               table: tableName,
               column: name.column,
               siblingColumns: [],
-              personLinked:
-                tableName === REQUEST_BODY_TABLE
-                  ? TYPED_PASSWORD.test(name.column)
-                  : safely(() => isPersonTableName(tableName), false),
+              personLinked: isPassedInTable(tableName)
+                ? TYPED_PASSWORD.test(name.column)
+                : safely(() => isPersonTableName(tableName), false),
               healthContext,
               extraPatterns: this.extraPatterns,
             }),
@@ -1655,7 +1654,8 @@ class ModelBuilder {
     const inside =
       store !== undefined && (store.exposure === 'internal' || store.exposure === 'restricted');
     const thirdParty =
-      (sink.type === 'sdk' && !inside) || (sink.type === 'http' && host !== undefined && !inside);
+      (sink.type === 'sdk' && !inside) ||
+      (sink.type === 'http' && host !== undefined && !inside && !isOwnServiceHost(host));
     const stepDescription = describeSink(fact);
     const sendStep = pathStep(fact.at, stepDescription);
     const categories: CategoryEvidence[] = [];
@@ -1693,7 +1693,11 @@ class ModelBuilder {
           });
         }
       }
-      paths.push(...(valuePaths.length > 0 ? valuePaths : [scriptSteps]));
+      // What a function was handed or a request carried says nothing unless its name does: its
+      // steps would only crowd the path of the value that does.
+      const passedInOnly = value.from.every((source) => isPassedInTable(source.table.name));
+      if (valuePaths.length > 0) paths.push(...valuePaths);
+      else if (!passedInOnly) paths.push(scriptSteps);
     }
     this.sends.push({
       fact,
@@ -1849,6 +1853,17 @@ function historyBefore(history: readonly PathStep[], scriptSteps: readonly PathS
 function isBinaryType(dataType: string | undefined): boolean {
   return (
     dataType !== undefined && /^(bytea|blob|binary|varbinary|longblob|mediumblob)/.test(dataType)
+  );
+}
+
+/**
+ * The application's own services, not partners: a host on the sender's machine or network
+ * (`http://localhost:3001`, often the fallback of an `API_URL` variable), and a Supabase
+ * project's API (`https://<ref>.supabase.co/functions/v1/…`), where its own edge functions run.
+ */
+function isOwnServiceHost(host: string): boolean {
+  return /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|host\.docker\.internal)$|\.(?:local|localhost|internal|supabase\.co|supabase\.in)$/.test(
+    host,
   );
 }
 

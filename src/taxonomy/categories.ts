@@ -39,7 +39,7 @@ const ROWS: Row[] = [
   ['contact.fax', 'M', false, 'E', NUMERIC, ['fax', 'fax number'], []],
   ['contact.address.street', 'M', false, 'B', false, ['street', 'address', 'address line 1', 'address line 2', 'home address', 'mailing address', 'billing address', 'shipping address'], ['email address', 'ip address', 'mac address', 'wallet address', 'web address']],
   ['contact.address.city', 'M', false, 'B', false, ['city', 'town', 'county'], ['store city', 'pharmacy city']],
-  ['contact.address.postal_code', 'M', false, 'B', NUMERIC, ['zip', 'zip code', 'zipcode', 'postal code', 'postcode', 'pin code', 'pincode', 'pin'], ['zip file', 'zip file url']],
+  ['contact.address.postal_code', 'M', false, 'B', NUMERIC, ['zip', 'zip code', 'zipcode', 'postal code', 'postcode', 'pin code', 'pincode', 'pin'], ['zip file', 'zip file url', 'zip path', 'zip url', 'zip buffer', 'zip archive', 'zip name']],
   ['contact.address.state', 'L', false, undefined, false, ['state', 'province'], ['state', 'order state', 'job state']],
   ['contact.address.country', 'L', false, undefined, false, ['country', 'country code'], []],
   ['contact.url', 'L', false, 'N', false, ['website', 'homepage', 'profile url', 'social handle'], ['asset url', 'callback url', 'webhook url']],

@@ -36,7 +36,7 @@ test('the finding names the request fields and the step where the body was read'
       '9:read from the request body',
       '10:passed to formatPhone',
       '11:mapped to to',
-      '11:mapped to slot',
+      // The slot the request named carries nothing personal: it adds no step to the phone's path.
       '11:logged with console.log',
     ],
   );

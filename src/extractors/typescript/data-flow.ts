@@ -27,6 +27,13 @@ import {
 import type { Leaf, Value } from './data-flow/values.js';
 import { REQUEST_BODY, isRequestBody, requestFieldNames } from './data-flow/request-bodies.js';
 import {
+  FUNCTION_ARGUMENTS,
+  exportedNamesOf,
+  hasModifier,
+  isCommonJsExport,
+} from './data-flow/exported-functions.js';
+import {
+  HTTP_CLIENT_NAMES,
   ITERATING_METHODS,
   NOT_DATA_GLOBALS,
   NOT_DATA_METHODS,
@@ -99,6 +106,8 @@ export class ValueTracker {
   private readonly inProgress = new Map<Map<ts.Node, Value | null>, Set<ts.Node>>();
   private mutations: Map<ts.Identifier, Mutation[]> | undefined;
   private callSites: Map<ts.Identifier, ts.Node[]> | undefined;
+  /** Local names the file exports by list or through `module.exports`, once asked for. */
+  private exportedNames: Set<string> | undefined;
   /** The names the file reads from request bodies, once asked for (`request-bodies.ts`). */
   private requestFields: string[] | undefined;
   /** Calls of small local helpers being read with their parameters bound (see `returnValueAt`). */
@@ -526,6 +535,7 @@ export class ValueTracker {
       if (NOT_DATA_GLOBALS.has(name) || PREDICATE_NAME.test(name)) return undefined;
       const transform = transformOfName(name);
       const joined = joinAll(args.map((argument) => this.valueOf(argument)));
+      if (HTTP_CLIENT_NAMES.has(name)) return httpResponse(joined);
       if (transform) return transformed(joined, transform, name);
       if (PASS_THROUGH_GLOBALS.has(name)) return scalarOf(joined);
       return joined;
@@ -574,7 +584,8 @@ export class ValueTracker {
     // A function of an imported module (`util.format`, `_.pick`) returns what it was given.
     if (ts.isIdentifier(receiverNode) && this.isImportBinding(receiverNode)) {
       if (PREDICATE_NAME.test(method)) return undefined;
-      return joinAll(args.map((argument) => this.valueOf(argument)));
+      const joined = joinAll(args.map((argument) => this.valueOf(argument)));
+      return HTTP_CLIENT_NAMES.has(receiverNode.text) ? httpResponse(joined) : joined;
     }
     return undefined;
   }
@@ -774,13 +785,18 @@ export class ValueTracker {
     if (ts.isCallExpression(parent) && parent.arguments.includes(fn as ts.Expression)) {
       return this.callbackParameter(parent, index, stepNode, label);
     }
-    if (ts.isMethodDeclaration(fn)) return this.methodArguments(fn, index);
+    if (ts.isMethodDeclaration(fn)) {
+      const { value, called } = this.methodArguments(fn, index);
+      return called ? value : this.argumentFromOtherFiles(fn, parameter, named);
+    }
     // A named function: every call in the file (and every place it is passed as a callback).
     const name = this.nameOfFunction(fn);
-    if (!name) return undefined;
+    if (!name) return this.argumentFromOtherFiles(fn, parameter, named);
     this.indexFile();
+    const sites = this.callSites?.get(name) ?? [];
+    if (sites.length === 0) return this.argumentFromOtherFiles(fn, parameter, named);
     let result: Value | undefined;
-    for (const site of this.callSites?.get(name) ?? []) {
+    for (const site of sites) {
       if (ts.isCallExpression(site)) {
         const argument = site.arguments[index];
         if (!argument || ts.isSpreadElement(argument)) continue;
@@ -795,12 +811,17 @@ export class ValueTracker {
     return result;
   }
 
-  private methodArguments(method: ts.MethodDeclaration, index: number): Value | undefined {
+  private methodArguments(
+    method: ts.MethodDeclaration,
+    index: number,
+  ): { value: Value | undefined; called: boolean } {
     const name = method.name && propertyNameText(method.name);
-    if (!name) return undefined;
+    if (!name) return { value: undefined, called: false };
     let result: Value | undefined;
+    let called = false;
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && this.methodOf(node) === method) {
+        called = true;
         const argument = node.arguments[index];
         if (argument && !ts.isSpreadElement(argument)) {
           result = join(
@@ -812,7 +833,84 @@ export class ValueTracker {
       ts.forEachChild(node, visit);
     };
     if (method.parent) visit(method.parent);
-    return result;
+    return { value: result, called };
+  }
+
+  /**
+   * A parameter of a function other files call (exported, never called in this file): what it
+   * holds is read by its name, as a column of the function's arguments (`sendReminder(phone)`,
+   * `notify({ email, fullName })`, `patient.phone`), so that a helper which logs or sends what
+   * it is handed is judged where it does so. Keys and names that say nothing stay silent.
+   */
+  private argumentFromOtherFiles(
+    fn: ts.FunctionLikeDeclaration,
+    parameter: ts.ParameterDeclaration,
+    named: ts.Identifier | undefined,
+  ): Value | undefined {
+    const exported = this.exportedFunctionName(fn);
+    if (exported === undefined) return undefined;
+    const label = shortText(parameter.name);
+    const template: Leaf = {
+      from: [],
+      transform: 'copy',
+      path: [
+        this.step(named ?? parameter.name, `${label}, as ${exported} is called from other files`),
+      ],
+    };
+    const row = { table: FUNCTION_ARGUMENTS, template };
+    if (!ts.isIdentifier(parameter.name)) return { row };
+    return {
+      leaf: { ...template, from: [{ table: FUNCTION_ARGUMENTS, column: parameter.name.text }] },
+      row,
+    };
+  }
+
+  /** The name under which other files call `fn`, if it is exported from this file. */
+  private exportedFunctionName(fn: ts.FunctionLikeDeclaration): string | undefined {
+    this.exportedNames ??= exportedNamesOf(this.sourceFile);
+    if (ts.isMethodDeclaration(fn)) {
+      const owner = fn.parent;
+      const name = propertyNameText(fn.name);
+      const hidden = (ts.getModifiers(fn) ?? []).some(
+        (modifier) =>
+          modifier.kind === ts.SyntaxKind.PrivateKeyword ||
+          modifier.kind === ts.SyntaxKind.ProtectedKeyword,
+      );
+      if (!ts.isClassDeclaration(owner) || !owner.name || hidden || name === undefined) {
+        return undefined;
+      }
+      if (ts.isPrivateIdentifier(fn.name)) return undefined;
+      return hasModifier(owner, ts.SyntaxKind.ExportKeyword) ||
+        this.exportedNames.has(owner.name.text)
+        ? `${owner.name.text}.${name}`
+        : undefined;
+    }
+    if (hasModifier(fn, ts.SyntaxKind.ExportKeyword)) {
+      return this.nameOfFunction(fn)?.text ?? 'the default export';
+    }
+    if (ts.isExportAssignment(fn.parent)) return 'the default export';
+    // `exports.notify = (patient) => …`, `module.exports = async (to) => …`
+    const assigned = fn.parent;
+    if (
+      ts.isBinaryExpression(assigned) &&
+      assigned.right === fn &&
+      isCommonJsExport(assigned.left)
+    ) {
+      return ts.isPropertyAccessExpression(assigned.left) && assigned.left.name.text !== 'exports'
+        ? assigned.left.name.text
+        : 'the module export';
+    }
+    const name = this.nameOfFunction(fn);
+    if (!name) return undefined;
+    const declaration = name.parent;
+    if (
+      ts.isVariableDeclaration(declaration) &&
+      ts.isVariableStatement(declaration.parent.parent) &&
+      hasModifier(declaration.parent.parent, ts.SyntaxKind.ExportKeyword)
+    ) {
+      return name.text;
+    }
+    return this.exportedNames.has(name.text) ? name.text : undefined;
   }
 
   private nameOfFunction(fn: ts.FunctionLikeDeclaration): ts.Identifier | undefined {
@@ -891,6 +989,23 @@ export class ValueTracker {
     }
     return result;
   }
+}
+
+/**
+ * The response of an HTTP request: its body, status and headers are the server's answer, but the
+ * response object keeps the request (fetch's `response.url`, axios's `response.config`), so
+ * logging it whole (`console.log(response)`) prints the URL and data that were sent.
+ */
+function httpResponse(request: Value | undefined): Value | undefined {
+  const sent = scalarOf(request);
+  if (!sent) return undefined;
+  return {
+    fields: new Map([
+      ['url', sent],
+      ['config', sent],
+      ['request', sent],
+    ]),
+  };
 }
 
 function isAssignmentOperator(kind: ts.SyntaxKind): boolean {

@@ -9,11 +9,10 @@
  * it (`body.phone`, `const { email, password } = await req.json()`), so that logging the whole
  * body reports what it holds, and the classifier judges each field by its name.
  */
-import type { CopiedColumn, TableName } from '../../../facts.js';
+import type { TableName } from '../../../facts.js';
 import { REQUEST_BODY_TABLE } from '../../../facts.js';
 import { ts } from '../morph.js';
 import { unwrapRaw } from '../syntax-index.js';
-import type { Leaf } from './values.js';
 
 /** The table a request body's fields are columns of, in the findings' words. */
 export const REQUEST_BODY: TableName = { name: REQUEST_BODY_TABLE };
@@ -101,24 +100,4 @@ export function requestFieldNames(sourceFile: ts.SourceFile): string[] {
     for (const field of readOf.get(variable) ?? []) names.add(field);
   }
   return [...names];
-}
-
-/**
- * A copy's columns without the request's fields: a handler that stores what it was sent writes
- * the column, which that column's own finding judges (encryption, exposure) at its definition;
- * only values read from a table make a copy.
- */
-export function withoutRequestFields(columns: CopiedColumn[]): CopiedColumn[] {
-  return columns.flatMap((column) => {
-    const from = column.value.from.filter((source) => source.table.name !== REQUEST_BODY_TABLE);
-    if (from.length === column.value.from.length) return [column];
-    return from.length === 0 ? [] : [{ ...column, value: { ...column.value, from } }];
-  });
-}
-
-/** The leaves read from a table, not only from what the request carried. */
-export function tableLeaves(leaves: readonly Leaf[]): Leaf[] {
-  return leaves.filter((leaf) =>
-    leaf.from.some((source) => source.table.name !== REQUEST_BODY_TABLE),
-  );
 }

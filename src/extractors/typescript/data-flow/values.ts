@@ -4,7 +4,15 @@
  * join (a variable assigned twice carries both) and keep their shape: fields of a row, elements of
  * a list, a whole row of a table.
  */
-import type { ColumnName, FlowStep, SourceLocation, TableName, Transform } from '../../../facts.js';
+import type {
+  ColumnName,
+  CopiedColumn,
+  FlowStep,
+  SourceLocation,
+  TableName,
+  Transform,
+} from '../../../facts.js';
+import { isPassedInTable } from '../../../facts.js';
 
 /** A value computed from columns as a whole: a string built from them, a serialised row. */
 export interface Leaf {
@@ -213,4 +221,22 @@ export function transformed(value: Value | undefined, transform: Transform, via:
   const scalar = scalarOf(value);
   if (!scalar?.leaf) return undefined;
   return { leaf: { ...scalar.leaf, transform, via } } satisfies Value;
+}
+
+/**
+ * A copy's columns without what the code was handed (a request's fields, a helper's arguments):
+ * a handler that stores what it was sent writes the column, which that column's own finding
+ * judges (encryption, exposure) at its definition; only values read from a table make a copy.
+ */
+export function withoutPassedIn(columns: CopiedColumn[]): CopiedColumn[] {
+  return columns.flatMap((column) => {
+    const from = column.value.from.filter((source) => !isPassedInTable(source.table.name));
+    if (from.length === column.value.from.length) return [column];
+    return from.length === 0 ? [] : [{ ...column, value: { ...column.value, from } }];
+  });
+}
+
+/** The leaves read from a table, not only from what the code was handed. */
+export function tableLeaves(leaves: readonly Leaf[]): Leaf[] {
+  return leaves.filter((leaf) => leaf.from.some((source) => !isPassedInTable(source.table.name)));
 }

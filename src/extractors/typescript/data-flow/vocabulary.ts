@@ -68,6 +68,22 @@ export const NOT_DATA_GLOBALS = new Set([
   'setTimeout',
   'setInterval',
 ]);
+
+/**
+ * HTTP clients, called as `fetch(url, init)` or imported by these names (`axios.post(url, body)`):
+ * what they return is the server's answer, which carries nothing the request did except the
+ * request itself (see `httpResponse` in data-flow.ts).
+ */
+export const HTTP_CLIENT_NAMES: ReadonlySet<string> = new Set([
+  'axios',
+  'got',
+  'ky',
+  'superagent',
+  'needle',
+  'undici',
+  'nodeFetch',
+  'fetch',
+]);
 export const TRANSFORM_NAMES: Array<[RegExp, Transform]> = [
   [/decrypt|unseal|decipher/i, 'decrypt'],
   [/encrypt|seal|cipher/i, 'encrypt'],

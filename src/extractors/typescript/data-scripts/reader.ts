@@ -10,7 +10,7 @@
  * Everything is recognised by syntax: client variables, the packages named in the file's own
  * imports, and the catalogue in `sinks.ts`. Nothing of the scanned code is ever loaded.
  */
-import { REQUEST_BODY_TABLE } from '../../../facts.js';
+import { isPassedInTable } from '../../../facts.js';
 import { ts } from '../morph.js';
 import type { Node } from '../morph.js';
 import { wrapNode } from '../receivers.js';
@@ -27,7 +27,7 @@ import { isLimitError } from '../../../util/budget.js';
 import { createLineIndex } from '../../../util/location.js';
 import type { LineIndex } from '../../../util/location.js';
 import { ValueTracker, propertyNameText, unwrap } from '../data-flow.js';
-import { leavesOf, scalarOf } from '../data-flow/values.js';
+import { leavesOf, scalarOf, tableLeaves, withoutPassedIn } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
 import { syntaxIndexOf } from '../syntax-index.js';
 import { scriptClients } from '../tools.js';
@@ -39,11 +39,7 @@ import type { Script } from './script.js';
 import { checkSend, isBuilderCall } from './sends.js';
 import { aliasOf, chainOf, isProcessEnv, joinUrl, sourceOf, stripParentheses } from './syntax.js';
 import type { Chain, ChainLink, ImportRef, SelectItem, WriteTarget } from './syntax.js';
-import {
-  REQUEST_BODY_HINT,
-  tableLeaves,
-  withoutRequestFields,
-} from '../data-flow/request-bodies.js';
+import { REQUEST_BODY_HINT } from '../data-flow/request-bodies.js';
 
 /**
  * A read somewhere in the file: a query builder, an ORM find, or SELECT … FROM text. Generic
@@ -55,6 +51,12 @@ const READ_HINT =
 /** A write or a send somewhere in the file. */
 const WRITE_OR_SINK_HINT =
   /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|writeTo|WriteStream/i;
+
+/** A send that is no database write: what an exported helper does with what it is handed. */
+const SEND_HINT =
+  /console\.|log\w*\.|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|WriteStream/i;
+/** A function other files call (see `argumentFromOtherFiles` in data-flow.ts). */
+const EXPORTED_FUNCTION_HINT = /\bexport\s|\bexports\b/;
 
 /**
  * A write of the application (a Prisma `update`, a TypeORM `save`, a knex `insert`, raw INSERT):
@@ -73,7 +75,8 @@ export const dataScriptsExtractor: OrmExtractor = {
     ((READ_HINT.test(text) || REQUEST_BODY_HINT.test(text)) &&
       (WRITE_OR_SINK_HINT.test(text) ||
         (HASH_PACKAGE_HINT.test(text) && HASH_CHECK_HINT.test(text)))) ||
-    STORED_WRITE_HINT.test(text),
+    STORED_WRITE_HINT.test(text) ||
+    (EXPORTED_FUNCTION_HINT.test(text) && SEND_HINT.test(text)),
   extract(context) {
     try {
       return new DataScriptReader(context).read();
@@ -674,7 +677,7 @@ class DataScriptReader implements Script {
       // The typed-in password of a login form is the other argument, not a stored column.
       const sources = leavesOf(this.tracker.valueOf(argument))
         .flatMap((leaf) => (leaf.transform === 'copy' ? leaf.from : []))
-        .filter((source) => source.table.name !== REQUEST_BODY_TABLE);
+        .filter((source) => !isPassedInTable(source.table.name));
       const source = sources[0];
       const oneColumn = sources.every(
         (other) => other.column === source?.column && other.table.name === source.table.name,
@@ -791,7 +794,7 @@ class DataScriptReader implements Script {
         if (data) columns.push(...this.copiedColumns(data, target, writeStep));
       }
     }
-    const copied = withoutRequestFields(columns);
+    const copied = withoutPassedIn(columns);
     if (copied.length === 0) return;
     const fact: DataCopied = {
       kind: 'data-copied',

@@ -4,7 +4,7 @@
  * positions in this file; `${…}` spans become bound parameters, so an interpolated value is
  * followed like a value passed in the parameter list.
  */
-import { withoutRequestFields } from '../data-flow/request-bodies.js';
+import { withoutPassedIn } from '../data-flow/values.js';
 import { ts } from '../morph.js';
 import type { CopiedColumn, ColumnName, FlowStep, TableName } from '../../../facts.js';
 import { analyseQuery } from '../../sql/index.js';
@@ -270,7 +270,7 @@ export function emitParameterisedCopy(
     });
   }
   script.emitJudgedWrites(node, table, `${verb} ${table.name} (SQL)`, written);
-  const copied = withoutRequestFields(columns);
+  const copied = withoutPassedIn(columns);
   if (copied.length === 0) return;
   script.emit({
     kind: 'data-copied',
