@@ -93,6 +93,11 @@ export interface TableCreated extends FactBase {
   objectType: 'table' | 'view' | 'materialized-view' | 'foreign-table';
   /** True for schema files (Prisma schema, Drizzle tables, TypeORM entities) that declare state rather than migrate it. */
   declared?: boolean;
+  /**
+   * From a schema export that is not meant to be run (Supabase Studio's): the table's columns as
+   * they are, but nothing of who may read it (see model/snapshots.ts).
+   */
+  snapshot?: boolean;
   /** `CREATE TEMP TABLE`: lives for one session, never reachable through an API. */
   temporary?: boolean;
   /** `CREATE TABLE IF NOT EXISTS`: nothing at all when the table is there already. */

@@ -429,12 +429,26 @@ class ModelBuilder {
     objectType: ModelTable['objectType'] = 'table',
     lookElsewhere = true,
     inCode = true,
+    revive = true,
   ) {
     const resolved = this.resolveName(name, at.file, lookElsewhere);
     const existing = resolved.store.tables.get(resolved.key);
     if (existing !== undefined) {
       this.touch(existing);
       return existing;
+    }
+    // A policy, grant or ALTER on a table an earlier file dropped, with no CREATE between: the
+    // files were applied in another order than their names say (a drop stamped after the create
+    // that replaced the table), so the statement meets the table as it last stood, not an empty one.
+    const dropped = revive
+      ? resolved.store.droppedTables.findLast((table) => table.name === resolved.key)
+      : undefined;
+    if (dropped !== undefined) {
+      resolved.store.droppedTables.splice(resolved.store.droppedTables.indexOf(dropped), 1);
+      dropped.droppedAt = undefined;
+      resolved.store.tables.set(resolved.key, dropped);
+      this.touch(dropped);
+      return dropped;
     }
     return this.createTable(
       resolved.store,
@@ -630,7 +644,7 @@ class ModelBuilder {
       return;
     }
     if (existing === undefined) {
-      const table = this.tableFor(name, at, objectType, false);
+      const table = this.tableFor(name, at, objectType, false, true, false);
       this.createdByStatement.add(table);
       this.createdInCode(table, fact);
       return;
@@ -688,7 +702,8 @@ class ModelBuilder {
         this.openings.push({ kind: 'default-privileges', table, stamp: shown, reach });
       }
     }
-    if (this.platformDefaultApplies(table, fact.at.file)) {
+    // An export's tables say nothing of grants: who may read them is not known from it.
+    if (!fact.snapshot && this.platformDefaultApplies(table, fact.at.file)) {
       const revoked = this.platformDefaultRevoked.get(table.store);
       for (const role of ['anon', 'authenticated']) {
         if (revoked?.has(role)) continue;
@@ -1401,7 +1416,14 @@ class ModelBuilder {
     // ORM or script write into a column the scan has not seen fills a column defined elsewhere.
     const definesTarget = fact.via === 'view' || fact.via === 'create-table-as';
     const objectType = fact.via === 'view' ? 'view' : 'table';
-    const table = this.tableFor(fact.target, fact.at, objectType, !definesTarget, definesTarget);
+    const table = this.tableFor(
+      fact.target,
+      fact.at,
+      objectType,
+      !definesTarget,
+      definesTarget,
+      !definesTarget,
+    );
     const description = COPY_DESCRIPTIONS[fact.via];
     const file = fact.at.file;
     const columns: CopiedColumnResult[] = [];

@@ -1,5 +1,6 @@
 import type { Fact } from '../facts.js';
 import { inMigrationPlace } from '../migration-place.js';
+import { withoutRepeatedSnapshots } from './snapshots.js';
 
 /**
  * Compares paths in the order migration tools apply them. Tools that stamp files with a timestamp
@@ -76,7 +77,8 @@ function isApplicationFact(fact: Fact): boolean {
 }
 
 /**
- * Groups facts by file and puts the files in replay order: declared schema files first (they are
+ * Groups facts by file, leaves out schema snapshots that repeat the migrations (snapshots.ts),
+ * and puts the files in replay order: declared schema files first (they are
  * the state scripts and data copies work against), then migrations in natural path order, then
  * application code and scripts (`src/app/controllers/…` sorts before `src/database/migrations/…`
  * but runs against the tables they make). Within a file, facts keep their order.
@@ -95,5 +97,7 @@ export function orderFacts(facts: readonly Fact[]): FileFacts[] {
     if (group.application && !isApplicationFact(fact)) group.application = false;
   }
   const rank = (group: FileFacts) => (group.declaredSchema ? 0 : group.application ? 2 : 1);
-  return [...byFile.values()].sort((a, b) => rank(a) - rank(b) || compareNaturally(a.file, b.file));
+  return withoutRepeatedSnapshots([...byFile.values()]).sort(
+    (a, b) => rank(a) - rank(b) || compareNaturally(a.file, b.file),
+  );
 }

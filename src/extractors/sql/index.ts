@@ -118,6 +118,7 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
     return [problem(fileStart(file.path), 'file contains NUL bytes; it is not read as SQL')];
   }
   // Size is the config's `maxFileSize`, checked when the file is read (src/discover.ts).
+  if (isSchemaExport(file.text)) return schemaExportFacts(file);
   const lines = createLineIndex(file.text);
   const text = blankDownSections(file.text);
   const templated = replaceTextTemplates(text);
@@ -138,6 +139,36 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
     hasPlaceholders: true,
     templates,
     standInText: (name) => templates.get(name),
+  });
+}
+
+/** Supabase Studio's schema export begins with this warning (its "Copy as SQL"). */
+const SCHEMA_EXPORT_HEADER =
+  /^\s*--[^\n]*\bschema is for context only and is not meant to be run\b/i;
+
+function isSchemaExport(text: string): boolean {
+  return SCHEMA_EXPORT_HEADER.test(text.slice(0, 400));
+}
+
+/**
+ * The tables and columns of a schema export, as a snapshot (model/snapshots.ts). Studio writes
+ * array and enum columns as `ARRAY` and `USER-DEFINED`, which no parser takes: they are read as
+ * `json` and `text`, spelled to the same length so that every location stays where it was.
+ */
+function schemaExportFacts(file: ScannedFile): Fact[] {
+  const text = file.text
+    .replace(/(^[ \t]+"?[\w$]+"?[ \t]+)ARRAY\b/gm, '$1json ')
+    .replace(/\bUSER-DEFINED\b/g, 'text        ');
+  const lines = createLineIndex(file.text);
+  const facts = extractSource({
+    file: file.path,
+    text,
+    locate: (start, end) => lines.range(file.path, start, end),
+    hasPlaceholders: false,
+  });
+  return facts.flatMap((fact): Fact[] => {
+    if (fact.kind === 'table-created') return [{ ...fact, declared: true, snapshot: true }];
+    return fact.kind === 'column-defined' ? [fact] : [];
   });
 }
 
