@@ -1678,3 +1678,41 @@ test('medicines and a shortened pwd; a two-factor backup code is a credential, a
 });
 
 test.run();
+
+test('names Postgres folded from camelCase keep whose contact they hold; a folded word that is no qualifier and hint stays whole', () => {
+  const logs: Where = { table: 'email_logs', linked: false, health: false };
+  assert.equal(categoriesOf('recipientemail', logs), ['contact.email']);
+  assert.equal(categoriesOf('emergencycontactphone', CUSTOMERS), ['contact.phone']);
+  assert.equal(categoriesOf('patientphonenumber', PATIENTS), ['contact.phone']);
+  for (const name of ['emailverified', 'userguide', 'workflow', 'homepageurl']) {
+    assert.equal(categoriesOf(name, logs), [], name);
+  }
+});
+
+test('a clinical history is a diagnosis; dated health events are dates; delivery instructions are no prescription', () => {
+  const referrals: Where = { table: 'referral_forms', linked: true, health: true };
+  assert.equal(categoriesOf('clinical_history', referrals), ['health.diagnosis']);
+  assert.equal(categoriesOf('dateOfPrescription', PATIENTS), ['health.dates']);
+  assert.equal(categoriesOf('date_of_admission', PATIENTS), ['health.dates']);
+  const prescriptions: Where = { table: 'dme_prescriptions', linked: true, health: true };
+  assert.equal(categoriesOf('delivery_instructions', prescriptions), []);
+  assert.equal(categoriesOf('instructions', prescriptions), ['health.prescription']);
+});
+
+test("a profile with a specialty holds a licence to practise; a settings table's bank account is the business's", () => {
+  const profiles: Where = { table: 'user_profiles', linked: true, health: true };
+  const clinician = {
+    ...profiles,
+    siblings: ['full_name', 'license_number', 'license_state', 'specialty'],
+  };
+  assert.equal(categoriesOf('license_number', clinician), []);
+  const driver = { ...profiles, siblings: ['full_name', 'license_number', 'license_state'] };
+  assert.equal(categoriesOf('license_number', driver), ['government_id.drivers_license']);
+  const settings: Where = { table: 'payment_config', linked: false, health: false };
+  assert.equal(categoriesOf('iban', settings), []);
+  assert.equal(categoriesOf('bank_account_holder', settings), []);
+  // A person's payout settings are theirs.
+  assert.equal(categoriesOf('iban', { table: 'payout_settings', linked: true }), [
+    'financial.bank_account',
+  ]);
+});

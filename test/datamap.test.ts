@@ -778,6 +778,13 @@ test('implicit store ids: the migration folder, one level up for per-migration f
   assert.is(implicitStoreId('mobile/supabase/functions/send-sms/index.ts'), 'supabase');
   // A `functions` folder elsewhere still names its own store.
   assert.is(implicitStoreId('firebase/functions/src/migrations/001.sql'), 'functions');
+  // An ORM's entities and its migrations build one database.
+  assert.is(implicitStoreId('src/modules/patient/infra/typeorm/entities/Patient.ts'), 'typeorm');
+  assert.is(
+    implicitStoreId('src/shared/infra/typeorm/migrations/1752339567152-Patient.ts'),
+    'typeorm',
+  );
+  assert.is(implicitStoreId('src/patients/entities/patient.entity.ts'), 'entities');
 });
 
 test('migration globs: **, *, ?, {a,b} and plain folders', () => {

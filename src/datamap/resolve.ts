@@ -169,6 +169,32 @@ const GENERIC_FOLDERS = new Set(['db', 'database', 'databases', 'schema', 'schem
  */
 const DATABASE_FOLDERS = new Set(['db', 'database', 'databases']);
 
+/** Folders named after the ORM that the entities and the migrations under them share. */
+const ORM_FOLDERS = new Set([
+  'typeorm',
+  'sequelize',
+  'mikro-orm',
+  'mikroorm',
+  'objection',
+  'knex',
+  'kysely',
+  'drizzle',
+  'prisma',
+]);
+const MODEL_FOLDERS = new Set(['entities', 'entity', 'models', 'model']);
+
+/**
+ * `typeorm/entities` beside `typeorm/migrations`: the entities describe the database the ORM's
+ * migrations build, so the folder of entities names no store of its own.
+ */
+function isOrmModelFolder(folder: string, parent: string | undefined): boolean {
+  return (
+    MODEL_FOLDERS.has(folder.toLowerCase()) &&
+    parent !== undefined &&
+    ORM_FOLDERS.has(parent.toLowerCase())
+  );
+}
+
 /**
  * A Supabase project's edge functions (`supabase/functions/<name>/index.ts`, `_shared/`) query the
  * database its `supabase/migrations` build: their folders stop at `supabase`, so both name one
@@ -198,7 +224,7 @@ export function implicitStoreId(file: string): string {
       .split('/')
       .filter((folder) => folder !== '' && folder !== '.' && folder !== '..')
       .filter((folder) => !MIGRATION_FOLDER.test(folder)),
-  );
+  ).filter((folder, index, all) => !isOrmModelFolder(folder, all[index - 1]));
   const named = folders.findLast(
     (folder) =>
       !MIGRATION_WORDS.has(lowered(folder)) &&

@@ -311,6 +311,20 @@ const CLINICIAN_WORDS = new Set([
   'pharmacist', 'prescriber', 'dentist', 'psychologist', 'counselor', 'counsellor', 'surgeon',
 ]);
 
+/** The last word of a table of the application's own settings (`payment_config`). */
+const SETTINGS_TABLE_WORDS = new Set([
+  'config',
+  'configs',
+  'configuration',
+  'configurations',
+  'setting',
+  'settings',
+]);
+
+/** Columns only a clinician's profile has: their `license_number` is a licence to practise. */
+const PRACTICE_SIBLING =
+  /^(?:specialty|speciality|specialties|specialization|specialisation|npi|npi_?number|medical_?specialty|board_?certification|practice_?name)$/i;
+
 /** A staff table: in health care, its licence numbers are licences to practise. */
 const STAFF_WORDS = new Set(['staff', 'employee', 'worker', 'personnel']);
 
@@ -416,6 +430,7 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'hepatitis', 'epilepsy', 'dementia', 'copd', 'icd code', 'diagnosis code',
     // A clinician's history and the complaint a visit starts from (a hospital app's assessments).
     'medical history', 'past medical history', 'past history', 'family history',
+    'clinical history',
     'chief complaint', 'chief complaints', 'presenting complaint', 'presenting complaints',
     'presenting concern', 'presenting concerns', 'presenting problem', 'presenting problems',
     'current concern', 'current concerns', 'visit reason', 'reason for visit',
@@ -466,6 +481,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     'test date', 'lab date', 'result date', 'onset date', 'surgery date', 'allergy date',
     'dispensed date', 'dispense at',
     'admitted at', 'discharged at', 'dispensed at', 'filled at', 'date of service', 'death date',
+    'date of prescription', 'date of diagnosis', 'date of admission', 'date of discharge',
+    'date of visit', 'date of appointment', 'date of procedure', 'date of surgery',
   ],
   'health.immunization': ['vaccinations', 'immunizations', 'vaccines'],
   'health.allergy': ['allergen', 'allergens', 'allergen label', 'allergen name'],
@@ -501,7 +518,11 @@ const SUPPLEMENTARY_TRAPS: Record<string, string[]> = {
     'asset fingerprint', 'image fingerprint', 'upload fingerprint', 'build fingerprint',
   ],
   'health.sensitive_condition': ['hearing aids', 'visual aids', 'opioid free'],
-  'health.prescription': ['refills allowed', 'refills remaining count'],
+  'health.prescription': [
+    'refills allowed', 'refills remaining count',
+    // A delivery's or a pickup's instructions say where to leave a parcel, not how to take a drug.
+    'delivery instructions', 'shipping instructions', 'pickup instructions', 'access instructions',
+  ],
   'health.diagnosis': [
     'diagnosis certainty', 'diagnosis confidence', 'diagnosis status', 'diagnosis type',
     'diagnosis count', 'condition status', 'condition type',
@@ -973,12 +994,40 @@ function tableFacts(table: string): TableFacts {
 /** Words of a name with a trailing `no`/`num`/`nbr` read as `number` (`rx_no`, `acct_num`). */
 function columnWords(column: string): string[] {
   // A copy: nameWords shares its cached arrays.
-  const words = [...nameWords(column)];
+  const words = nameWords(column).flatMap(unfoldQualifier);
   const last = words.length - 1;
   if (last >= 1 && (words[last] === 'no' || words[last] === 'num' || words[last] === 'nbr')) {
     words[last] = 'number';
   }
   return words;
+}
+
+/**
+ * Whose contact a folded name holds, when Postgres has lowercased an unquoted camelCase name
+ * (`recipientEmail` → `recipientemail`, `emergencyContactPhone` → `emergencycontactphone`).
+ */
+// prettier-ignore
+const FOLDED_QUALIFIERS = [
+  'emergencycontact', 'recipient', 'patient', 'user', 'contact', 'primary', 'secondary',
+  'emergency', 'home', 'work', 'mobile', 'billing', 'shipping', 'customer', 'client', 'guardian',
+  'parent', 'owner', 'sender', 'personal', 'alternate', 'alt', 'backup', 'doctor', 'member',
+  'employee', 'student', 'guest', 'caller', 'mother', 'father', 'spouse',
+];
+
+/**
+ * `recipientemail` → `recipient`, `email`: a folded word that is a qualifier and then a word a hint
+ * is made of on its own (`email`, `phone`, `phonenumber`, `firstname`). Anything else stays whole,
+ * so `emailverified` or `userguide` never split.
+ */
+function unfoldQualifier(word: string): string[] {
+  if (word.length < 7 || HINTS_BY_FIRST_WORD.has(word)) return [word];
+  for (const qualifier of FOLDED_QUALIFIERS) {
+    if (!word.startsWith(qualifier)) continue;
+    const rest = word.slice(qualifier.length);
+    const hints = HINTS_BY_FIRST_WORD.get(rest);
+    if (hints?.some((hint) => hint.words.length === 1)) return [qualifier, rest];
+  }
+  return [word];
 }
 
 function isAuditName(words: readonly string[]): boolean {
@@ -1272,6 +1321,12 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (match.end < words.length) return false;
   }
 
+  // `payment_config.iban`, `site_settings.bank_account_holder`: the business's own account,
+  // which customers are shown to pay into, unless the row belongs to a person.
+  if (category.startsWith('financial.') && !scope.linked) {
+    const last = table.words.at(-1);
+    if (last !== undefined && SETTINGS_TABLE_WORDS.has(last)) return false;
+  }
   if (key === 'person.name|name') {
     if (!table.personTable) return false;
     notes.push(`in person table "${context.table}"`);
@@ -1290,6 +1345,8 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     const words = [...table.singularWords];
     if (words.some((word) => CLINICIAN_WORDS.has(word))) return false;
     if (scope.healthScope && words.some((word) => STAFF_WORDS.has(word))) return false;
+    // A profile with a `specialty` or an `npi` beside it is a clinician's, whatever the table.
+    if (context.siblingColumns.some((sibling) => PRACTICE_SIBLING.test(sibling))) return false;
   }
   if (key === 'health.diagnosis|condition' || key === 'health.diagnosis|conditions') {
     const historyTable = [...table.singularWords].some((word) => CONDITION_TABLE_WORDS.has(word));

@@ -530,3 +530,21 @@ test('MySQL fallback: DROP COLUMN and CHANGE (rename + retype) at their subcomma
 });
 
 test.run();
+
+test('SELECT … INTO a variable a DECLARE section names is a line of a body the file failed to quote, not a new table', () => {
+  const sql = [
+    "SELECT cron.schedule('nightly', '0 1 * * *', $$",
+    '  DO $$',
+    '  DECLARE',
+    '    admin_id UUID;',
+    '  BEGIN',
+    "    SELECT id INTO admin_id FROM user_profiles WHERE role = 'admin' LIMIT 1;",
+    '  END $$;',
+    '$$);',
+    'SELECT id INTO archived_profiles FROM user_profiles;',
+  ].join('\n');
+  const created = extract(sql).flatMap((fact) =>
+    fact.kind === 'table-created' ? [fact.table.name] : [],
+  );
+  assert.equal(created, ['archived_profiles']);
+});

@@ -80,7 +80,7 @@ export function collectStatementFacts(
     }
   } else if ('SelectStmt' in statement) {
     const select = statement.SelectStmt;
-    if (select.intoClause?.rel) {
+    if (select.intoClause?.rel && !intoDeclaredVariable(select.intoClause.rel, context)) {
       createFromQuery(
         select.intoClause.rel,
         stringsOf(select.intoClause.colNames),
@@ -903,4 +903,19 @@ export function supabaseEvidence(
   let end = skipQualifiedName(text, start);
   if (found.call && text.charCodeAt(end) === 40) end = findItemEnd(text, end + 1, context.end) + 1;
   return { evidence: found.evidence, start, end };
+}
+
+/**
+ * `SELECT id INTO admin_id FROM …` read as a statement of its own when it is a line of a PL/pgSQL
+ * body the file failed to quote (a `DO $$` inside a `$$` string ends the string early): the target
+ * is a variable an earlier `DECLARE` section names, not a table the statement creates.
+ */
+function intoDeclaredVariable(rel: RangeVar, context: StatementContext): boolean {
+  const name = rel.relname;
+  if (name === undefined || rel.schemaname !== undefined) return false;
+  const before = context.source.text.slice(0, context.start);
+  const declare = before.search(/\bdeclare\b/i);
+  if (declare < 0) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\s*${escaped}\\s+[a-z_]`, 'im').test(before.slice(declare));
 }
