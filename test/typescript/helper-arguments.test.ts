@@ -2,7 +2,8 @@
  * Helpers other files call (`lib/sms.js`, a mailer service): what they log or send is read by the
  * names of their parameters, since the callers that hand them a patient's phone are in other
  * files. A helper's keys and times, a private method, a function nobody can call, the answer of
- * an HTTP request and the application's own API on this machine are no findings.
+ * an HTTP request, the verdict of a verification and the application's own API on this machine
+ * are no findings.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +18,8 @@ test('exported helpers that log or send their personal arguments are reported wh
     `pii-third-party ${folder}/src/lib/reminders.ts:8:3`,
     `pii-logged ${folder}/src/lib/sms.js:4:3`,
     `pii-third-party ${folder}/src/lib/sms.js:5:26`,
+    // The formatter's result is logged; the verification's status is not the birth date it checked.
+    `pii-logged ${folder}/src/routes/sign-in.ts:9:3`,
     `pii-logged ${folder}/src/services/patient-mailer.ts:8:5`,
     // The axios response logged whole keeps the request it answered, with the e-mail posted.
     `pii-logged ${folder}/src/services/patient-mailer.ts:13:5`,

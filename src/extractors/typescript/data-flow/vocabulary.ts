@@ -49,7 +49,12 @@ export const NOT_DATA_METHODS = new Set([
   'getTime',
   'valueOf',
 ]);
-export const PREDICATE_NAME = /^(?:is|has|can|should|count|size|len|validate)(?:[A-Z_]|$)|Count$/;
+/**
+ * Calls whose result is a verdict or a status, not the values passed (`isAdult(dob)`,
+ * `verifyIne(ine, birthDate)` returning `{ status }`, `sendSms(phone, text)` returning a message id).
+ */
+export const PREDICATE_NAME =
+  /^(?:is|has|can|should|count|size|len|validate|verify|check|send|notify)(?:[A-Z_]|$)|Count$/;
 export const PASS_THROUGH_GLOBALS = new Set([
   'String',
   'Number',
