@@ -45,7 +45,10 @@ export interface SdkEntry {
   receiverNames?: string[];
 }
 
-/** Analytics and marketing SDKs. A call on a recognised client sends its data arguments. */
+/**
+ * Analytics, marketing, language-model, payment and messaging SDKs. A call on a recognised client
+ * sends its data arguments.
+ */
 export const SDK_CATALOGUE: readonly SdkEntry[] = [
   {
     vendor: 'Segment',
@@ -166,6 +169,84 @@ export const SDK_CATALOGUE: readonly SdkEntry[] = [
     ].map((method) => ({ method })),
     host: 'us1.api.mailchimp.com',
   },
+  // Language models: a clinical note or a diary entry in a prompt leaves for the model's vendor.
+  {
+    vendor: 'OpenAI',
+    packages: ['openai'],
+    clients: [{ construct: 'OpenAI' }, { construct: 'default' }, { construct: 'AzureOpenAI' }],
+    calls: [
+      'chat.completions.create',
+      'chat.completions.parse',
+      'chat.completions.stream',
+      'beta.chat.completions.parse',
+      'responses.create',
+      'completions.create',
+      'embeddings.create',
+    ].map((method) => ({ method })),
+    host: 'api.openai.com',
+    receiverNames: ['openai'],
+  },
+  {
+    vendor: 'Anthropic',
+    packages: ['@anthropic-ai/sdk'],
+    clients: [{ construct: 'Anthropic' }, { construct: 'default' }],
+    calls: ['messages.create', 'messages.stream', 'completions.create'].map((method) => ({
+      method,
+    })),
+    host: 'api.anthropic.com',
+    receiverNames: ['anthropic'],
+  },
+  // Payments, messaging and support desks receive the customer they are told about.
+  {
+    vendor: 'Stripe',
+    packages: ['stripe'],
+    clients: [{ construct: 'Stripe' }, { construct: 'default' }],
+    calls: [
+      'customers.create',
+      'customers.update',
+      'checkout.sessions.create',
+      'paymentIntents.create',
+      'invoices.create',
+      'setupIntents.create',
+    ].map((method) => ({ method })),
+    host: 'api.stripe.com',
+    receiverNames: ['stripe'],
+  },
+  {
+    vendor: 'Twilio',
+    packages: ['twilio'],
+    clients: [{ construct: 'Twilio' }],
+    calls: ['messages.create', 'calls.create'].map((method) => ({ method })),
+    host: 'api.twilio.com',
+  },
+  {
+    vendor: 'Resend',
+    packages: ['resend'],
+    clients: [{ construct: 'Resend' }],
+    calls: ['emails.send', 'emails.create', 'batch.send', 'contacts.create'].map((method) => ({
+      method,
+    })),
+    host: 'api.resend.com',
+  },
+  {
+    vendor: 'SendGrid',
+    packages: ['@sendgrid/mail'],
+    clients: [{ module: true }],
+    calls: ['send', 'sendMultiple'].map((method) => ({ method })),
+    host: 'api.sendgrid.com',
+  },
+  {
+    vendor: 'Crisp',
+    packages: ['crisp-api'],
+    clients: [{ construct: 'Crisp' }, { construct: 'default' }],
+    calls: [
+      'website.sendMessageInConversation',
+      'website.addNewPeopleProfile',
+      'website.updatePeopleProfile',
+      'website.updateConversationMetas',
+    ].map((method) => ({ method })),
+    host: 'api.crisp.chat',
+  },
 ];
 
 /**
@@ -191,6 +272,13 @@ export const VENDOR_HOSTS: readonly HostEntry[] = [
   { vendor: 'Intercom', hosts: ['api.intercom.io'] },
   { vendor: 'Customer.io', hosts: ['track.customer.io', 'api.customer.io'] },
   { vendor: 'Mailchimp', hosts: ['*.api.mailchimp.com'] },
+  { vendor: 'OpenAI', hosts: ['api.openai.com'] },
+  { vendor: 'Anthropic', hosts: ['api.anthropic.com'] },
+  { vendor: 'Stripe', hosts: ['api.stripe.com'] },
+  { vendor: 'Twilio', hosts: ['api.twilio.com'] },
+  { vendor: 'Resend', hosts: ['api.resend.com'] },
+  { vendor: 'SendGrid', hosts: ['api.sendgrid.com'] },
+  { vendor: 'Crisp', hosts: ['api.crisp.chat'] },
 ];
 
 /** Does `host` match `pattern` (`*.braze.com` matches `rest.iad-01.braze.com`)? */
