@@ -1677,8 +1677,6 @@ test('medicines and a shortened pwd; a two-factor backup code is a credential, a
   assert.equal(categoriesOf('code', { table: 'invite_codes', siblings: ['user_id'] }), []);
 });
 
-test.run();
-
 test('names Postgres folded from camelCase keep whose contact they hold; a folded word that is no qualifier and hint stays whole', () => {
   const logs: Where = { table: 'email_logs', linked: false, health: false };
   assert.equal(categoriesOf('recipientemail', logs), ['contact.email']);
@@ -1716,3 +1714,17 @@ test("a profile with a specialty holds a licence to practise; a settings table's
     'financial.bank_account',
   ]);
 });
+
+test("a pet's age and photo are the animal's; a clinic's own contact details are no person's", () => {
+  const pets: Where = { table: 'pets', linked: true, health: true };
+  assert.equal(categoriesOf('age', { ...pets, type: 'integer' }), []);
+  assert.equal(categoriesOf('avatar_url', pets), []);
+  assert.equal(categoriesOf('diagnosis', pets), []);
+  // The owner's phone kept on the pet's row is the owner's.
+  assert.equal(categoriesOf('owner_phone', pets), ['contact.phone']);
+  const center: Where = { table: 'center_info', linked: true, health: true };
+  assert.equal(categoriesOf('phone', center), []);
+  assert.equal(categoriesOf('address_ar', center), []);
+});
+
+test.run();

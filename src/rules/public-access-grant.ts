@@ -8,6 +8,7 @@ import {
 } from '../model/describe.js';
 import { isDeniedPublic } from '../model/policy.js';
 import type { PublicAccessEvent } from '../model/types.js';
+import { nameWords } from '../taxonomy/words.js';
 import type { Rule } from './types.js';
 
 /** What to change, by what opened the data. */
@@ -55,12 +56,16 @@ export const publicAccessGrant: Rule = {
     const findings: FindingDraft[] = [];
     for (const event of model.publicAccessEvents) {
       if (event.objectKind === 'bucket') {
+        const holds = bucketContents(event.name);
+        // Product pictures, a clinic's photos, a site's assets: what public buckets are for.
+        if (holds === 'assets') continue;
         findings.push({
           at: event.at,
           message:
             event.kind === 'bucket'
-              ? `Bucket ${event.name} is made public: anyone can read every file in it by its URL, and buckets often hold personal files (uploads, exports, documents).`
+              ? `Bucket ${event.name} is made public: anyone can read every file in it by its URL, and ${holds === 'personal' ? 'its name says it holds personal files' : 'buckets often hold personal files (uploads, exports, documents)'}.`
               : `${capitalise(event.description)}.`,
+          ...(holds === 'unknown' ? { severity: 'warning' as const } : {}),
           target: { store: 'bucket', table: event.name, exposure: 'public' },
           fix: FIXES[event.kind],
           fingerprintKey: event.kind,
@@ -104,6 +109,38 @@ export const publicAccessGrant: Rule = {
     return findings;
   },
 };
+
+/** Words of a bucket's name that say its files are people's: uploads, records, faces, papers. */
+// prettier-ignore
+const PERSONAL_BUCKET_WORDS = new Set([
+  'avatar', 'avatars', 'profile', 'profiles', 'user', 'users', 'patient', 'patients', 'member',
+  'members', 'customer', 'customers', 'client', 'clients', 'document', 'documents', 'doc', 'docs',
+  'upload', 'uploads', 'attachment', 'attachments', 'file', 'files', 'record', 'records', 'report',
+  'reports', 'prescription', 'prescriptions', 'medical', 'health', 'lab', 'labs', 'scan', 'scans',
+  'xray', 'xrays', 'imaging', 'identity', 'id', 'ids', 'kyc', 'passport', 'passports', 'license',
+  'licenses', 'receipt', 'receipts', 'invoice', 'invoices', 'export', 'exports', 'backup',
+  'backups', 'private', 'chat', 'message', 'messages', 'voice', 'recording', 'recordings',
+  'signature', 'signatures', 'certificate', 'certificates', 'selfie', 'selfies', 'resume', 'cv',
+  'evidence', 'claim', 'claims', 'consent', 'consents', 'photo', 'photos',
+]);
+
+/** Words of a bucket's name that say it holds the application's own public assets. */
+// prettier-ignore
+const ASSET_BUCKET_WORDS = new Set([
+  'product', 'products', 'catalog', 'catalogue', 'site', 'website', 'asset', 'assets', 'static',
+  'public', 'cms', 'blog', 'marketing', 'banner', 'banners', 'logo', 'logos', 'brand', 'branding',
+  'theme', 'themes', 'icon', 'icons', 'clinic', 'clinics', 'store', 'shop', 'landing', 'og',
+  'thumbnail', 'thumbnails', 'font', 'fonts', 'template', 'templates', 'emoji', 'sticker', 'stickers',
+  'property', 'properties', 'listing', 'listings',
+]);
+
+/** What a bucket holds, by its name: the only evidence a migration gives of its files. */
+function bucketContents(name: string): 'personal' | 'assets' | 'unknown' {
+  const words = nameWords(name);
+  if (words.some((word) => PERSONAL_BUCKET_WORDS.has(word))) return 'personal';
+  if (words.some((word) => ASSET_BUCKET_WORDS.has(word))) return 'assets';
+  return 'unknown';
+}
 
 function consequence(event: PublicAccessEvent, target: string): string {
   switch (event.kind) {

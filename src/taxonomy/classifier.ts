@@ -51,6 +51,7 @@ const ORGANISATION_NOUNS = new Set([
   'store', 'shop', 'pharmacy', 'company', 'business', 'vendor', 'supplier', 'merchant',
   'warehouse', 'branch', 'facility', 'office', 'organization', 'organisation', 'org', 'clinic',
   'hospital', 'practice', 'venue', 'carrier', 'payer', 'manufacturer', 'distributor', 'tenant',
+  'center', 'centre', 'institution', 'agency',
 ]);
 
 /** Column prefixes naming who a contact belongs to when it is not a person (`support_email`). */
@@ -309,6 +310,12 @@ const SESSION_ID_HINT = 'device.cookie_id|session id';
 const CLINICIAN_WORDS = new Set([
   'doctor', 'physician', 'therapist', 'practitioner', 'provider', 'clinician', 'nurse',
   'pharmacist', 'prescriber', 'dentist', 'psychologist', 'counselor', 'counsellor', 'surgeon',
+]);
+
+/** The last word of a table of animals (`pets`, `clinic_animals`): a vet's patients are no people. */
+// prettier-ignore
+const ANIMAL_WORDS = new Set([
+  'pet', 'animal', 'dog', 'cat', 'horse', 'puppy', 'kitten', 'livestock', 'cattle', 'bird',
 ]);
 
 /** The last word of a table of the application's own settings (`payment_config`). */
@@ -1321,6 +1328,12 @@ function contextAllows(scope: Scope, match: Match): string | false | undefined {
     if (match.end < words.length) return false;
   }
 
+  // `pets.age`, `pets.avatar_url`, `animals.diagnosis`: the animal's, not its owner's (an
+  // owner's phone kept on the pet's row stays the owner's).
+  if (/^(?:person|demographic|health)\./.test(category)) {
+    const last = table.words.at(-1);
+    if (last !== undefined && ANIMAL_WORDS.has(singular(last))) return false;
+  }
   // `payment_config.iban`, `site_settings.bank_account_holder`: the business's own account,
   // which customers are shown to pay into, unless the row belongs to a person.
   if (category.startsWith('financial.') && !scope.linked) {

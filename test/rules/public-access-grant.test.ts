@@ -166,12 +166,29 @@ test('a bucket made public is a finding (it may hold personal files); a private 
   assert.equal(findings.map(where), ['supabase/migrations/1.sql:3:1']);
   assert.is(
     findings[0]?.message,
-    'Bucket avatars is made public: anyone can read every file in it by its URL, and buckets often hold personal files (uploads, exports, documents).',
+    'Bucket avatars is made public: anyone can read every file in it by its URL, and its name says it holds personal files.',
   );
+  // No severity of its own: the rule's, an error.
+  assert.is(findings[0]?.severity, undefined);
   assert.equal(
     check(publicAccessGrant, [f.bucket('supabase/migrations/1.sql', 3, 'avatars', false)]),
     [],
   );
+});
+
+test("a public bucket is judged by its name: people's files are an error, a name that says nothing a warning, the site's assets nothing", () => {
+  const judged = (name: string) =>
+    check(publicAccessGrant, [f.bucket('supabase/migrations/1.sql', 3, name, true)]).map(
+      (finding) => finding.severity ?? 'error',
+    );
+  assert.equal(judged('prescription-scans'), ['error']);
+  assert.equal(judged('patient_documents'), ['error']);
+  assert.equal(judged('pet-media'), ['warning']);
+  assert.equal(judged('product-images'), []);
+  assert.equal(judged('clinic-images'), []);
+  assert.equal(judged('site_assets'), []);
+  // A name with both kinds of word is read as people's.
+  assert.equal(judged('public-uploads'), ['error']);
 });
 
 test('policy.public.allow: exposing only allowed categories is no finding', () => {

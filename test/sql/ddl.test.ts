@@ -529,8 +529,6 @@ test('MySQL fallback: DROP COLUMN and CHANGE (rename + retype) at their subcomma
   ]);
 });
 
-test.run();
-
 test('SELECT … INTO a variable a DECLARE section names is a line of a body the file failed to quote, not a new table', () => {
   const sql = [
     "SELECT cron.schedule('nightly', '0 1 * * *', $$",
@@ -548,3 +546,5 @@ test('SELECT … INTO a variable a DECLARE section names is a line of a body the
   );
   assert.equal(created, ['archived_profiles']);
 });
+
+test.run();

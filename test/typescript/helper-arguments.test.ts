@@ -14,12 +14,16 @@ const folder = 'test/fixtures/typescript/helper-arguments';
 
 test('exported helpers that log or send their personal arguments are reported where they do', async () => {
   assert.equal(await findingsIn(folder), [
+    `pii-third-party ${folder}/src/lib/crm.ts:3:9`,
     `pii-logged ${folder}/src/lib/reminders.ts:7:3`,
     `pii-third-party ${folder}/src/lib/reminders.ts:8:3`,
     `pii-logged ${folder}/src/lib/sms.js:4:3`,
     `pii-third-party ${folder}/src/lib/sms.js:5:26`,
     // The formatter's result is logged; the verification's status is not the birth date it checked.
     `pii-logged ${folder}/src/routes/sign-in.ts:9:3`,
+    // The project's own logError; the e-mails joined into a string (the rows print as objects).
+    `pii-logged ${folder}/src/routes/update-phone.ts:12:5`,
+    `pii-logged ${folder}/src/routes/update-phone.ts:17:3`,
     `pii-logged ${folder}/src/services/patient-mailer.ts:8:5`,
     // The axios response logged whole keeps the request it answered, with the e-mail posted.
     `pii-logged ${folder}/src/services/patient-mailer.ts:13:5`,
@@ -28,6 +32,9 @@ test('exported helpers that log or send their personal arguments are reported wh
 
 test('the finding names the argument and the function other files call', async () => {
   const { findings } = await scan({ cwd: process.cwd(), paths: [folder] });
+  // The bearer token in the request's headers proves who calls: no credential is sent.
+  const crm = findings.find((finding) => finding.file.endsWith('crm.ts'));
+  assert.equal(crm?.categories, ['contact.email']);
   const sms = findings.find((finding) => finding.file.endsWith('sms.js') && finding.line === 5);
   assert.match(sms?.message ?? '', /contact\.phone from the function's argument phone/);
   assert.match(sms?.message ?? '', /sent to api\.twilio\.com by fetch/);
@@ -36,7 +43,7 @@ test('the finding names the argument and the function other files call', async (
     [
       '3:phone, as sendSms is called from other files',
       '7:mapped to To',
-      '5:sent to api.twilio.com with fetch',
+      '5:sent to Twilio (api.twilio.com) with fetch',
     ],
   );
   const reminder = findings.find(

@@ -431,7 +431,9 @@ export class ValueTracker {
       return this.valueOf(node.template as ts.Expression);
     }
     if (ts.isTemplateExpression(node)) {
-      return scalarOf(joinAll(node.templateSpans.map((span) => this.valueOf(span.expression))));
+      return scalarOf(
+        joinAll(node.templateSpans.map((span) => asString(this.valueOf(span.expression)))),
+      );
     }
     if (ts.isObjectLiteralExpression(node)) return this.objectValue(node);
     if (ts.isArrayLiteralExpression(node)) {
@@ -459,6 +461,9 @@ export class ValueTracker {
   private binaryValue(node: ts.BinaryExpression): Value | undefined {
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.PlusToken:
+        return scalarOf(
+          join(asString(this.valueOf(node.left)), asString(this.valueOf(node.right))),
+        );
       case ts.SyntaxKind.MinusToken:
       case ts.SyntaxKind.AsteriskToken:
       case ts.SyntaxKind.SlashToken:
@@ -989,6 +994,17 @@ export class ValueTracker {
     }
     return result;
   }
+}
+
+/**
+ * What a value prints as inside a string (`'rows: ' + rows`, `` `${patient}` ``): a scalar itself,
+ * an array its elements joined by commas, but an object `[object Object]`, which names nobody.
+ */
+function asString(value: Value | undefined, depth = 0): Value | undefined {
+  if (!value || depth > 4) return undefined;
+  if (value.leaf) return { leaf: value.leaf };
+  if (value.element) return asString(value.element, depth + 1);
+  return undefined;
 }
 
 /**

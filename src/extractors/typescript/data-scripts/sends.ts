@@ -5,7 +5,7 @@
  */
 import { ts } from '../morph.js';
 import type { DataSent, FlowStep, Sink } from '../../../facts.js';
-import { shortText } from '../data-flow.js';
+import { propertyNameText, shortText } from '../data-flow.js';
 import { importedProjectFile } from '../imports.js';
 import { leavesOf } from '../data-flow/values.js';
 import type { Leaf, Value } from '../data-flow/values.js';
@@ -137,8 +137,28 @@ const BROWSER_CODE =
   /^\s*(?:\/\/[^\n]*\n\s*)*['"]use client['"]|\buse(?:State|Effect|Reducer|Ref|Context)\s*[(<]|from\s+['"]@angular\/(?:core|common)['"]/;
 const SERVER_DIRECTIVE = /^\s*['"]use server['"]/;
 
+/**
+ * A project's own logging functions, imported from a logging module or a project file
+ * (`import { logError } from '@/shared/utils/logger'`): `logError('update failed', { input })`.
+ */
+const LOG_FUNCTION = /^log(?:Error|Warn|Warning|Info|Debug|Trace|Fatal|Event|Message)?$/;
+
+function checkLogFunction(script: Script, call: ts.CallExpression, callee: ts.Identifier): boolean {
+  if (!LOG_FUNCTION.test(callee.text) || !script.importOf(callee)) return false;
+  if (!isLoggerModule(script, callee)) return false;
+  emitSend(
+    script,
+    call,
+    { type: 'log', logger: callee.text, ...(runsInBrowser(script) ? { browser: true } : {}) },
+    `logged with ${callee.text}`,
+    valuesOf(script, call.arguments),
+  );
+  return true;
+}
+
 export function checkLog(script: Script, call: ts.CallExpression): boolean {
   const callee = stripParentheses(call.expression);
+  if (ts.isIdentifier(callee)) return checkLogFunction(script, call, callee);
   if (!ts.isPropertyAccessExpression(callee) || !LOG_METHODS.has(callee.name.text)) return false;
   if (!isLogger(script, callee.expression)) return false;
   const logger = shortText(callee.expression);
@@ -384,7 +404,11 @@ export function emitHttp(
   const config = shape.config !== undefined ? args[shape.config] : undefined;
   const options = config && script.definitionOf(config);
   if (options && ts.isObjectLiteralExpression(options)) {
-    for (const name of HTTP_DATA_PROPERTIES) carried.push(objectProperty(options, name));
+    for (const name of HTTP_DATA_PROPERTIES) {
+      const property = objectProperty(options, name);
+      if (name === 'headers') carried.push(...headersSent(script, property));
+      else carried.push(property);
+    }
     for (const name of HTTP_URL_PROPERTIES) {
       const property = objectProperty(options, name);
       if (!property) continue;
@@ -397,6 +421,30 @@ export function emitHttp(
   }
   if (base && (!url || !/^https?:/i.test(url))) url = url ? joinUrl(base, url) : base;
   emitHttpSink(script, call, clientName, url, valuesOf(script, carried));
+}
+
+/**
+ * Headers a request sends, without its credentials: an `Authorization` bearer or an API key goes
+ * to the service that issued it, to prove who calls, and tells it nothing about anyone.
+ */
+const CREDENTIAL_HEADER =
+  /^(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|cookie)$/i;
+
+function headersSent(
+  script: Script,
+  headers: ts.Expression | undefined,
+): Array<ts.Expression | undefined> {
+  if (headers === undefined) return [];
+  const literal = script.definitionOf(headers);
+  if (!ts.isObjectLiteralExpression(literal)) return [headers];
+  return literal.properties.flatMap((property) => {
+    if (ts.isSpreadAssignment(property)) return [property.expression];
+    if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property))
+      return [];
+    const name = propertyNameText(property.name);
+    if (name !== undefined && CREDENTIAL_HEADER.test(name)) return [];
+    return [ts.isPropertyAssignment(property) ? property.initializer : property.name];
+  });
 }
 
 export function emitHttpSink(
