@@ -57,6 +57,12 @@ const SEND_HINT =
   /console\.|log\w*\.|\blog(?:Error|Warn|Info|Debug)\s*\(|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|WriteStream/i;
 /** A function other files call (see `argumentFromOtherFiles` in data-flow.ts). */
 const EXPORTED_FUNCTION_HINT = /\bexport\s|\bexports\b/;
+/**
+ * Names a helper's personal parameters usually have: only a file that spells one is read for
+ * what its exported functions are handed (a third of a large app's exporting files).
+ */
+const PERSONAL_NAME_HINT =
+  /e-?mail|phone|mobile|first_?name|last_?name|full_?name|patient|user_?name|birth|\bdob\b|address|password|diagnos|\bssn\b|\bcpf\b/i;
 
 /**
  * A write of the application (a Prisma `update`, a TypeORM `save`, a knex `insert`, raw INSERT):
@@ -76,7 +82,7 @@ export const dataScriptsExtractor: OrmExtractor = {
       (WRITE_OR_SINK_HINT.test(text) ||
         (HASH_PACKAGE_HINT.test(text) && HASH_CHECK_HINT.test(text)))) ||
     STORED_WRITE_HINT.test(text) ||
-    (EXPORTED_FUNCTION_HINT.test(text) && SEND_HINT.test(text)),
+    (EXPORTED_FUNCTION_HINT.test(text) && SEND_HINT.test(text) && PERSONAL_NAME_HINT.test(text)),
   extract(context) {
     try {
       return new DataScriptReader(context).read();
