@@ -1727,4 +1727,15 @@ test("a pet's age and photo are the animal's; a clinic's own contact details are
   assert.equal(categoriesOf('address_ar', center), []);
 });
 
+test("national identity cards by their country's names: Bangladesh's NID, Pakistan's CNIC", () => {
+  const doctors: Where = { table: 'doctors', linked: true, health: true };
+  assert.equal(categoriesOf('nid_number', doctors), ['government_id.ssn']);
+  assert.equal(categoriesOf('cnic', doctors), ['government_id.ssn']);
+  // A clinic's owner's card on the clinic's row is the owner's.
+  assert.equal(categoriesOf('owner_nid', { table: 'clinics', linked: true }), [
+    'government_id.ssn',
+  ]);
+  assert.equal(categoriesOf('paid', doctors), []);
+});
+
 test.run();

@@ -1694,6 +1694,9 @@ class ModelBuilder {
       for (const source of value.from) {
         const sentFrom = this.refOfName(source, file);
         sources.push(sentFrom);
+        // A column the application encrypts holds ciphertext: sent or logged as read, it shows
+        // nothing, unless the code deciphered it on the way.
+        if (value.transform !== 'decrypt' && this.holdsCiphertext(source, file)) continue;
         for (const entry of this.sourceCategories(source, file)) {
           const category = transformCategory(entry.category, value.transform);
           if (category === undefined) continue;
@@ -1735,6 +1738,14 @@ class ModelBuilder {
       sources,
       path: orderPath(paths, scriptFinals.slice(0, 1), sendStep, fact.at),
     });
+  }
+
+  private holdsCiphertext(name: ColumnName, file: string): boolean {
+    if (name.column === '*') return false;
+    const resolved = this.resolveName(name.table, file);
+    const column = resolved.store.tables.get(resolved.key)?.columns.get(name.column);
+    // Asked during the replay, before the final state is written: read it as of now.
+    return column !== undefined && this.encryptionOf(column).encrypted;
   }
 
   private storeByHost(host: string): ModelStore | undefined {

@@ -402,6 +402,8 @@ const SUPPLEMENTARY_HINTS: Record<string, string[]> = {
     // Chile's RUT, Mexico's CURP, Spain's and Argentina's DNI, Singapore's NRIC, Poland's PESEL,
     // the Netherlands' BSN, Portugal's and Spain's NIF (seen as `dni_paciente`, `hkid`, `cpf`).
     'cpf', 'hkid', 'hk id', 'rut', 'curp', 'dni', 'nric', 'pesel', 'bsn', 'nif',
+    // Bangladesh's and Pakistan's national identity cards (`owner_nid`, `cnic_number`).
+    'nid', 'nid number', 'nid no', 'cnic', 'cnic number',
     // Brazil's identity card number (Registro Geral) beside the CPF: `patients.rg`. Only as the
     // whole name of a person table's column (see EXACT_ONLY_HINTS and LINKED_HINTS).
     'rg',

@@ -573,6 +573,11 @@ export class ValueTracker {
       if (global === 'Math') return undefined;
     }
 
+    // `decipher.update(stored, 'hex', 'utf8')`: what the cipher made from the value it is fed.
+    const cipher = (method === 'update' || method === 'final') && this.cipherOf(receiverNode);
+    if (cipher) {
+      return transformed(joinAll(args.map((argument) => this.valueOf(argument))), cipher, method);
+    }
     const receiver = this.valueOf(receiverNode);
     const transform = transformOfName(method);
     if (transform) {
@@ -592,6 +597,23 @@ export class ValueTracker {
       const joined = joinAll(args.map((argument) => this.valueOf(argument)));
       return HTTP_CLIENT_NAMES.has(receiverNode.text) ? httpResponse(joined) : joined;
     }
+    return undefined;
+  }
+
+  /** `decrypt` for a Node cipher made by `createDecipheriv` (or `createDecipher`), `encrypt` for `createCipheriv`. */
+  private cipherOf(receiver: ts.Expression): Transform | undefined {
+    const node = unwrap(receiver);
+    const made = ts.isIdentifier(node) ? this.initializerOf(node) : node;
+    const call = made && unwrap(made);
+    if (!call || !ts.isCallExpression(call)) return undefined;
+    const callee = unwrap(call.expression);
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : '';
+    if (/^createDecipher(?:iv)?$/.test(name)) return 'decrypt';
+    if (/^createCipher(?:iv)?$/.test(name)) return 'encrypt';
     return undefined;
   }
 
