@@ -822,6 +822,9 @@ class DataScriptReader implements Script {
     const written = this.tracker.valueOf(data);
     const row = written?.element ?? written;
     for (const [name, field] of row?.fields ?? []) {
+      // `{ doctor: doctor, patient }` in an ORM write: a whole row given to a relation property
+      // stores that row's key, not its columns (TypeORM, Sequelize, MikroORM relations).
+      if (!field.leaf && (field.fields !== undefined || field.row !== undefined)) continue;
       const scalar = scalarOf(field);
       if (!scalar?.leaf) continue;
       columns.push({
