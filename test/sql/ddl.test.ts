@@ -547,4 +547,25 @@ test('SELECT … INTO a variable a DECLARE section names is a line of a body the
   assert.equal(created, ['archived_profiles']);
 });
 
+test("a MySQL client script's DELIMITER blocks (triggers, procedures) are skipped, not parse errors; statements around them are read", () => {
+  const sql = [
+    'DROP TRIGGER IF EXISTS rating_after_feedback;',
+    'DELIMITER $$',
+    'CREATE TRIGGER rating_after_feedback AFTER INSERT ON feedbacks FOR EACH ROW',
+    'BEGIN',
+    '  DECLARE average FLOAT;',
+    '  SELECT AVG(rating) INTO average FROM feedbacks WHERE doctorId = NEW.doctorId;',
+    '  UPDATE doctors SET rating = average WHERE id = NEW.doctorId;',
+    'END$$',
+    'DELIMITER ;',
+    'CREATE TABLE notes (id int, body text);',
+  ].join('\n');
+  const facts = extract(sql);
+  assert.equal(
+    facts.map((fact) => fact.kind),
+    ['table-created', 'column-defined', 'column-defined'],
+  );
+  assert.equal(facts[0]?.at.line, 10);
+});
+
 test.run();

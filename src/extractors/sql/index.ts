@@ -41,6 +41,7 @@ import {
 import { SUPABASE_TEXT_HINT, collectStatementFacts, supabaseEvidence } from './postgres.js';
 import {
   SELECT_ITEM_STOP_WORDS,
+  blankClientDelimiterBlocks,
   blankDownSections,
   findItemEnd,
   isIdentifierChar,
@@ -120,7 +121,7 @@ export function extractSqlFile(file: ScannedFile): Fact[] {
   // Size is the config's `maxFileSize`, checked when the file is read (src/discover.ts).
   if (isSchemaExport(file.text)) return schemaExportFacts(file);
   const lines = createLineIndex(file.text);
-  const text = blankDownSections(file.text);
+  const text = blankClientDelimiterBlocks(blankDownSections(file.text));
   const templated = replaceTextTemplates(text);
   if (!templated) {
     return extractSource({

@@ -356,6 +356,38 @@ export function blankDownSections(text: string): string {
   return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
 }
 
+/** The MySQL client's `DELIMITER $$` line, which no server parses. */
+const CLIENT_DELIMITER = /^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$/gim;
+
+/**
+ * A MySQL client script's routines (`DELIMITER $$ … CREATE TRIGGER … END$$ … DELIMITER ;`) blanked
+ * with spaces, lines and offsets kept: the block between a custom delimiter and the return to `;`
+ * holds trigger and procedure bodies, which are not read (a procedure's body is MySQL's own
+ * language), and the directive itself is the client's, not SQL. Statements outside stay.
+ */
+export function blankClientDelimiterBlocks(text: string): string {
+  if (!/DELIMITER/i.test(text)) return text;
+  CLIENT_DELIMITER.lastIndex = 0;
+  let result = '';
+  let copiedUpTo = 0;
+  let blockStart = -1;
+  for (let match = CLIENT_DELIMITER.exec(text); match; match = CLIENT_DELIMITER.exec(text)) {
+    const delimiter = match[1] ?? ';';
+    if (delimiter !== ';' && blockStart < 0) blockStart = match.index;
+    else if (delimiter === ';' && blockStart >= 0) {
+      const end = match.index + match[0].length;
+      result += text.slice(copiedUpTo, blockStart) + blankKeepingLines(text.slice(blockStart, end));
+      copiedUpTo = end;
+      blockStart = -1;
+    }
+  }
+  if (blockStart >= 0) {
+    result += text.slice(copiedUpTo, blockStart) + blankKeepingLines(text.slice(blockStart));
+    return result;
+  }
+  return copiedUpTo === 0 ? text : result + text.slice(copiedUpTo);
+}
+
 /**
  * The text with its comments blanked (lines and offsets kept); strings, quoted names and
  * dollar-quoted bodies stay as written, so a `--` inside a literal is no comment.
