@@ -111,6 +111,9 @@ test('SDKs: one call per catalogue entry, receivers from imports and require; co
     'send 59:9-59:81 type=sdk sdk=crisp-api vendor=Crisp host=api.crisp.chat',
     '  db[DATABASE_URL]:members.email (copy)',
     '    52:24 read members.id, members.email, members.phone through db → 59:9 sent to Crisp with website.addNewPeopleProfile',
+    'send 67:9-67:59 type=sdk sdk=@google/generative-ai vendor=Google Gemini host=generativelanguage.googleapis.com',
+    '  db[DATABASE_URL]:members.email (copy)',
+    '    65:24 read members.id, members.email, members.phone through db → 67:9 sent to Google Gemini with gemini.generateContent',
   ]);
 });
 test('object stores: S3 v3 command and Upload, v2 putObject, GCS save/makePublic, Azure public container, Supabase storage; a count is no upload', async () => {

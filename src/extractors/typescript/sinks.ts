@@ -196,6 +196,19 @@ export const SDK_CATALOGUE: readonly SdkEntry[] = [
     host: 'api.anthropic.com',
     receiverNames: ['anthropic'],
   },
+  {
+    vendor: 'Google Gemini',
+    packages: ['@google/generative-ai', '@google/genai'],
+    clients: [{ construct: 'GoogleGenerativeAI' }, { construct: 'GoogleGenAI' }],
+    calls: [
+      'generateContent',
+      'generateContentStream',
+      'sendMessage',
+      'models.generateContent',
+      'models.generateContentStream',
+    ].map((method) => ({ method })),
+    host: 'generativelanguage.googleapis.com',
+  },
   // Payments, messaging and support desks receive the customer they are told about.
   {
     vendor: 'Stripe',
@@ -274,6 +287,7 @@ export const VENDOR_HOSTS: readonly HostEntry[] = [
   { vendor: 'Mailchimp', hosts: ['*.api.mailchimp.com'] },
   { vendor: 'OpenAI', hosts: ['api.openai.com'] },
   { vendor: 'Anthropic', hosts: ['api.anthropic.com'] },
+  { vendor: 'Google Gemini', hosts: ['generativelanguage.googleapis.com'] },
   { vendor: 'Stripe', hosts: ['api.stripe.com'] },
   { vendor: 'Twilio', hosts: ['api.twilio.com'] },
   { vendor: 'Resend', hosts: ['api.resend.com'] },
