@@ -1380,22 +1380,39 @@ class ModelBuilder {
     // A table or column defined outside the scan: the classifier reads its name in what context we have.
     const healthContext = resolved.store.context === 'health';
     const tableName = bareTableName(resolved.key);
+    const classified = (personLinked: boolean) =>
+      safely(
+        () =>
+          classifyColumn({
+            table: tableName,
+            column: name.column,
+            siblingColumns: [],
+            personLinked,
+            healthContext,
+            extraPatterns: this.extraPatterns,
+          }),
+        [],
+      );
+    const passedIn = isPassedInTable(tableName);
     const found = table
       ? this.classifications.classify(table, name.column)
-      : safely(
-          () =>
-            classifyColumn({
-              table: tableName,
-              column: name.column,
-              siblingColumns: [],
-              personLinked: isPassedInTable(tableName)
-                ? TYPED_PASSWORD.test(name.column)
-                : safely(() => isPersonTableName(tableName), false),
-              healthContext,
-              extraPatterns: this.extraPatterns,
-            }),
-          [],
+      : classified(
+          passedIn
+            ? TYPED_PASSWORD.test(name.column)
+            : safely(() => isPersonTableName(tableName), false),
         );
+    // What a handler was sent or a helper handed is about someone: a `finalDiagnosis` or the
+    // `allergies` of a request are that person's health data. Other readings a link would allow
+    // (`country`, `language`) stay unread: a form's or a helper's settings name no one; so do a
+    // doctor's name and key, which are staff data.
+    if (passedIn && table === undefined && found.length === 0) {
+      found.push(
+        ...classified(true).filter(
+          (entry) =>
+            entry.category.startsWith('health.') && !entry.category.startsWith('health.prescriber'),
+        ),
+      );
+    }
     const from = { store: resolved.store.id, table: resolved.key, column: name.column };
     return found.map((entry) => ({
       category: entry.category,

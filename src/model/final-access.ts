@@ -194,6 +194,9 @@ class FinalAccessJudge {
           fact.roles.some((role) => this.replay.anonymousRoles.has(role));
         if (!fact.permissive || !reads || !everyone) continue;
         const using = fact.using ?? '';
+        // `auth.uid()::text = (storage.foldername(name))[1]`: each user lists their own folder,
+        // an anonymous caller (no uid) none.
+        if (CALLER_SCOPED_OBJECTS.test(using)) continue;
         const listed = publicBuckets.filter(
           (bucket) => bucket === '*' || fact.usingAlwaysTrue || using.includes(`'${bucket}'`),
         );
@@ -263,3 +266,6 @@ function definerDescription(fact: FunctionCreated, callers: string[]): string {
 function locationKey(at: SourceLocation): string {
   return `${at.file}:${at.line}:${at.column}`;
 }
+
+/** A storage policy that admits only the signed-in owner or signed-in users. */
+const CALLER_SCOPED_OBJECTS = /\bauth\.uid\s*\(\s*\)|\bauth\.role\s*\(\s*\)\s*=\s*'authenticated'/i;

@@ -420,6 +420,15 @@ create policy "read records" on storage.objects for select using (bucket_id = 'r
   assert.match(findings[1]?.message ?? '', /list every file of public bucket records/);
   const privateBucket: Migration = { ...file, sql: file.sql.replace(', true)', ', false)') };
   assert.equal(findingsOf([privateBucket]), []);
+  // Each signed-in user listing their own folder lets an anonymous caller list nothing.
+  const ownFolder: Migration = {
+    ...file,
+    sql: file.sql.replace(
+      "using (bucket_id = 'records')",
+      "using (bucket_id = 'records' and auth.uid()::text = (storage.foldername(name))[1])",
+    ),
+  };
+  assert.equal(where(findingsOf([ownFolder])), [at(file, 'true')]);
 });
 
 test('a definer function returning its own columns (RETURNS TABLE) exposes only the columns its body names', () => {

@@ -14,6 +14,7 @@ const folder = 'test/fixtures/typescript/helper-arguments';
 
 test('exported helpers that log or send their personal arguments are reported where they do', async () => {
   assert.equal(await findingsIn(folder), [
+    `pii-third-party ${folder}/src/lib/care-plan.ts:7:10`,
     `pii-third-party ${folder}/src/lib/crm.ts:3:9`,
     `pii-logged ${folder}/src/lib/reminders.ts:7:3`,
     `pii-third-party ${folder}/src/lib/reminders.ts:8:3`,
@@ -32,6 +33,13 @@ test('exported helpers that log or send their personal arguments are reported wh
 
 test('the finding names the argument and the function other files call', async () => {
   const { findings } = await scan({ cwd: process.cwd(), paths: [folder] });
+  // A diagnosis handed to a helper is a patient's health data; the country beside it is no one's.
+  const carePlan = findings.find((finding) => finding.file.endsWith('care-plan.ts'));
+  assert.equal(carePlan?.categories, ['health.diagnosis']);
+  assert.match(
+    carePlan?.message ?? '',
+    /^PHI \(health\.diagnosis from the function's argument finalDiagnosis\)/,
+  );
   // The bearer token in the request's headers proves who calls: no credential is sent.
   const crm = findings.find((finding) => finding.file.endsWith('crm.ts'));
   assert.equal(crm?.categories, ['contact.email']);
