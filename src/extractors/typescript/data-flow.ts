@@ -387,7 +387,12 @@ export class ValueTracker {
     };
     const fields = new Map<string, Value>();
     for (const name of this.requestFields) {
-      fields.set(name, { leaf: { ...template, from: [{ table: REQUEST_BODY, column: name }] } });
+      // A field that holds an object (`patientInfo.allergies`) has fields of its own, read by
+      // their names like the body's.
+      fields.set(name, {
+        leaf: { ...template, from: [{ table: REQUEST_BODY, column: name }] },
+        row: { table: REQUEST_BODY, template },
+      });
     }
     return { row: { table: REQUEST_BODY, template }, fields };
   }
