@@ -12,7 +12,7 @@
 import { ts } from './morph.js';
 import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
 import { fileBudget } from '../../util/budget.js';
-import { isWrapperExpression, unwrapRaw } from './syntax-index.js';
+import { isWrapperExpression, lastNameOf, unwrapRaw } from './syntax-index.js';
 import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
 import {
   elementOf,
@@ -612,11 +612,7 @@ export class ValueTracker {
     const call = made && unwrap(made);
     if (!call || !ts.isCallExpression(call)) return undefined;
     const callee = unwrap(call.expression);
-    const name = ts.isIdentifier(callee)
-      ? callee.text
-      : ts.isPropertyAccessExpression(callee)
-        ? callee.name.text
-        : '';
+    const name = lastNameOf(callee);
     if (/^createDecipher(?:iv)?$/.test(name)) return 'decrypt';
     if (/^createCipher(?:iv)?$/.test(name)) return 'encrypt';
     return undefined;

@@ -19,6 +19,7 @@ import { decoratorsOf } from './data-scripts/entities.js';
 import type { OrmExtractor, TsFileContext } from './types.js';
 import { columnWrittenFact, judgeWrittenValue, primitiveInBody } from './write-protection.js';
 import type { ImportedFrom, JudgeScope } from './write-protection.js';
+import { lastNameOf } from './syntax-index.js';
 
 /** Files that may define a protecting function or a hook: they name a hash or cipher, or a hook. */
 const PROTECTION_HINT =
@@ -209,11 +210,7 @@ class ProtectionReader {
       if (found) return;
       if (ts.isCallExpression(node)) {
         const callee = unwrap(node.expression);
-        const name = ts.isIdentifier(callee)
-          ? callee.text
-          : ts.isPropertyAccessExpression(callee)
-            ? callee.name.text
-            : undefined;
+        const name = lastNameOf(callee) || undefined;
         const transform = name ? transformOfName(name) : undefined;
         if (name && name !== self && (transform === 'hash' || transform === 'encrypt')) {
           found = name;

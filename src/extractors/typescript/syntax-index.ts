@@ -92,6 +92,13 @@ export function isWrapperExpression(
   );
 }
 
+/** The name a call or constructor is made by: `f` of `f(…)`, `create` of `db.users.create(…)`; '' otherwise. */
+export function lastNameOf(node: ts.Expression): string {
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  return '';
+}
+
 /** Looks through parentheses, `await`, `as`, `!`, `<T>` and `satisfies` on a raw compiler node. */
 export function unwrapRaw(node: ts.Expression): ts.Expression {
   let current = node;

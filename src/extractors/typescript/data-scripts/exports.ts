@@ -19,6 +19,7 @@ import {
 import type { Script } from './script.js';
 import { emitSend } from './sends.js';
 import { chainOf, memberPath, stripParentheses } from './syntax.js';
+import { lastNameOf } from '../syntax-index.js';
 
 /** Checks one call; true when it is a file write (whatever it carried). */
 export function checkExport(script: Script, call: ts.CallExpression): boolean {
@@ -59,11 +60,7 @@ export function checkExport(script: Script, call: ts.CallExpression): boolean {
 /** `pipeline(source, …, fs.createWriteStream(path))` of `stream`/`stream/promises`. */
 export function checkPipeline(script: Script, call: ts.CallExpression): boolean {
   const callee = stripParentheses(call.expression);
-  const name = ts.isIdentifier(callee)
-    ? callee.text
-    : ts.isPropertyAccessExpression(callee)
-      ? callee.name.text
-      : '';
+  const name = lastNameOf(callee);
   if (name !== 'pipeline' || call.arguments.length < 2) return false;
   const last = call.arguments[call.arguments.length - 1];
   const stream = last && fileStreamOf(script, last);

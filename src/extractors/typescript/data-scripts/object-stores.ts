@@ -10,16 +10,13 @@ import type { Script } from './script.js';
 import { emitSend, valuesOf } from './sends.js';
 import { memberPath, objectProperty, stripParentheses } from './syntax.js';
 import type { Chain } from './syntax.js';
+import { lastNameOf } from '../syntax-index.js';
 
 // Object stores
 
 export function checkConstructedSend(script: Script, node: ts.NewExpression): void {
   const constructor = stripParentheses(node.expression);
-  const name = ts.isIdentifier(constructor)
-    ? constructor.text
-    : ts.isPropertyAccessExpression(constructor)
-      ? constructor.name.text
-      : '';
+  const name = lastNameOf(constructor);
   if (name !== 'Upload') return;
   const ref = script.importOf(
     ts.isPropertyAccessExpression(constructor) ? constructor.expression : constructor,

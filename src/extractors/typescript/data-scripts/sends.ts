@@ -33,6 +33,7 @@ import {
   sourceOf,
   stripParentheses,
 } from './syntax.js';
+import { lastNameOf } from '../syntax-index.js';
 
 const PERSON_TABLE =
   /patient|customer|member|user|account|cardholder|prescriber|doctor|employee|person|people|contact|subscriber|profile|client|lead|student|guest|owner/i;
@@ -101,11 +102,7 @@ export function isLogger(script: Script, expression: ts.Expression, depth = 0): 
   const definition = script.definitionOf(node);
   if (definition !== node && (ts.isCallExpression(definition) || ts.isNewExpression(definition))) {
     const callee = stripParentheses(definition.expression);
-    const factory = ts.isIdentifier(callee)
-      ? callee.text
-      : ts.isPropertyAccessExpression(callee)
-        ? callee.name.text
-        : '';
+    const factory = lastNameOf(callee);
     if (LOGGER_FACTORIES.has(factory)) return true;
     if (ts.isPropertyAccessExpression(callee) && factory === 'child')
       return isLogger(script, callee.expression, depth + 1);

@@ -16,6 +16,7 @@ import type { Script } from '../data-scripts/script.js';
 import { chainOf, stripParentheses } from '../data-scripts/syntax.js';
 import type { SelectItem, WriteTarget } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
+import { lastNameOf } from '../syntax-index.js';
 
 /** `pgTable`, `mysqlTable`, `sqliteTable`, `pgSchema('s').table`, and a project's own `createTable` wrappers named `…Table`. */
 const TABLE_FACTORY = /(?:Table|^table)$/;
@@ -70,11 +71,7 @@ function tableCall(definition: ts.Node): ts.CallExpression | undefined {
   let node: ts.Node = definition;
   for (let depth = 0; depth < 4 && ts.isCallExpression(node); depth++) {
     const callee = stripParentheses(node.expression);
-    const name = ts.isIdentifier(callee)
-      ? callee.text
-      : ts.isPropertyAccessExpression(callee)
-        ? callee.name.text
-        : '';
+    const name = lastNameOf(callee);
     if (TABLE_FACTORY.test(name) && node.arguments.length >= 2) return node;
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     node = stripParentheses(callee.expression);

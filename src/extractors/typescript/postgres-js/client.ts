@@ -18,6 +18,7 @@ import {
 } from '../data-scripts/sql-text.js';
 import { stripParentheses, tagClient, tagNameOf } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
+import { lastNameOf } from '../syntax-index.js';
 
 export const SQL_TAGS = /^(?:sql|\$queryRaw|\$executeRaw|\$queryRawUnsafe)$/;
 
@@ -55,11 +56,7 @@ function isPostgresClient(script: Script, expression: ts.Expression, depth: numb
 
 export function taggedRead(script: Script, node: ts.TaggedTemplateExpression): Value | undefined {
   const tag = stripParentheses(node.tag);
-  const name = ts.isIdentifier(tag)
-    ? tag.text
-    : ts.isPropertyAccessExpression(tag)
-      ? tag.name.text
-      : '';
+  const name = lastNameOf(tag);
   if (!isRunningTag(script, tag, name) || EXECUTE_RAW.test(name)) return undefined;
   const analysed = analyse(script, node);
   if (!analysed) return undefined;
@@ -73,11 +70,7 @@ export function taggedRead(script: Script, node: ts.TaggedTemplateExpression): V
 /** `` sql`INSERT INTO accounts (email) VALUES (${p.email})` ``: each span is the bound value of its column. */
 export function taggedWrite(script: Script, node: ts.TaggedTemplateExpression): boolean {
   const tag = stripParentheses(node.tag);
-  const name = ts.isIdentifier(tag)
-    ? tag.text
-    : ts.isPropertyAccessExpression(tag)
-      ? tag.name.text
-      : '';
+  const name = lastNameOf(tag);
   if (!isRunningTag(script, tag, name)) return false;
   const analysed = analyse(script, node);
   if (!analysed || (analysed.shape.kind !== 'insert' && analysed.shape.kind !== 'update'))

@@ -11,6 +11,7 @@ import { propertyNameText } from '../data-flow.js';
 import { stripParentheses } from '../data-scripts/syntax.js';
 import type { WriteTarget } from '../data-scripts/syntax.js';
 import type { ClientCalls } from '../tool.js';
+import { lastNameOf } from '../syntax-index.js';
 
 const TYPEORM_READS =
   /^(?:find|findBy|findOne|findOneBy|findOneOrFail|findOneByOrFail|findAndCount|findAndCountBy)$/;
@@ -57,11 +58,7 @@ export function typeormRepository(
   const definition = script.definitionOf(receiver);
   if (!ts.isCallExpression(definition)) return undefined;
   const callee = stripParentheses(definition.expression);
-  const name = ts.isPropertyAccessExpression(callee)
-    ? callee.name.text
-    : ts.isIdentifier(callee)
-      ? callee.text
-      : '';
+  const name = lastNameOf(callee);
   if (name !== 'getRepository') return undefined;
   return entityTarget(
     script,
