@@ -429,7 +429,6 @@ class ModelBuilder {
     objectType: ModelTable['objectType'] = 'table',
     lookElsewhere = true,
     inCode = true,
-    revive = true,
   ) {
     const resolved = this.resolveName(name, at.file, lookElsewhere);
     const existing = resolved.store.tables.get(resolved.key);
@@ -440,7 +439,9 @@ class ModelBuilder {
     // A policy, grant or ALTER on a table an earlier file dropped, with no CREATE between: the
     // files were applied in another order than their names say (a drop stamped after the create
     // that replaced the table), so the statement meets the table as it last stood, not an empty one.
-    const dropped = revive
+    // Only a statement that refers to a table (`lookElsewhere`) revives it; one that defines it
+    // (CREATE TABLE, a view, CREATE TABLE AS) makes a new one.
+    const dropped = lookElsewhere
       ? resolved.store.droppedTables.findLast((table) => table.name === resolved.key)
       : undefined;
     if (dropped !== undefined) {
@@ -644,7 +645,7 @@ class ModelBuilder {
       return;
     }
     if (existing === undefined) {
-      const table = this.tableFor(name, at, objectType, false, true, false);
+      const table = this.tableFor(name, at, objectType, false);
       this.createdByStatement.add(table);
       this.createdInCode(table, fact);
       return;
@@ -1433,14 +1434,7 @@ class ModelBuilder {
     // ORM or script write into a column the scan has not seen fills a column defined elsewhere.
     const definesTarget = fact.via === 'view' || fact.via === 'create-table-as';
     const objectType = fact.via === 'view' ? 'view' : 'table';
-    const table = this.tableFor(
-      fact.target,
-      fact.at,
-      objectType,
-      !definesTarget,
-      definesTarget,
-      !definesTarget,
-    );
+    const table = this.tableFor(fact.target, fact.at, objectType, !definesTarget, definesTarget);
     const description = COPY_DESCRIPTIONS[fact.via];
     const file = fact.at.file;
     const columns: CopiedColumnResult[] = [];

@@ -38,7 +38,8 @@ export function withoutRepeatedSnapshots<T extends FileFactsLike>(files: T[]): T
     const folder = MIGRATIONS_FOLDER.exec(slashed);
     if (folder) migrationFolders.add(folder[1] ?? '');
     for (const fact of group.facts) {
-      if (fact.kind === 'table-created' && !fact.snapshot && !fact.declared) {
+      // An export's tables are declared too: only what a migration creates counts here.
+      if (fact.kind === 'table-created' && !fact.declared) {
         createdByMigrations.add(tableKey(fact.table));
       }
     }
