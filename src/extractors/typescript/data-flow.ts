@@ -12,7 +12,7 @@
 import { ts } from './morph.js';
 import type { FlowStep, SourceLocation, Transform } from '../../facts.js';
 import { fileBudget } from '../../util/budget.js';
-import { isWrapperExpression, lastNameOf, unwrapRaw } from './syntax-index.js';
+import { hasModifier, isWrapperExpression, lastNameOf, unwrapRaw } from './syntax-index.js';
 import { LexicalScopes, isFunctionLike } from './data-flow/scopes.js';
 import {
   elementOf,
@@ -29,7 +29,6 @@ import { REQUEST_BODY, isRequestBody, requestFieldNames } from './data-flow/requ
 import {
   FUNCTION_ARGUMENTS,
   exportedNamesOf,
-  hasModifier,
   isCommonJsExport,
 } from './data-flow/exported-functions.js';
 import {
@@ -899,15 +898,13 @@ export class ValueTracker {
     if (ts.isMethodDeclaration(fn)) {
       const owner = fn.parent;
       const name = propertyNameText(fn.name);
-      const hidden = (ts.getModifiers(fn) ?? []).some(
-        (modifier) =>
-          modifier.kind === ts.SyntaxKind.PrivateKeyword ||
-          modifier.kind === ts.SyntaxKind.ProtectedKeyword,
-      );
+      const hidden =
+        ts.isPrivateIdentifier(fn.name) ||
+        hasModifier(fn, ts.SyntaxKind.PrivateKeyword) ||
+        hasModifier(fn, ts.SyntaxKind.ProtectedKeyword);
       if (!ts.isClassDeclaration(owner) || !owner.name || hidden || name === undefined) {
         return undefined;
       }
-      if (ts.isPrivateIdentifier(fn.name)) return undefined;
       return hasModifier(owner, ts.SyntaxKind.ExportKeyword) ||
         this.exportedNames.has(owner.name.text)
         ? `${owner.name.text}.${name}`

@@ -15,6 +15,7 @@ import type { SourceFile } from 'ts-morph';
 import type { ScannedFile } from '../types.js';
 import { forgetWithProjectFiles, projectFile } from '../project-files.js';
 import { aliasedPaths } from './path-aliases.js';
+import { hasModifier } from './syntax-index.js';
 
 /** How many modules a name is followed through (`a` imports `b` re-exporting `c`). */
 const MAX_IMPORT_DEPTH = 3;
@@ -194,13 +195,13 @@ function exportedDeclaration(module: SourceFile, name: string, depth: number): N
       return localDeclaration(module, statement.expression, depth);
     }
     if (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) {
-      const exported = hasExportModifier(statement);
-      const isDefault = hasDefaultModifier(statement);
+      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+      const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
       if (exported && ((isDefault && name === 'default') || statement.name?.text === name)) {
         return wrap(statement);
       }
     }
-    if (ts.isVariableStatement(statement) && hasExportModifier(statement)) {
+    if (ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
       for (const declaration of statement.declarationList.declarations) {
         if (ts.isIdentifier(declaration.name) && declaration.name.text === name) {
           return declaration.initializer ? wrap(declaration.initializer) : undefined;
@@ -282,20 +283,6 @@ function localDeclaration(
   if (!binding || !file || depth > MAX_IMPORT_DEPTH) return undefined;
   const next = moduleAt(file.absolutePath, binding.specifier);
   return next ? exportedDeclaration(next, binding.exported, depth + 1) : undefined;
-}
-
-function hasExportModifier(node: ts.Node): boolean {
-  return (
-    ts.canHaveModifiers(node) &&
-    (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)
-  );
-}
-
-function hasDefaultModifier(node: ts.Node): boolean {
-  return (
-    ts.canHaveModifiers(node) &&
-    (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword)
-  );
 }
 
 interface WrapperFactory {

@@ -92,6 +92,13 @@ export function isWrapperExpression(
   );
 }
 
+/** Whether a declaration carries a modifier (`export`, `default`, `private`). */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return (
+    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((entry) => entry.kind === kind)
+  );
+}
+
 /** The name a call or constructor is made by: `f` of `f(…)`, `create` of `db.users.create(…)`; '' otherwise. */
 export function lastNameOf(node: ts.Expression): string {
   if (ts.isIdentifier(node)) return node.text;

@@ -10,12 +10,6 @@ import { ts } from '../morph.js';
 /** The table an exported function's parameters are columns of, in the findings' words. */
 export const FUNCTION_ARGUMENTS: TableName = { name: FUNCTION_ARGUMENTS_TABLE };
 
-export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return (
-    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((entry) => entry.kind === kind)
-  );
-}
-
 /** `module.exports`, `exports`, `module.exports.send` or `exports.send`. */
 export function isCommonJsExport(node: ts.Expression): boolean {
   if (ts.isIdentifier(node)) return node.text === 'exports';

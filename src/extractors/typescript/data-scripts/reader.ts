@@ -48,13 +48,15 @@ import { REQUEST_BODY_HINT } from '../data-flow/request-bodies.js';
  */
 const READ_HINT =
   /\.(?:select|first|pluck|where|selectFrom|find\w*|\$queryRaw\w*|many\w*|one\w*|any|listUsers|getUserById|getUser)\s*[(`]|\bselect\s[\s\S]{0,2000}?\bfrom\b/i;
-/** A write or a send somewhere in the file. */
-const WRITE_OR_SINK_HINT =
-  /insert|update|upsert|create|save|bulk|console\.|log\w*\.|\blog(?:Error|Warn|Info|Debug)\s*\(|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|execute|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|writeTo|WriteStream/i;
-
-/** A send that is no database write: what an exported helper does with what it is handed. */
+/** A send that is no database write: a log, a request, an SDK call, an upload, a file. */
 const SEND_HINT =
   /console\.|log\w*\.|\blog(?:Error|Warn|Info|Debug)\s*\(|\.log\.|fetch|axios|got|https?\b|request|track|identify|capture|\.send\(|upload|putObject|lists\.|contacts\.|writeFile|appendFile|outputFile|outputJson|writeJson|WriteStream/i;
+/** A write or a send somewhere in the file. */
+const WRITE_OR_SINK_HINT = new RegExp(
+  `insert|update|upsert|create|save|bulk|execute|writeTo|${SEND_HINT.source}`,
+  'i',
+);
+
 /** A function other files call (see `argumentFromOtherFiles` in data-flow.ts). */
 const EXPORTED_FUNCTION_HINT = /\bexport\s|\bexports\b/;
 /**
